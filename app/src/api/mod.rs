@@ -1,0 +1,5 @@
+//! Server functions, one module per resource. Each is a public URL: it checks the caller,
+//! loads through `ssr::repo`, applies `domain` rules and returns DTOs from [`dto`].
+
+pub mod dto;
+pub mod org;

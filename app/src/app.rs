@@ -1,0 +1,71 @@
+//! The HTML shell, the top-level `<App/>` component and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::components::layout::Layout;
+use crate::i18n::{I18nContextProvider, t_string, use_i18n};
+use crate::pages::{home::HomePage, not_found::NotFoundPage};
+
+/// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
+pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+/// The full HTML document rendered by the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: i18n context, meta tags and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Effects run only in the browser: mark the page once the wasm bundle has taken over.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            // Setting an attribute on <body> cannot fail in a browser.
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <I18nContextProvider
+            cookie_name=LOCALE_COOKIE
+            ssr_lang_header_getter=crate::components::lang_switch::ignore_accept_language()
+        >
+            <Stylesheet id="leptos" href="/pkg/thuocdo.css" />
+            <AppTitle />
+            <Router>
+                <Layout>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    </Routes>
+                </Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// The document title, in the current language.
+#[component]
+fn AppTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <Title text=move || t_string!(i18n, app_name).to_string() /> }
+}

@@ -1,0 +1,6 @@
+//! Reusable views shared by pages.
+
+pub mod error_view;
+pub mod lang_switch;
+pub mod layout;
+pub mod unit_table;

@@ -1,0 +1,3 @@
+//! sea-orm entities. They never leave the server: repositories map them to DTOs.
+
+pub mod org_unit;

@@ -1,0 +1,7 @@
+//! Server-only code: application state, database connection, entities and repositories.
+//! Compiled with the `ssr` feature only; nothing here reaches the browser.
+
+pub mod db;
+pub mod entity;
+pub mod repo;
+pub mod state;

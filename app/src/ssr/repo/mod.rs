@@ -1,0 +1,3 @@
+//! Repositories: typed queries that take a connection and return DTOs or domain types.
+
+pub mod org_units;

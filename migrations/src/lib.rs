@@ -1,0 +1,16 @@
+//! Thước đo's database migrations. Append-only: a released migration is never edited; each has
+//! a real `down` so that `server migrate down` restores the previous schema.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20260101_000001_create_org_unit;
+
+/// All migrations, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20260101_000001_create_org_unit::Migration)]
+    }
+}

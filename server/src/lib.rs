@@ -1,0 +1,142 @@
+//! The Thước đo HTTP server: router, start-up (connect, migrate, seed), graceful shutdown.
+//!
+//! `main.rs` parses the command line and configuration; everything testable lives here so
+//! that integration tests start the real server on `127.0.0.1:0`.
+
+pub mod config;
+pub mod routes;
+pub mod score;
+pub mod seed;
+
+use std::future::Future;
+
+use anyhow::Context;
+use app::ssr::state::AppState;
+use leptos::prelude::LeptosOptions;
+use migration::{Migrator, MigratorTrait};
+use tokio::net::TcpListener;
+
+pub use config::Config;
+
+/// The name cargo-leptos gives the wasm, js and css bundles (`[workspace.metadata.leptos]`).
+pub const OUTPUT_NAME: &str = "thuocdo";
+
+/// Connects to the database, applies pending migrations and, when configured and the database
+/// is empty, loads the demo city.
+pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
+    if let Some(path) = sqlite_parent_dir(&config.database_url) {
+        std::fs::create_dir_all(&path)
+            .with_context(|| format!("creating the database directory {path}"))?;
+    }
+    let db = app::ssr::db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
+    Migrator::up(&db, None).await.context("applying migrations")?;
+    if config.seed_demo {
+        seed::demo_if_empty(&db).await.context("loading the demo data")?;
+    }
+    let leptos_options = LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .env(leptos::prelude::Env::PROD)
+        .build();
+    Ok(AppState { db, leptos_options })
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then finishes the requests
+/// in flight and closes the database pool.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let db = state.db.clone();
+    let router = routes::router(state);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+    db.close().await.context("closing the database pool")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested, finishing requests in flight");
+}
+
+/// The directory a `sqlite:` URL's file lives in, if it has one.
+fn sqlite_parent_dir(url: &str) -> Option<String> {
+    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    let parent = std::path::Path::new(path).parent()?;
+    let parent = parent.to_str()?;
+    (!parent.is_empty()).then(|| parent.to_owned())
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}://{user}:***{}", &url[..scheme_end], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_parent_dir_handles_relative_files_and_memory() {
+        assert_eq!(
+            sqlite_parent_dir("sqlite://data/thuocdo.db?mode=rwc").as_deref(),
+            Some("data")
+        );
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+        assert_eq!(sqlite_parent_dir("sqlite://file.db"), None);
+        assert_eq!(sqlite_parent_dir("postgres://h/db"), None);
+    }
+
+    #[test]
+    fn redact_hides_the_password_only() {
+        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}

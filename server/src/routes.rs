@@ -1,0 +1,108 @@
+//! The router: operational endpoints, the language switch, server functions and the Leptos
+//! pages, wrapped in request-id and tracing layers.
+
+use app::app::{App, LOCALE_COOKIE, shell};
+use app::ssr::state::AppState;
+use axum::{
+    Router,
+    body::Body,
+    extract::{Path, Query, State},
+    http::{HeaderValue, Request, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use serde::Deserialize;
+use tower::ServiceBuilder;
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+/// Builds the complete application router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let leptos_options = state.leptos_options.clone();
+    let request_id_header = header::HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/locale/{code}", get(set_locale))
+        .route("/api/{*fn_name}", post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id_header.clone(), MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                        request_id = %request_id,
+                    )
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id_header)),
+        )
+        .with_state(state)
+}
+
+/// Liveness: the process is up and answering.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers a query.
+async fn readyz(State(state): State<AppState>) -> Response {
+    match app::ssr::db::ping(&state.db).await {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+}
+
+#[derive(Debug, Deserialize)]
+struct LocaleQuery {
+    next: Option<String>,
+}
+
+/// The language switch without JavaScript: remembers the language in a cookie and sends the
+/// user back to the page they were on (only local paths are accepted).
+async fn set_locale(Path(code): Path<String>, Query(query): Query<LocaleQuery>) -> Response {
+    if !matches!(code.as_str(), "vi" | "en") {
+        return (StatusCode::NOT_FOUND, "unknown language").into_response();
+    }
+    let next = query
+        .next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".to_owned());
+    let cookie = format!("{LOCALE_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax");
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    match (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
+        (Ok(cookie), Ok(location)) => {
+            headers.insert(header::SET_COOKIE, cookie);
+            headers.insert(header::LOCATION, location);
+            response
+        }
+        _ => (StatusCode::BAD_REQUEST, "invalid redirect").into_response(),
+    }
+}

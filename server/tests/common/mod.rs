@@ -1,0 +1,186 @@
+//! Test support: a real server on `127.0.0.1:0` over a fresh SQLite file or a fresh PostgreSQL
+//! database. PostgreSQL comes from `THUOCDO_TEST_POSTGRES` (an admin URL); when no server
+//! answers there, the Postgres variant of a test is skipped with a loud message.
+
+#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::Config;
+use tokio::sync::oneshot;
+
+/// Which database a test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// A database created for one test and removed afterwards.
+pub struct TestDb {
+    pub url: String,
+    engine: Engine,
+    name: String,
+    admin_url: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A fresh, empty database; `None` (after a loud message) when Postgres is not reachable.
+    pub async fn create(engine: Engine) -> Option<TestDb> {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+                Some(TestDb { url, engine, name: String::new(), admin_url: None, _dir: Some(dir) })
+            }
+            Engine::Postgres => {
+                let admin_url = std::env::var("THUOCDO_TEST_POSTGRES")
+                    .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+                let admin = match tokio::time::timeout(Duration::from_secs(5), Database::connect(&admin_url)).await {
+                    Ok(Ok(admin)) => admin,
+                    other => {
+                        let why = match other {
+                            Ok(Err(e)) => e.to_string(),
+                            _ => "timed out".into(),
+                        };
+                        eprintln!(
+                            "\n!!!!!!!! SKIPPED (PostgreSQL): no server answers at {admin_url}: {why} !!!!!!!!\n"
+                        );
+                        return None;
+                    }
+                };
+                let name = format!("thuocdo_t_{}", uuid::Uuid::new_v4().simple());
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+                let url = format!("{base}/{name}");
+                Some(TestDb { url, engine, name, admin_url: Some(admin_url), _dir: None })
+            }
+        }
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// A direct connection, for assertions on stored rows.
+    pub async fn connect(&self) -> DatabaseConnection {
+        app::ssr::db::connect(&self.url, 2).await.expect("connect to test database")
+    }
+
+    /// Removes the database (Postgres) or its directory (SQLite, on drop).
+    pub async fn drop_db(self) {
+        self.drop_now().await;
+    }
+
+    /// Drops a Postgres database at once, cutting its open connections.
+    pub async fn drop_now(&self) {
+        if let Some(admin_url) = &self.admin_url {
+            let admin = Database::connect(admin_url).await.expect("admin connection");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .await
+                .expect("drop test database");
+            admin.close().await.ok();
+        }
+    }
+}
+
+/// The HTML without Leptos' hydration markers (`<!>`), so assertions read like the page text.
+pub fn html(raw: &str) -> String {
+    raw.replace("<!>", "")
+}
+
+/// A running server.
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl TestServer {
+    /// Starts the real server (migrations, demo data when `seed`) on an ephemeral port.
+    pub async fn start(engine: Engine, seed: bool) -> Option<TestServer> {
+        let db = TestDb::create(engine).await?;
+        let site_root = std::env::temp_dir().join("thuocdo-test-site");
+        std::fs::create_dir_all(&site_root).expect("site root");
+        let config = Config {
+            addr: "127.0.0.1:0".parse().expect("addr"),
+            database_url: db.url.clone(),
+            db_max_connections: 4,
+            site_root: site_root.display().to_string(),
+            log: "warn".into(),
+            seed_demo: seed,
+        };
+        let state = server::prepare(&config).await.expect("prepare server");
+        let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("local addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, state, async {
+            stopped.await.ok();
+        }));
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Some(TestServer { base, client, db, stop: Some(stop), task })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// GETs a path and returns status and body (hydration markers removed, see [`html`]).
+    pub async fn get(&self, path: &str) -> (reqwest::StatusCode, String) {
+        self.get_with(path, &[]).await
+    }
+
+    /// GETs a path with extra headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("GET");
+        let status = response.status();
+        (status, html(&response.text().await.expect("body")))
+    }
+
+    /// Stops the server gracefully and removes its database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop.send(()).ok();
+        }
+        let result = tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("server stops within 10 s")
+            .expect("server task joins");
+        result.expect("server exits cleanly");
+        self.db.drop_db().await;
+    }
+}
+
+/// Runs an async test body against SQLite and against PostgreSQL, as two `#[tokio::test]`s.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                ($body)($crate::common::Engine::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                ($body)($crate::common::Engine::Postgres).await
+            }
+        }
+    };
+}

@@ -1,0 +1,42 @@
+//! Every migration is reversible: up → down (all) → up again, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::TestDb;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+async fn tables(db: &DatabaseConnection) -> Vec<String> {
+    let sql = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        _ => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    };
+    db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("list tables")
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "name").expect("name"))
+        .collect()
+}
+
+on_both_databases!(migrations_go_up_down_and_up_again, |engine| async move {
+    let Some(test_db) = TestDb::create(engine).await else { return };
+    let db = test_db.connect().await;
+    let all = Migrator::migrations().len();
+
+    Migrator::up(&db, None).await.expect("up");
+    assert!(tables(&db).await.contains(&"org_unit".to_owned()));
+    assert_eq!(Migrator::get_pending_migrations(&db).await.expect("pending").len(), 0);
+
+    Migrator::down(&db, Some(u32::try_from(all).expect("count"))).await.expect("down");
+    let after_down = tables(&db).await;
+    assert!(!after_down.contains(&"org_unit".to_owned()), "down removes the tables: {after_down:?}");
+    assert_eq!(Migrator::get_pending_migrations(&db).await.expect("pending").len(), all);
+
+    Migrator::up(&db, None).await.expect("up again");
+    assert!(tables(&db).await.contains(&"org_unit".to_owned()));
+    db.close().await.ok();
+    test_db.drop_db().await;
+});
