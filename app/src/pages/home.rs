@@ -49,6 +49,7 @@ pub fn HomePage() -> impl IntoView {
                     id="unit-search"
                     type="search"
                     name="q"
+                    value=search.get_untracked()
                     prop:value=move || search.get()
                     on:input=move |ev| search.set(event_target_value(&ev))
                 />
