@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20260101_000001_create_org_unit;
+mod m20260101_000002_create_core_tables;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -11,6 +12,9 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20260101_000001_create_org_unit::Migration)]
+        vec![
+            Box::new(m20260101_000001_create_org_unit::Migration),
+            Box::new(m20260101_000002_create_core_tables::Migration),
+        ]
     }
 }

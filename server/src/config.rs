@@ -60,12 +60,12 @@ impl Config {
                 reason: "must start with sqlite: or postgres://".into(),
             });
         }
-        let db_max_connections = parse(&lookup, "THUOCDO_DB_MAX_CONNECTIONS", "8", |v| {
-            match v.parse::<u32>() {
-                Ok(n) if (1..=1000).contains(&n) => Ok(n),
-                Ok(_) => Err("must be between 1 and 1000".into()),
-                Err(e) => Err(e.to_string()),
-            }
+        let db_max_connections = parse(&lookup, "THUOCDO_DB_MAX_CONNECTIONS", "8", |v| match v
+            .parse::<u32>()
+        {
+            Ok(n) if (1..=1000).contains(&n) => Ok(n),
+            Ok(_) => Err("must be between 1 and 1000".into()),
+            Err(e) => Err(e.to_string()),
         })?;
         let site_root = lookup("THUOCDO_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let log = lookup("THUOCDO_LOG").unwrap_or_else(|| "info".into());
@@ -101,8 +101,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -127,12 +129,20 @@ mod tests {
 
     #[test]
     fn invalid_values_name_their_variable() {
-        assert_eq!(config(&[("THUOCDO_ADDR", "nope")]).unwrap_err().var, "THUOCDO_ADDR");
         assert_eq!(
-            config(&[("THUOCDO_DB_MAX_CONNECTIONS", "0")]).unwrap_err().var,
+            config(&[("THUOCDO_ADDR", "nope")]).unwrap_err().var,
+            "THUOCDO_ADDR"
+        );
+        assert_eq!(
+            config(&[("THUOCDO_DB_MAX_CONNECTIONS", "0")])
+                .unwrap_err()
+                .var,
             "THUOCDO_DB_MAX_CONNECTIONS"
         );
-        assert_eq!(config(&[("THUOCDO_SEED_DEMO", "maybe")]).unwrap_err().var, "THUOCDO_SEED_DEMO");
+        assert_eq!(
+            config(&[("THUOCDO_SEED_DEMO", "maybe")]).unwrap_err().var,
+            "THUOCDO_SEED_DEMO"
+        );
         let err = config(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
         assert_eq!(err.var, "DATABASE_URL");
         assert!(err.to_string().contains("DATABASE_URL"));

@@ -31,9 +31,13 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     let db = app::ssr::db::connect(&config.database_url, config.db_max_connections)
         .await
         .with_context(|| format!("connecting to {}", redact(&config.database_url)))?;
-    Migrator::up(&db, None).await.context("applying migrations")?;
+    Migrator::up(&db, None)
+        .await
+        .context("applying migrations")?;
     if config.seed_demo {
-        seed::demo_if_empty(&db).await.context("loading the demo data")?;
+        seed::demo_if_empty(&db)
+            .await
+            .context("loading the demo data")?;
     }
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
@@ -94,7 +98,9 @@ pub async fn shutdown_signal() {
 
 /// The directory a `sqlite:` URL's file lives in, if it has one.
 fn sqlite_parent_dir(url: &str) -> Option<String> {
-    let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = path.split('?').next()?;
     if path.is_empty() || path == ":memory:" {
         return None;
@@ -135,7 +141,10 @@ mod tests {
 
     #[test]
     fn redact_hides_the_password_only() {
-        assert_eq!(redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact("sqlite://data/x.db"), "sqlite://data/x.db");
     }

@@ -8,7 +8,11 @@ use server::Config;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(name = "server", version, about = "Thước đo — assessment of officials by results")]
+#[command(
+    name = "server",
+    version,
+    about = "Thước đo — assessment of officials by results"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -65,7 +69,10 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(EnvFilter::try_new(&config.log).with_context(|| {
-            format!("invalid configuration variable THUOCDO_LOG={:?}", config.log)
+            format!(
+                "invalid configuration variable THUOCDO_LOG={:?}",
+                config.log
+            )
         })?)
         .init();
     match cli.command.unwrap_or(Command::Serve) {
@@ -102,7 +109,9 @@ async fn main() -> anyhow::Result<()> {
             println!("{output}");
             Ok(())
         }
-        Command::Seed { what: SeedWhat::Demo } => {
+        Command::Seed {
+            what: SeedWhat::Demo,
+        } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
             Migrator::up(&db, None).await?;
             let created = server::seed::demo_if_empty(&db).await?;

@@ -40,20 +40,25 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(
             ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id_header.clone(), MakeRequestUuid))
-                .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-                    let request_id = request
-                        .headers()
-                        .get("x-request-id")
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("-");
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                        request_id = %request_id,
-                    )
-                }))
+                .layer(SetRequestIdLayer::new(
+                    request_id_header.clone(),
+                    MakeRequestUuid,
+                ))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                        let request_id = request
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                            request_id = %request_id,
+                        )
+                    }),
+                )
                 .layer(PropagateRequestIdLayer::new(request_id_header)),
         )
         .with_state(state)
@@ -75,7 +80,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+async fn server_fn_handler(
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> impl IntoResponse {
     handle_server_fns_with_context(move || provide_context(state.clone()), request).await
 }
 

@@ -11,7 +11,9 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
         sea_orm::DatabaseBackend::Sqlite => {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         }
-        _ => "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+        _ => {
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
+        }
     };
     db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
         .await
@@ -21,22 +23,63 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
         .collect()
 }
 
+/// Every table the schema defines.
+const SCHEMA: [&str; 14] = [
+    "assessment",
+    "audit_log",
+    "check_in",
+    "cycle",
+    "general_score",
+    "key_result",
+    "metric_series",
+    "objective",
+    "official",
+    "official_unit_history",
+    "org_unit",
+    "personnel_decision",
+    "product",
+    "unit_cycle_rollup",
+];
+
+fn schema_tables(all: &[String]) -> Vec<&str> {
+    all.iter().map(String::as_str).filter(|t| *t != "seaql_migrations").collect()
+}
+
 on_both_databases!(migrations_go_up_down_and_up_again, |engine| async move {
-    let Some(test_db) = TestDb::create(engine).await else { return };
+    let Some(test_db) = TestDb::create(engine).await else {
+        return;
+    };
     let db = test_db.connect().await;
     let all = Migrator::migrations().len();
 
     Migrator::up(&db, None).await.expect("up");
-    assert!(tables(&db).await.contains(&"org_unit".to_owned()));
-    assert_eq!(Migrator::get_pending_migrations(&db).await.expect("pending").len(), 0);
+    assert_eq!(schema_tables(&tables(&db).await), SCHEMA);
+    assert_eq!(
+        Migrator::get_pending_migrations(&db)
+            .await
+            .expect("pending")
+            .len(),
+        0
+    );
 
-    Migrator::down(&db, Some(u32::try_from(all).expect("count"))).await.expect("down");
+    Migrator::down(&db, Some(u32::try_from(all).expect("count")))
+        .await
+        .expect("down");
     let after_down = tables(&db).await;
-    assert!(!after_down.contains(&"org_unit".to_owned()), "down removes the tables: {after_down:?}");
-    assert_eq!(Migrator::get_pending_migrations(&db).await.expect("pending").len(), all);
+    assert!(
+        !after_down.contains(&"org_unit".to_owned()),
+        "down removes the tables: {after_down:?}"
+    );
+    assert_eq!(
+        Migrator::get_pending_migrations(&db)
+            .await
+            .expect("pending")
+            .len(),
+        all
+    );
 
     Migrator::up(&db, None).await.expect("up again");
-    assert!(tables(&db).await.contains(&"org_unit".to_owned()));
+    assert_eq!(schema_tables(&tables(&db).await), SCHEMA);
     db.close().await.ok();
     test_db.drop_db().await;
 });

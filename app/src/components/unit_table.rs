@@ -15,7 +15,9 @@ pub fn filter_units<'a>(units: &'a [OrgUnit], query: &str) -> Vec<&'a OrgUnit> {
     let needle = fold(query.trim());
     units
         .iter()
-        .filter(|u| needle.is_empty() || fold(&u.name).contains(&needle) || fold(&u.code).contains(&needle))
+        .filter(|u| {
+            needle.is_empty() || fold(&u.name).contains(&needle) || fold(&u.code).contains(&needle)
+        })
         .collect()
 }
 
@@ -37,7 +39,12 @@ pub fn UnitTable(units: Vec<OrgUnit>, #[prop(into)] query: Signal<String>) -> im
     let i18n = use_i18n();
     let units = StoredValue::new(units);
     let shown = Memo::new(move |_| {
-        units.with_value(|all| filter_units(all, &query.get()).into_iter().cloned().collect::<Vec<_>>())
+        units.with_value(|all| {
+            filter_units(all, &query.get())
+                .into_iter()
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <p class="count" data-testid="unit-count">
@@ -86,8 +93,14 @@ mod tests {
 
     #[test]
     fn filter_ignores_case_and_diacritics() {
-        let units = vec![unit(1, "PD", "Phường Phong Điền"), unit(2, "AC", "Phường An Cựu")];
-        let names: Vec<_> = filter_units(&units, "phong dien").iter().map(|u| u.id).collect();
+        let units = vec![
+            unit(1, "PD", "Phường Phong Điền"),
+            unit(2, "AC", "Phường An Cựu"),
+        ];
+        let names: Vec<_> = filter_units(&units, "phong dien")
+            .iter()
+            .map(|u| u.id)
+            .collect();
         assert_eq!(names, vec![1]);
         assert_eq!(filter_units(&units, "  ").len(), 2);
         assert_eq!(filter_units(&units, "ac").len(), 1, "matches the code too");

@@ -17,7 +17,12 @@ use crate::i18n::{t, t_string, use_i18n};
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let kind = Memo::new(move |_| query.read().get("kind").and_then(|k| UnitKind::from_code(&k)));
+    let kind = Memo::new(move |_| {
+        query
+            .read()
+            .get("kind")
+            .and_then(|k| UnitKind::from_code(&k))
+    });
     let units = Resource::new(move || kind.get(), list_units);
     let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
 

@@ -2,7 +2,10 @@
 //! database. PostgreSQL comes from `THUOCDO_TEST_POSTGRES` (an admin URL); when no server
 //! answers there, the Postgres variant of a test is skipped with a loud message.
 
-#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
 
 use std::time::Duration;
 
@@ -33,12 +36,23 @@ impl TestDb {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-                Some(TestDb { url, engine, name: String::new(), admin_url: None, _dir: Some(dir) })
+                Some(TestDb {
+                    url,
+                    engine,
+                    name: String::new(),
+                    admin_url: None,
+                    _dir: Some(dir),
+                })
             }
             Engine::Postgres => {
                 let admin_url = std::env::var("THUOCDO_TEST_POSTGRES")
                     .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-                let admin = match tokio::time::timeout(Duration::from_secs(5), Database::connect(&admin_url)).await {
+                let admin = match tokio::time::timeout(
+                    Duration::from_secs(5),
+                    Database::connect(&admin_url),
+                )
+                .await
+                {
                     Ok(Ok(admin)) => admin,
                     other => {
                         let why = match other {
@@ -53,13 +67,23 @@ impl TestDb {
                 };
                 let name = format!("thuocdo_t_{}", uuid::Uuid::new_v4().simple());
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"))
+                    .execute_unprepared(&format!(
+                        "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8'"
+                    ))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b);
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
                 let url = format!("{base}/{name}");
-                Some(TestDb { url, engine, name, admin_url: Some(admin_url), _dir: None })
+                Some(TestDb {
+                    url,
+                    engine,
+                    name,
+                    admin_url: Some(admin_url),
+                    _dir: None,
+                })
             }
         }
     }
@@ -70,7 +94,9 @@ impl TestDb {
 
     /// A direct connection, for assertions on stored rows.
     pub async fn connect(&self) -> DatabaseConnection {
-        app::ssr::db::connect(&self.url, 2).await.expect("connect to test database")
+        app::ssr::db::connect(&self.url, 2)
+            .await
+            .expect("connect to test database")
     }
 
     /// Removes the database (Postgres) or its directory (SQLite, on drop).
@@ -81,9 +107,14 @@ impl TestDb {
     /// Drops a Postgres database at once, cutting its open connections.
     pub async fn drop_now(&self) {
         if let Some(admin_url) = &self.admin_url {
-            let admin = Database::connect(admin_url).await.expect("admin connection");
+            let admin = Database::connect(admin_url)
+                .await
+                .expect("admin connection");
             admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .execute_unprepared(&format!(
+                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                    self.name
+                ))
                 .await
                 .expect("drop test database");
             admin.close().await.ok();
@@ -120,7 +151,9 @@ impl TestServer {
             seed_demo: seed,
         };
         let state = server::prepare(&config).await.expect("prepare server");
-        let listener = tokio::net::TcpListener::bind(config.addr).await.expect("bind");
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server::serve(listener, state, async {
@@ -130,7 +163,13 @@ impl TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Some(TestServer { base, client, db, stop: Some(stop), task })
+        Some(TestServer {
+            base,
+            client,
+            db,
+            stop: Some(stop),
+            task,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -143,7 +182,11 @@ impl TestServer {
     }
 
     /// GETs a path with extra headers.
-    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> (reqwest::StatusCode, String) {
+    pub async fn get_with(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (reqwest::StatusCode, String) {
         let mut request = self.client.get(self.url(path));
         for (name, value) in headers {
             request = request.header(*name, *value);

@@ -1,3 +1,16 @@
-//! sea-orm entities. They never leave the server: repositories map them to DTOs.
+//! sea-orm entities. They never leave the server: repositories map them to DTOs or domain types.
 
+pub mod assessment;
+pub mod audit_log;
+pub mod check_in;
+pub mod cycle;
+pub mod general_score;
+pub mod key_result;
+pub mod metric_series;
+pub mod objective;
+pub mod official;
+pub mod official_unit_history;
 pub mod org_unit;
+pub mod personnel_decision;
+pub mod product;
+pub mod unit_cycle_rollup;

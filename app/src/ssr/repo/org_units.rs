@@ -10,8 +10,12 @@ use crate::error::AppError;
 use crate::ssr::entity::org_unit;
 
 fn to_dto(model: org_unit::Model) -> Result<OrgUnit, AppError> {
-    let kind = UnitKind::from_code(&model.kind)
-        .ok_or_else(|| AppError::internal(format!("unknown unit kind {:?} on unit {}", model.kind, model.id)))?;
+    let kind = UnitKind::from_code(&model.kind).ok_or_else(|| {
+        AppError::internal(format!(
+            "unknown unit kind {:?} on unit {}",
+            model.kind, model.id
+        ))
+    })?;
     Ok(OrgUnit {
         id: model.id,
         code: model.code,
@@ -23,7 +27,10 @@ fn to_dto(model: org_unit::Model) -> Result<OrgUnit, AppError> {
 }
 
 /// Current units (not merged away), optionally of one kind: the upper level first, then by code.
-pub async fn list(db: &impl ConnectionTrait, kind: Option<UnitKind>) -> Result<Vec<OrgUnit>, AppError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    kind: Option<UnitKind>,
+) -> Result<Vec<OrgUnit>, AppError> {
     let mut query = org_unit::Entity::find().filter(org_unit::Column::ValidTo.is_null());
     if let Some(kind) = kind {
         query = query.filter(org_unit::Column::Kind.eq(kind.code()));
@@ -55,7 +62,11 @@ pub struct NewUnit {
 }
 
 /// Inserts one unit and returns its id.
-pub async fn insert(db: &impl ConnectionTrait, unit: NewUnit, now: chrono::DateTime<chrono::Utc>) -> Result<i64, AppError> {
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    unit: NewUnit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, AppError> {
     let model = org_unit::ActiveModel {
         code: Set(unit.code),
         name: Set(unit.name),
