@@ -41,6 +41,47 @@ enum Command {
         #[command(subcommand)]
         what: SeedWhat,
     },
+    /// Import units, officials, key results, products or check-ins from a CSV or XLSX file
+    /// (layouts in docs/import.md). Nothing is written if any row is bad (exit code 1).
+    Import {
+        /// The file (.csv or .xlsx; the first sheet is read).
+        file: std::path::PathBuf,
+        /// units, officials, key_results, products or check_ins (default: from the headers).
+        #[arg(long, value_parser = server::io::parse_kind)]
+        kind: Option<app::api::dto::ImportKind>,
+        /// Validate and report what would change, then write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Language of the report: vi or en.
+        #[arg(long, default_value = "vi", value_parser = server::io::parse_lang)]
+        lang: server::io::Lang,
+    },
+    /// Export data for other agencies.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportWhat {
+    /// The classification list of a unit in a cycle, for the Department of Home Affairs.
+    Classification {
+        /// Unit code.
+        #[arg(long)]
+        unit: String,
+        /// Cycle code.
+        #[arg(long)]
+        cycle: String,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: server::io::ExportFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Language of the headers and level names: vi or en.
+        #[arg(long, default_value = "vi", value_parser = server::io::parse_lang)]
+        lang: server::io::Lang,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -60,6 +101,18 @@ enum MigrateAction {
 enum SeedWhat {
     /// The demo city (only into an empty database).
     Demo,
+    /// National-scale synthetic units and officials, for performance work.
+    Scale {
+        #[arg(long, default_value_t = 100_000)]
+        officials: u64,
+        #[arg(long, default_value_t = 34)]
+        provinces: u32,
+        #[arg(long, default_value_t = 3321)]
+        communes: u32,
+        /// Prefix of the generated codes (lets several runs coexist).
+        #[arg(long, default_value = "N")]
+        tag: String,
+    },
 }
 
 #[tokio::main]
@@ -109,13 +162,63 @@ async fn main() -> anyhow::Result<()> {
             println!("{output}");
             Ok(())
         }
-        Command::Seed {
-            what: SeedWhat::Demo,
+        Command::Import {
+            file,
+            kind,
+            dry_run,
+            lang,
         } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
             Migrator::up(&db, None).await?;
-            let created = server::seed::demo_if_empty(&db).await?;
-            println!("{created} units created");
+            let (report, lines) = server::io::import(&db, &file, kind, dry_run, lang).await?;
+            for line in lines {
+                println!("{line}");
+            }
+            if !report.errors.is_empty() {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Export {
+            what:
+                ExportWhat::Classification {
+                    unit,
+                    cycle,
+                    format,
+                    out,
+                    lang,
+                },
+        } => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            let rows =
+                server::io::export_classification(&db, &unit, &cycle, format, &out, lang).await?;
+            println!("{rows} officials written to {}", out.display());
+            Ok(())
+        }
+        Command::Seed { what } => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            Migrator::up(&db, None).await?;
+            match what {
+                SeedWhat::Demo => {
+                    let officials = server::seed::demo_if_empty(&db).await?;
+                    if officials == 0 {
+                        println!("the database already has units: nothing loaded");
+                    } else {
+                        println!("demo city loaded: {officials} officials");
+                    }
+                }
+                SeedWhat::Scale { officials, provinces, communes, tag } => {
+                    let spec = server::seed::scale::ScaleSpec { officials, provinces, communes, tag };
+                    let report = server::seed::scale::scale(&db, &spec, true).await?;
+                    println!(
+                        "{} units and {} officials in {:.2} s: {:.0} rows/s",
+                        report.units,
+                        report.officials,
+                        report.elapsed.as_secs_f64(),
+                        report.rows_per_second()
+                    );
+                }
+            }
             Ok(())
         }
     }

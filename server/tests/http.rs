@@ -26,8 +26,8 @@ on_both_databases!(
             html.contains("Phường An Cựu"),
             "units come from the database"
         );
-        assert!(html.contains("55 đơn vị"), "count of demo units");
-        assert_eq!(html.matches("<tr data-kind=").count(), 55);
+        assert!(html.contains("56 đơn vị"), "count of demo units");
+        assert_eq!(html.matches("<tr data-kind=").count(), 56);
         assert!(
             html.contains("/pkg/thuocdo.js"),
             "hydration script referenced"

@@ -51,3 +51,128 @@ pub struct OrgUnit {
     pub parent_id: Option<i64>,
     pub approved_headcount: i32,
 }
+
+/// Declares a fieldless enum stored and sent as a stable snake_case code, with `ALL` (display
+/// order), `code()` and `from_code()`.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code stored in the database.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            /// Parses the stable code; `None` for anything else.
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|k| k.code() == code)
+            }
+        }
+    };
+}
+
+code_enum! {
+    /// What an official is under the Law on Cadres and Civil Servants.
+    OfficialCategory {
+        /// Cán bộ (elected or appointed to a term).
+        Cadre => "cadre",
+        /// Công chức.
+        CivilServant => "civil_servant",
+        /// Viên chức (public service units).
+        PublicEmployee => "public_employee",
+    }
+}
+
+code_enum! {
+    /// Whether an official is currently working.
+    OfficialStatus {
+        /// Working.
+        Active => "active",
+        /// On long leave (maternity, training, sick leave).
+        OnLeave => "on_leave",
+        /// Retired.
+        Retired => "retired",
+        /// Left the public service (resigned, dismissed, moved elsewhere).
+        Left => "left",
+    }
+}
+
+code_enum! {
+    /// How a key result is measured (see `domain::okr::Measure`).
+    KrKind {
+        /// Raise a value from start to target.
+        IncreaseTo => "increase_to",
+        /// Lower a value from start to target.
+        DecreaseTo => "decrease_to",
+        /// Done (1) or not (0).
+        Milestone => "milestone",
+        /// Keep a value within [band_low, band_high].
+        StayWithin => "stay_within",
+    }
+}
+
+code_enum! {
+    /// Where a key result's current value comes from.
+    DataSource {
+        /// Entered by people (check-ins).
+        Manual => "manual",
+        /// Read from a metric series (`metric_key`).
+        Metric => "metric",
+    }
+}
+
+code_enum! {
+    /// What a bulk import file holds.
+    ImportKind {
+        Units => "units",
+        Officials => "officials",
+        KeyResults => "key_results",
+        Products => "products",
+        CheckIns => "check_ins",
+    }
+}
+
+/// One rejected cell of an import file. `row` is the spreadsheet row number (the header is
+/// row 1; 0 means the file as a whole), `column` the header as written in the file (or the
+/// canonical column name when the column is missing), `key` a translation key (`import_err_*`
+/// in `app/locales/*.json`) and `args` its named arguments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: u32,
+    pub column: String,
+    pub key: String,
+    pub args: std::collections::BTreeMap<String, String>,
+}
+
+/// How many records of one entity an import created, changed or left as they were.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportCounts {
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+}
+
+/// The outcome of an import (or of its dry run): per-entity counts when the file is valid, or
+/// every error found. `committed` is true only when changes were written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub kind: Option<ImportKind>,
+    pub dry_run: bool,
+    pub committed: bool,
+    /// Data rows read (the header excluded).
+    pub rows: u32,
+    /// Per entity (`org_unit`, `official`, `objective`, `key_result`, `product`, `check_in`),
+    /// in the order they were written.
+    pub counts: Vec<(String, ImportCounts)>,
+    pub errors: Vec<RowError>,
+}

@@ -5,6 +5,7 @@
 //! * [`general`], [`task_results`], [`okr`], [`period`]: one period's points;
 //! * [`aggregate`]: periods → year, time worked, bands, overrides;
 //! * [`quota`]: HTXSNV ≤ 20 % of HTTNV per (unit, task group), with recorded exceptions;
+//! * [`rollup`]: dashboard figures per (unit, cycle);
 //! * [`explain`]: the explanation tree every result carries (keys in `explain_keys.json`);
 //! * [`batch`]: [`score_batch`], the entry point of `server score`;
 //! * [`error`]: [`DomainError`], translatable (`key` + `args`).
@@ -22,6 +23,7 @@ pub mod num;
 pub mod okr;
 pub mod period;
 pub mod quota;
+pub mod rollup;
 pub mod scheme;
 pub mod task_results;
 pub mod validate;

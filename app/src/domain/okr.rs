@@ -121,7 +121,10 @@ pub fn okr_points_fast(max: f64, objectives: &[Objective]) -> f64 {
     max * total
 }
 
-fn validate_kr(kr: &KeyResult, item: &str) -> Result<(), DomainError> {
+/// Validates one key result: finite values, target ≠ start and on the right side of it for
+/// increase/decrease, `low ≤ high` for stay-within. Weights are checked by
+/// [`validate_objectives`].
+pub fn validate_kr(kr: &KeyResult, item: &str) -> Result<(), DomainError> {
     finite(item, "weight", kr.weight)?;
     match kr.measure {
         Measure::IncreaseTo {

@@ -3,5 +3,7 @@
 
 pub mod db;
 pub mod entity;
+pub mod export;
+pub mod import;
 pub mod repo;
 pub mod state;

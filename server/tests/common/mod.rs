@@ -137,7 +137,8 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts the real server (migrations, demo data when `seed`) on an ephemeral port.
+    /// Starts the real server (migrations; the demo city's units when `seed`) on an ephemeral
+    /// port.
     pub async fn start(engine: Engine, seed: bool) -> Option<TestServer> {
         let db = TestDb::create(engine).await?;
         let site_root = std::env::temp_dir().join("thuocdo-test-site");
@@ -148,9 +149,12 @@ impl TestServer {
             db_max_connections: 4,
             site_root: site_root.display().to_string(),
             log: "warn".into(),
-            seed_demo: seed,
+            seed_demo: false,
         };
         let state = server::prepare(&config).await.expect("prepare server");
+        if seed {
+            server::seed::demo::units_only(&state.db).await.expect("demo units");
+        }
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .expect("bind");

@@ -60,3 +60,28 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Appends many entries by one actor at one time, in multi-row statements (bulk imports).
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    changes: Vec<Change>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let rows = changes
+        .into_iter()
+        .map(|change| audit_log::ActiveModel {
+            at: Set(now),
+            actor: Set(actor.name.clone()),
+            action: Set(change.action),
+            entity: Set(change.entity),
+            entity_id: Set(change.entity_id),
+            before: Set(change.before.map(|v| v.to_string())),
+            after: Set(change.after.map(|v| v.to_string())),
+            request_id: Set(actor.request_id.clone()),
+            ..Default::default()
+        })
+        .collect();
+    super::bulk::insert_all(db, rows).await?;
+    Ok(())
+}

@@ -2,4 +2,10 @@
 //! Every write goes through here, and every write records an [`audit`] entry.
 
 pub mod audit;
+pub mod bulk;
+pub mod cycles;
+pub mod officials;
+pub mod okrs;
 pub mod org_units;
+pub mod products;
+pub mod rollups;

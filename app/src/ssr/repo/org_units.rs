@@ -50,8 +50,8 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     Ok(org_unit::Entity::find().count(db).await?)
 }
 
-/// A unit to create.
-#[derive(Debug, Clone)]
+/// A unit to create (also the fields an import compares and updates).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NewUnit {
     pub code: String,
     pub name: String,
@@ -82,4 +82,83 @@ pub async fn insert(
     .insert(db)
     .await?;
     Ok(model.id)
+}
+
+/// A stored unit: its id, whether it still exists (`valid_to`) and its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredUnit {
+    pub id: i64,
+    pub valid_to: Option<chrono::NaiveDate>,
+    pub unit: NewUnit,
+}
+
+/// Every unit, current or historical (units number in the hundreds).
+pub async fn all_stored(db: &impl ConnectionTrait) -> Result<Vec<StoredUnit>, AppError> {
+    org_unit::Entity::find()
+        .order_by_asc(org_unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|model| {
+            let (id, valid_to, valid_from) = (model.id, model.valid_to, model.valid_from);
+            let dto = to_dto(model)?;
+            Ok(StoredUnit {
+                id,
+                valid_to,
+                unit: NewUnit {
+                    code: dto.code,
+                    name: dto.name,
+                    kind: dto.kind,
+                    parent_id: dto.parent_id,
+                    approved_headcount: dto.approved_headcount,
+                    valid_from,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Inserts many units in multi-row statements; returns `(code, id)` of each.
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    units: Vec<NewUnit>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let mut ids = Vec::with_capacity(units.len());
+    for chunk in units.chunks(1000) {
+        let models = chunk.iter().cloned().map(|unit| org_unit::ActiveModel {
+            code: Set(unit.code),
+            name: Set(unit.name),
+            kind: Set(unit.kind.code().to_owned()),
+            parent_id: Set(unit.parent_id),
+            approved_headcount: Set(unit.approved_headcount),
+            valid_from: Set(unit.valid_from),
+            valid_to: Set(None),
+            merged_into_id: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        });
+        let inserted = org_unit::Entity::insert_many(models)
+            .exec_with_returning(db)
+            .await?;
+        ids.extend(inserted.into_iter().map(|m| (m.code, m.id)));
+    }
+    Ok(ids)
+}
+
+/// Overwrites a unit's fields.
+pub async fn update(db: &impl ConnectionTrait, id: i64, unit: NewUnit) -> Result<(), AppError> {
+    org_unit::ActiveModel {
+        id: sea_orm::Unchanged(id),
+        code: Set(unit.code),
+        name: Set(unit.name),
+        kind: Set(unit.kind.code().to_owned()),
+        parent_id: Set(unit.parent_id),
+        approved_headcount: Set(unit.approved_headcount),
+        valid_from: Set(unit.valid_from),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
 }

@@ -1,0 +1,352 @@
+//! Bulk import of units, officials, key results, products and check-ins from CSV or XLSX.
+//!
+//! A file is read into rows ([`table`]), its headers (English or Vietnamese) mapped onto one
+//! importer's columns ([`fields`]), every row validated — all errors are collected, each with
+//! its spreadsheet row, column and a translation key — and, only when there is none, applied
+//! in one transaction: records are matched by natural key and created, updated or left alone,
+//! each write with an audit entry. A dry run takes the same path and rolls back. Column
+//! layouts are documented in `docs/import.md`.
+
+pub mod fields;
+pub mod messages;
+pub mod table;
+
+mod check_ins;
+mod key_results;
+mod officials;
+mod products;
+mod refs;
+mod units;
+
+use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use serde::Serialize;
+
+use self::fields::{Column, Errors, Sheet, file_error, match_score};
+use self::table::{Format, Table};
+use crate::api::dto::{ImportCounts, ImportKind, ImportReport, RowError};
+use crate::error::AppError;
+use crate::ssr::repo::audit::{self, Actor, Change};
+
+/// How to run an import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The file's kind; detected from the headers when `None`.
+    pub kind: Option<ImportKind>,
+    /// Validate and count, then roll back.
+    pub dry_run: bool,
+    /// Who imports (`cli:import`, later the signed-in account).
+    pub actor: Actor,
+    /// The date used where a file gives none (a unit's `valid_from`, unit history).
+    pub today: chrono::NaiveDate,
+    /// The time stamped on created and updated records.
+    pub now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Options {
+    /// Options for an actor, now, detecting the kind, writing for real.
+    pub fn new(actor: Actor) -> Self {
+        let now = chrono::Utc::now();
+        Options {
+            kind: None,
+            dry_run: false,
+            actor,
+            today: now.date_naive(),
+            now,
+        }
+    }
+}
+
+/// The columns of each kind, English header first.
+pub fn columns(kind: ImportKind) -> &'static [Column] {
+    match kind {
+        ImportKind::Units => units::COLUMNS,
+        ImportKind::Officials => officials::COLUMNS,
+        ImportKind::KeyResults => key_results::COLUMNS,
+        ImportKind::Products => products::COLUMNS,
+        ImportKind::CheckIns => check_ins::COLUMNS,
+    }
+}
+
+/// The kind whose columns the headers match best: every header must be one of its columns and
+/// every required column present; `None` when no kind or several equally fit.
+pub fn detect_kind(headers: &[String]) -> Option<ImportKind> {
+    let mut scored: Vec<(usize, ImportKind)> = ImportKind::ALL
+        .iter()
+        .filter_map(|kind| match_score(headers, columns(*kind)).map(|s| (s, *kind)))
+        .collect();
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    match scored.as_slice() {
+        [(best, kind), rest @ ..] if rest.first().is_none_or(|(next, _)| next < best) => {
+            Some(*kind)
+        }
+        _ => None,
+    }
+}
+
+/// Imports a file from disk (the format is chosen by its extension).
+pub async fn import_file(
+    db: &DatabaseConnection,
+    path: &std::path::Path,
+    options: &Options,
+) -> Result<ImportReport, AppError> {
+    let name = path.to_string_lossy();
+    match std::fs::read(path) {
+        Ok(bytes) => import_bytes(db, &name, &bytes, options).await,
+        Err(error) => Ok(failed(
+            options,
+            None,
+            0,
+            vec![file_error(
+                "import_err_unreadable",
+                &[("detail", error.to_string())],
+            )],
+        )),
+    }
+}
+
+/// Imports an uploaded file: `file_name` chooses the format (`.csv`, `.xlsx`).
+pub async fn import_bytes(
+    db: &DatabaseConnection,
+    file_name: &str,
+    bytes: &[u8],
+    options: &Options,
+) -> Result<ImportReport, AppError> {
+    let Some(format) = Format::of_name(file_name) else {
+        let extension = file_name.rsplit_once('.').map_or("", |(_, e)| e).to_owned();
+        let error = file_error("import_err_unsupported_format", &[("extension", extension)]);
+        return Ok(failed(options, options.kind, 0, vec![error]));
+    };
+    let table = match table::read(format, bytes) {
+        Ok(table) => table,
+        Err(error) => return Ok(failed(options, options.kind, 0, vec![error])),
+    };
+    import_table(db, &table, options).await
+}
+
+/// Imports rows already read from a file.
+pub async fn import_table(
+    db: &DatabaseConnection,
+    table: &Table,
+    options: &Options,
+) -> Result<ImportReport, AppError> {
+    let rows = u32::try_from(table.rows.len()).map_err(AppError::internal)?;
+    let Some(kind) = options.kind.or_else(|| detect_kind(&table.headers)) else {
+        let headers = table.headers.join(", ");
+        let error = file_error("import_err_kind_unknown", &[("headers", headers)]);
+        return Ok(failed(options, None, rows, vec![error]));
+    };
+    let sheet = match Sheet::new(table, columns(kind)) {
+        Ok(sheet) => sheet,
+        Err(errors) => return Ok(failed(options, Some(kind), rows, errors)),
+    };
+    let txn = db.begin().await?;
+    let context = Context {
+        txn: &txn,
+        options,
+    };
+    let outcome = match kind {
+        ImportKind::Units => units::run(&context, &sheet).await,
+        ImportKind::Officials => officials::run(&context, &sheet).await,
+        ImportKind::KeyResults => key_results::run(&context, &sheet).await,
+        ImportKind::Products => products::run(&context, &sheet).await,
+        ImportKind::CheckIns => check_ins::run(&context, &sheet).await,
+    };
+    // Any error — a bad row or a failing statement — leaves the database as it was.
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            txn.rollback().await?;
+            return Err(error);
+        }
+    };
+    let mut outcome = outcome;
+    // Errors in spreadsheet order (cell checks and reference checks are found in two passes).
+    outcome.errors.sort_by_key(|e| e.row);
+    let committed = outcome.errors.is_empty() && !options.dry_run;
+    if committed {
+        txn.commit().await?;
+    } else {
+        txn.rollback().await?;
+    }
+    Ok(ImportReport {
+        kind: Some(kind),
+        dry_run: options.dry_run,
+        committed,
+        rows,
+        counts: outcome.counts,
+        errors: outcome.errors,
+    })
+}
+
+fn failed(
+    options: &Options,
+    kind: Option<ImportKind>,
+    rows: u32,
+    errors: Vec<RowError>,
+) -> ImportReport {
+    ImportReport {
+        kind,
+        dry_run: options.dry_run,
+        committed: false,
+        rows,
+        counts: Vec::new(),
+        errors,
+    }
+}
+
+/// What an importer works with: the open transaction and the options.
+struct Context<'a> {
+    txn: &'a DatabaseTransaction,
+    options: &'a Options,
+}
+
+/// What an importer found: counts per entity when applied, or the errors (then nothing is
+/// written).
+#[derive(Debug, Default)]
+struct Outcome {
+    counts: Vec<(String, ImportCounts)>,
+    errors: Vec<RowError>,
+}
+
+impl Outcome {
+    fn rejected(errors: Errors) -> Self {
+        Outcome {
+            counts: Vec::new(),
+            errors: errors.list,
+        }
+    }
+}
+
+/// Whether a row creates a record, changes one (`id`, state before) or matches it exactly.
+#[derive(Debug)]
+enum Plan<T> {
+    Create,
+    Update { id: i64, before: T },
+    Same,
+}
+
+/// Compares the stored record (if any) with the file's version of it.
+fn plan<T: PartialEq + Clone>(stored: Option<(i64, &T)>, new: &T) -> Plan<T> {
+    match stored {
+        None => Plan::Create,
+        Some((_, before)) if before == new => Plan::Same,
+        Some((id, before)) => Plan::Update {
+            id,
+            before: before.clone(),
+        },
+    }
+}
+
+/// Counts one entity's writes and collects their audit entries.
+#[derive(Debug)]
+struct Tally {
+    entity: &'static str,
+    counts: ImportCounts,
+    changes: Vec<Change>,
+}
+
+impl Tally {
+    fn new(entity: &'static str) -> Self {
+        Tally {
+            entity,
+            counts: ImportCounts::default(),
+            changes: Vec::new(),
+        }
+    }
+
+    fn change(&self, action: &str, key: &str, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Change {
+        Change {
+            action: action.to_owned(),
+            entity: self.entity.to_owned(),
+            // The audit column holds 64 characters; long natural keys are cut.
+            entity_id: Some(key.chars().take(64).collect()),
+            before,
+            after,
+        }
+    }
+
+    /// A record created under natural key `key`.
+    fn created(&mut self, key: &str, after: &impl Serialize) {
+        self.counts.created += 1;
+        let change = self.change("import_create", key, None, serde_json::to_value(after).ok());
+        self.changes.push(change);
+    }
+
+    /// A record changed from `before` to `after`.
+    fn updated(&mut self, key: &str, before: &impl Serialize, after: &impl Serialize) {
+        self.counts.updated += 1;
+        let change = self.change(
+            "import_update",
+            key,
+            serde_json::to_value(before).ok(),
+            serde_json::to_value(after).ok(),
+        );
+        self.changes.push(change);
+    }
+
+    fn unchanged(&mut self) {
+        self.counts.unchanged += 1;
+    }
+
+    /// Writes the audit entries; returns the counts for the report.
+    async fn finish(self, context: &Context<'_>) -> Result<(String, ImportCounts), AppError> {
+        audit::record_many(
+            context.txn,
+            &context.options.actor,
+            self.changes,
+            context.options.now,
+        )
+        .await?;
+        Ok((self.entity.to_owned(), self.counts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(list: &[&str]) -> Vec<String> {
+        list.iter().map(|h| (*h).to_owned()).collect()
+    }
+
+    #[test]
+    fn kinds_are_detected_from_english_or_vietnamese_headers() {
+        assert_eq!(
+            detect_kind(&headers(&["code", "name", "kind", "parent_code"])),
+            Some(ImportKind::Units)
+        );
+        assert_eq!(
+            detect_kind(&headers(&[
+                "Mã cán bộ",
+                "Họ và tên",
+                "Đối tượng",
+                "Chức vụ/vị trí việc làm",
+                "Nhóm nhiệm vụ",
+                "Mã đơn vị"
+            ])),
+            Some(ImportKind::Officials)
+        );
+        assert_eq!(
+            detect_kind(&headers(&[
+                "cycle_code",
+                "personnel_code",
+                "kr_code",
+                "date",
+                "value"
+            ])),
+            Some(ImportKind::CheckIns)
+        );
+        assert_eq!(detect_kind(&headers(&["code", "colour"])), None);
+    }
+
+    #[test]
+    fn every_kind_has_distinct_headers_in_both_languages() {
+        for kind in ImportKind::ALL {
+            let mut seen = std::collections::BTreeSet::new();
+            for column in columns(*kind) {
+                assert!(seen.insert(fields::fold(column.key)), "{column:?}");
+                assert!(seen.insert(fields::fold(column.vi)), "{column:?}");
+            }
+        }
+    }
+}

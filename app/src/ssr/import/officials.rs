@@ -1,0 +1,254 @@
+//! Importing officials: matched by personnel code; the unit must exist and be current; the
+//! reviewer may be an existing official or any official of the same file.
+
+use std::collections::HashMap;
+
+use super::fields::{Cells, Column, Errors, Seen, Sheet, levels, optional, required};
+use super::{Context, Outcome, Plan, Tally, plan};
+use crate::api::dto::{OfficialCategory, OfficialStatus};
+use crate::error::AppError;
+use crate::ssr::repo::officials::{self, OfficialFields, StoredOfficial};
+use crate::ssr::repo::org_units;
+
+pub(super) const COLUMNS: &[Column] = &[
+    required("personnel_code", "Mã cán bộ", 64),
+    required("full_name", "Họ và tên", 255),
+    required("category", "Đối tượng", 24),
+    optional("job_position", "Chức vụ/vị trí việc làm", 255),
+    required("task_group", "Nhóm nhiệm vụ", 64),
+    optional("is_leader", "Lãnh đạo/quản lý", 0),
+    required("unit_code", "Mã đơn vị", 64),
+    optional("reviewer_code", "Mã người đánh giá", 64),
+    optional("status", "Trạng thái", 16),
+];
+
+const CATEGORIES: &[(OfficialCategory, &[&str])] = &[
+    (OfficialCategory::Cadre, &["cadre", "Cán bộ"]),
+    (OfficialCategory::CivilServant, &["civil_servant", "Công chức"]),
+    (OfficialCategory::PublicEmployee, &["public_employee", "Viên chức"]),
+];
+
+const STATUSES: &[(OfficialStatus, &[&str])] = &[
+    (OfficialStatus::Active, &["active", "Đang công tác"]),
+    (OfficialStatus::OnLeave, &["on_leave", "Nghỉ dài hạn"]),
+    (OfficialStatus::Retired, &["retired", "Nghỉ hưu"]),
+    (OfficialStatus::Left, &["left", "Thôi việc"]),
+];
+
+/// Why an official gets a unit-history entry when imported.
+const HISTORY_REASON: &str = "import";
+
+/// One valid row; `None` fields were left empty (keep the stored value, or the default).
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    row: u32,
+    personnel_code: String,
+    full_name: String,
+    category: OfficialCategory,
+    job_position: Option<String>,
+    task_group: String,
+    is_leader: Option<bool>,
+    unit_code: String,
+    reviewer_code: Option<String>,
+    status: Option<OfficialStatus>,
+}
+
+fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
+    let mut seen = Seen::default();
+    let mut rows = Vec::with_capacity(sheet.table.rows.len());
+    for raw in &sheet.table.rows {
+        let mut cells = Cells::new(sheet, raw, errors);
+        let code = cells.text("personnel_code");
+        let full_name = cells.text("full_name");
+        let category = cells.choice("category", CATEGORIES);
+        let job_position = cells.opt_text("job_position");
+        let task_group = cells.text("task_group");
+        let is_leader = cells.opt_bool("is_leader");
+        let unit_code = cells.text("unit_code");
+        let reviewer_code = cells.opt_text("reviewer_code");
+        let status = cells.opt_choice("status", STATUSES);
+        if let Some(code) = &code {
+            if reviewer_code.as_ref() == Some(code) {
+                cells.error("reviewer_code", "import_err_reviewer_self", &[]);
+            }
+            seen.first(&mut cells, "personnel_code", code.clone(), code);
+        }
+        if let (true, Some(personnel_code), Some(full_name), Some(category), Some(task_group), Some(unit_code)) =
+            (cells.ok(), code, full_name, category, task_group, unit_code)
+        {
+            rows.push(Row {
+                row: raw.number,
+                personnel_code,
+                full_name,
+                category,
+                job_position,
+                task_group,
+                is_leader,
+                unit_code,
+                reviewer_code,
+                status,
+            });
+        }
+    }
+    rows
+}
+
+pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outcome, AppError> {
+    let mut errors = Errors::default();
+    let rows = parse(sheet, &mut errors);
+    let units = org_units::all_stored(context.txn).await?;
+    let units: HashMap<&str, &org_units::StoredUnit> = units.iter().map(|u| (u.unit.code.as_str(), u)).collect();
+    let in_file: HashMap<&str, usize> =
+        rows.iter().enumerate().map(|(i, r)| (r.personnel_code.as_str(), i)).collect();
+    let mut codes: Vec<String> = rows.iter().map(|r| r.personnel_code.clone()).collect();
+    codes.extend(rows.iter().filter_map(|r| r.reviewer_code.clone()).filter(|c| !in_file.contains_key(c.as_str())));
+    let stored = officials::find_by_codes(context.txn, &codes).await?;
+
+    let mut depends_on = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let args = [("code", row.unit_code.clone())];
+        match units.get(row.unit_code.as_str()) {
+            None => errors.push(row.row, sheet.header("unit_code"), "import_err_unit_not_found", &args),
+            Some(unit) if unit.valid_to.is_some() => {
+                errors.push(row.row, sheet.header("unit_code"), "import_err_unit_closed", &args);
+            }
+            Some(_) => {}
+        }
+        let mut dependency = None;
+        if let Some(reviewer) = &row.reviewer_code {
+            match (stored.contains_key(reviewer), in_file.get(reviewer.as_str())) {
+                (true, _) => {}
+                (false, Some(index)) => dependency = Some(*index),
+                (false, None) => errors.push(
+                    row.row,
+                    sheet.header("reviewer_code"),
+                    "import_err_reviewer_not_found",
+                    &[("code", reviewer.clone())],
+                ),
+            }
+        }
+        depends_on.push(dependency);
+    }
+    let levels = match levels(&depends_on) {
+        Ok(levels) => levels,
+        Err(on_cycle) => {
+            for index in on_cycle {
+                let row = &rows[index];
+                let reviewer = row.reviewer_code.clone().unwrap_or_default();
+                errors.push(row.row, sheet.header("reviewer_code"), "import_err_reviewer_cycle", &[("code", reviewer)]);
+            }
+            Vec::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Ok(Outcome::rejected(errors));
+    }
+
+    let mut ids: HashMap<String, i64> = stored.values().map(|s| (s.fields.personnel_code.clone(), s.id)).collect();
+    let mut tally = Tally::new("official");
+    let deepest = levels.iter().copied().max().unwrap_or(0);
+    for level in 0..=deepest {
+        let mut creates = Vec::new();
+        for (row, _) in rows.iter().zip(&levels).filter(|(_, l)| **l == level) {
+            let existing = stored.get(&row.personnel_code);
+            let fields = merge(row, existing, &units, &ids);
+            match plan(existing.map(|s| (s.id, &s.fields)), &fields) {
+                Plan::Create => creates.push(fields),
+                Plan::Update { id, before } => {
+                    tally.updated(&fields.personnel_code, &before, &fields);
+                    if before.unit_id != fields.unit_id {
+                        officials::move_history(context.txn, id, fields.unit_id, context.options.today, HISTORY_REASON)
+                            .await?;
+                    }
+                    officials::update(context.txn, id, fields, context.options.now).await?;
+                }
+                Plan::Same => tally.unchanged(),
+            }
+        }
+        for fields in &creates {
+            tally.created(&fields.personnel_code, fields);
+        }
+        let unit_of: HashMap<String, i64> = creates.iter().map(|f| (f.personnel_code.clone(), f.unit_id)).collect();
+        let created = officials::insert_many(context.txn, creates, context.options.now).await?;
+        let history: Vec<(i64, i64)> =
+            created.iter().filter_map(|(code, id)| unit_of.get(code).map(|unit| (*id, *unit))).collect();
+        officials::open_history(context.txn, &history, context.options.today, HISTORY_REASON).await?;
+        ids.extend(created);
+    }
+    Ok(Outcome {
+        counts: vec![tally.finish(context).await?],
+        errors: Vec::new(),
+    })
+}
+
+/// The official as it will be stored: the row's values, empty cells keeping the stored value
+/// (or the default for a new official).
+fn merge(
+    row: &Row,
+    existing: Option<&StoredOfficial>,
+    units: &HashMap<&str, &org_units::StoredUnit>,
+    ids: &HashMap<String, i64>,
+) -> OfficialFields {
+    let old = existing.map(|s| &s.fields);
+    OfficialFields {
+        personnel_code: row.personnel_code.clone(),
+        full_name: row.full_name.clone(),
+        category: row.category,
+        job_position: row
+            .job_position
+            .clone()
+            .or_else(|| old.map(|o| o.job_position.clone()))
+            .unwrap_or_default(),
+        task_group: row.task_group.clone(),
+        is_leader: row.is_leader.or(old.map(|o| o.is_leader)).unwrap_or(false),
+        unit_id: units.get(row.unit_code.as_str()).map_or(0, |u| u.id),
+        reviewer_id: match &row.reviewer_code {
+            Some(code) => ids.get(code).copied(),
+            None => old.and_then(|o| o.reviewer_id),
+        },
+        status: row.status.or(old.map(|o| o.status)).unwrap_or(OfficialStatus::Active),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssr::import::table::read_csv;
+
+    #[test]
+    fn rows_accept_vietnamese_values_and_report_every_bad_cell() {
+        let table = read_csv(
+            "personnel_code,full_name,category,task_group,is_leader,unit_code,reviewer_code,status\n\
+             CB1,Nguyễn Văn An,Công chức,B,có,HUE-S01,,Đang công tác\n\
+             CB2,,soldier,B,perhaps,HUE-S01,CB2,asleep\n\
+             CB1,Trần Thị Bình,cadre,,0,,,\n"
+                .as_bytes(),
+        )
+        .expect("csv");
+        let sheet = Sheet::new(&table, COLUMNS).expect("headers");
+        let mut errors = Errors::default();
+        let rows = parse(&sheet, &mut errors);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].category, OfficialCategory::CivilServant);
+        assert_eq!(rows[0].is_leader, Some(true));
+        assert_eq!(rows[0].status, Some(OfficialStatus::Active));
+        let found: Vec<(u32, &str, &str)> = errors
+            .list
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (3, "full_name", "import_err_required"),
+                (3, "category", "import_err_not_one_of"),
+                (3, "is_leader", "import_err_not_boolean"),
+                (3, "status", "import_err_not_one_of"),
+                (3, "reviewer_code", "import_err_reviewer_self"),
+                (4, "task_group", "import_err_required"),
+                (4, "unit_code", "import_err_required"),
+                (4, "personnel_code", "import_err_duplicate_in_file"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! Queries and writes on evaluation cycles (periods under one scheme version).
+
+use std::collections::HashMap;
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::ssr::entity::cycle;
+
+/// A cycle as the rest of the application sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cycle {
+    pub id: i64,
+    pub code: String,
+    pub scheme_id: String,
+    pub scheme_version: String,
+    /// `month`, `quarter` or `year`.
+    pub period_kind: String,
+    pub year: i32,
+    pub period_no: i32,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    /// `open`, `review`, `approved`, `closed` …
+    pub state: String,
+}
+
+fn to_cycle(model: cycle::Model) -> Cycle {
+    Cycle {
+        id: model.id,
+        code: model.code,
+        scheme_id: model.scheme_id,
+        scheme_version: model.scheme_version,
+        period_kind: model.period_kind,
+        year: model.year,
+        period_no: model.period_no,
+        starts_on: model.starts_on,
+        ends_on: model.ends_on,
+        state: model.state,
+    }
+}
+
+/// The cycle with this code, if any.
+pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<Cycle>, AppError> {
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(to_cycle))
+}
+
+/// The cycles with these codes, by code (unknown codes are simply absent).
+pub async fn find_by_codes(
+    db: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<HashMap<String, Cycle>, AppError> {
+    let mut found = HashMap::new();
+    for chunk in codes.chunks(500) {
+        let models = cycle::Entity::find()
+            .filter(cycle::Column::Code.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?;
+        found.extend(models.into_iter().map(|m| (m.code.clone(), to_cycle(m))));
+    }
+    Ok(found)
+}
+
+/// Creates a cycle (`id` is ignored) and returns its id.
+pub async fn insert(db: &impl ConnectionTrait, cycle: Cycle) -> Result<i64, AppError> {
+    let model = cycle::ActiveModel {
+        code: Set(cycle.code),
+        scheme_id: Set(cycle.scheme_id),
+        scheme_version: Set(cycle.scheme_version),
+        period_kind: Set(cycle.period_kind),
+        year: Set(cycle.year),
+        period_no: Set(cycle.period_no),
+        starts_on: Set(cycle.starts_on),
+        ends_on: Set(cycle.ends_on),
+        state: Set(cycle.state),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(model.id)
+}

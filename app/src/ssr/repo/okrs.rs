@@ -1,0 +1,343 @@
+//! Queries and writes on objectives, key results and check-ins.
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde::Serialize;
+
+use crate::api::dto::{DataSource, KrKind};
+use crate::error::AppError;
+use crate::ssr::entity::{check_in, key_result, objective};
+
+/// Who owns an objective: an official or a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    Official(i64),
+    Unit(i64),
+}
+
+/// The fields of an objective that people enter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveFields {
+    pub cycle_id: i64,
+    pub owner: Owner,
+    pub title: String,
+    pub weight: f64,
+}
+
+/// A stored objective.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredObjective {
+    pub id: i64,
+    pub fields: ObjectiveFields,
+}
+
+fn to_objective(m: objective::Model) -> Result<StoredObjective, AppError> {
+    let owner = match (m.owner_official_id, m.owner_unit_id) {
+        (Some(official), None) => Owner::Official(official),
+        (None, Some(unit)) => Owner::Unit(unit),
+        _ => return Err(AppError::internal(format!("objective {} has no single owner", m.id))),
+    };
+    Ok(StoredObjective {
+        id: m.id,
+        fields: ObjectiveFields {
+            cycle_id: m.cycle_id,
+            owner,
+            title: m.title,
+            weight: m.weight,
+        },
+    })
+}
+
+/// The objectives of these owners in these cycles.
+pub async fn objectives_of(
+    db: &impl ConnectionTrait,
+    cycle_ids: &[i64],
+    owners: &[Owner],
+) -> Result<Vec<StoredObjective>, AppError> {
+    let mut found = Vec::new();
+    for chunk in owners.chunks(500) {
+        let officials = chunk.iter().filter_map(|o| match o {
+            Owner::Official(id) => Some(*id),
+            Owner::Unit(_) => None,
+        });
+        let units = chunk.iter().filter_map(|o| match o {
+            Owner::Unit(id) => Some(*id),
+            Owner::Official(_) => None,
+        });
+        let models = objective::Entity::find()
+            .filter(objective::Column::CycleId.is_in(cycle_ids.iter().copied()))
+            .filter(
+                Condition::any()
+                    .add(objective::Column::OwnerOfficialId.is_in(officials))
+                    .add(objective::Column::OwnerUnitId.is_in(units)),
+            )
+            .order_by_asc(objective::Column::Id)
+            .all(db)
+            .await?;
+        for model in models {
+            found.push(to_objective(model)?);
+        }
+    }
+    Ok(found)
+}
+
+fn objective_model(f: ObjectiveFields) -> objective::ActiveModel {
+    let (official, unit) = match f.owner {
+        Owner::Official(id) => (Some(id), None),
+        Owner::Unit(id) => (None, Some(id)),
+    };
+    objective::ActiveModel {
+        cycle_id: Set(f.cycle_id),
+        owner_official_id: Set(official),
+        owner_unit_id: Set(unit),
+        title: Set(f.title),
+        weight: Set(f.weight),
+        ..Default::default()
+    }
+}
+
+/// Inserts objectives (no parent) in multi-row statements; returns them with their ids.
+pub async fn insert_objectives(
+    db: &impl ConnectionTrait,
+    objectives: Vec<ObjectiveFields>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<StoredObjective>, AppError> {
+    let mut stored = Vec::with_capacity(objectives.len());
+    for chunk in objectives.chunks(1000) {
+        let models = chunk.iter().cloned().map(|f| {
+            let mut model = objective_model(f);
+            model.parent_id = Set(None);
+            model.version = Set(1);
+            model.created_at = Set(now);
+            model
+        });
+        for model in objective::Entity::insert_many(models).exec_with_returning(db).await? {
+            stored.push(to_objective(model)?);
+        }
+    }
+    Ok(stored)
+}
+
+/// Overwrites an objective's fields and bumps its version.
+pub async fn update_objective(db: &impl ConnectionTrait, id: i64, fields: ObjectiveFields) -> Result<(), AppError> {
+    objective::Entity::update_many()
+        .set(objective_model(fields))
+        .col_expr(objective::Column::Version, Expr::col(objective::Column::Version).add(1))
+        .filter(objective::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The fields of a key result that people enter (`current` also moves with check-ins).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeyResultFields {
+    pub objective_id: i64,
+    pub code: String,
+    pub title: String,
+    pub kind: KrKind,
+    pub start: f64,
+    pub target: f64,
+    pub band_low: Option<f64>,
+    pub band_high: Option<f64>,
+    pub current: f64,
+    pub weight: f64,
+    pub unit_of_measure: String,
+    pub data_source: DataSource,
+    pub metric_key: Option<String>,
+}
+
+/// A stored key result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredKeyResult {
+    pub id: i64,
+    pub fields: KeyResultFields,
+    pub last_check_in_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn to_key_result(m: key_result::Model) -> Result<StoredKeyResult, AppError> {
+    let kind = KrKind::from_code(&m.kind)
+        .ok_or_else(|| AppError::internal(format!("unknown kind {:?} on key result {}", m.kind, m.id)))?;
+    let data_source = DataSource::from_code(&m.data_source).ok_or_else(|| {
+        AppError::internal(format!("unknown data source {:?} on key result {}", m.data_source, m.id))
+    })?;
+    Ok(StoredKeyResult {
+        id: m.id,
+        last_check_in_at: m.last_check_in_at,
+        fields: KeyResultFields {
+            objective_id: m.objective_id,
+            code: m.code,
+            title: m.title,
+            kind,
+            start: m.start_value,
+            target: m.target_value,
+            band_low: m.band_low,
+            band_high: m.band_high,
+            current: m.current_value,
+            weight: m.weight,
+            unit_of_measure: m.unit_of_measure,
+            data_source,
+            metric_key: m.metric_key,
+        },
+    })
+}
+
+/// The key results of these objectives.
+pub async fn key_results_of(
+    db: &impl ConnectionTrait,
+    objective_ids: &[i64],
+) -> Result<Vec<StoredKeyResult>, AppError> {
+    let mut found = Vec::new();
+    for chunk in objective_ids.chunks(500) {
+        let models = key_result::Entity::find()
+            .filter(key_result::Column::ObjectiveId.is_in(chunk.iter().copied()))
+            .order_by_asc(key_result::Column::Id)
+            .all(db)
+            .await?;
+        for model in models {
+            found.push(to_key_result(model)?);
+        }
+    }
+    Ok(found)
+}
+
+fn key_result_model(f: KeyResultFields) -> key_result::ActiveModel {
+    key_result::ActiveModel {
+        objective_id: Set(f.objective_id),
+        code: Set(f.code),
+        title: Set(f.title),
+        kind: Set(f.kind.code().to_owned()),
+        start_value: Set(f.start),
+        target_value: Set(f.target),
+        band_low: Set(f.band_low),
+        band_high: Set(f.band_high),
+        current_value: Set(f.current),
+        weight: Set(f.weight),
+        unit_of_measure: Set(f.unit_of_measure),
+        data_source: Set(f.data_source.code().to_owned()),
+        metric_key: Set(f.metric_key),
+        ..Default::default()
+    }
+}
+
+/// Inserts key results in multi-row statements.
+pub async fn insert_key_results(db: &impl ConnectionTrait, key_results: Vec<KeyResultFields>) -> Result<(), AppError> {
+    let rows = key_results
+        .into_iter()
+        .map(|f| {
+            let mut model = key_result_model(f);
+            model.last_check_in_at = Set(None);
+            model.version = Set(1);
+            model
+        })
+        .collect();
+    super::bulk::insert_all(db, rows).await?;
+    Ok(())
+}
+
+/// Overwrites a key result's fields and bumps its version.
+pub async fn update_key_result(db: &impl ConnectionTrait, id: i64, fields: KeyResultFields) -> Result<(), AppError> {
+    key_result::Entity::update_many()
+        .set(key_result_model(fields))
+        .col_expr(key_result::Column::Version, Expr::col(key_result::Column::Version).add(1))
+        .filter(key_result::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets a key result's current value from its latest check-in and bumps its version.
+pub async fn set_current(
+    db: &impl ConnectionTrait,
+    id: i64,
+    current: f64,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    key_result::Entity::update_many()
+        .col_expr(key_result::Column::CurrentValue, Expr::value(current))
+        .col_expr(key_result::Column::LastCheckInAt, Expr::value(at))
+        .col_expr(key_result::Column::Version, Expr::col(key_result::Column::Version).add(1))
+        .filter(key_result::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The fields of a check-in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckInFields {
+    pub key_result_id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub value: f64,
+    pub note: String,
+    pub evidence_url: Option<String>,
+    pub confidence: i16,
+    pub author_official_id: i64,
+}
+
+/// A stored check-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCheckIn {
+    pub id: i64,
+    pub fields: CheckInFields,
+}
+
+fn to_check_in(m: check_in::Model) -> StoredCheckIn {
+    StoredCheckIn {
+        id: m.id,
+        fields: CheckInFields {
+            key_result_id: m.key_result_id,
+            at: m.created_at,
+            value: m.value,
+            note: m.note,
+            evidence_url: m.evidence_url,
+            confidence: m.confidence,
+            author_official_id: m.author_official_id,
+        },
+    }
+}
+
+/// The check-ins of these key results, oldest first.
+pub async fn check_ins_of(db: &impl ConnectionTrait, key_result_ids: &[i64]) -> Result<Vec<StoredCheckIn>, AppError> {
+    let mut found = Vec::new();
+    for chunk in key_result_ids.chunks(500) {
+        let models = check_in::Entity::find()
+            .filter(check_in::Column::KeyResultId.is_in(chunk.iter().copied()))
+            .order_by_asc(check_in::Column::CreatedAt)
+            .order_by_asc(check_in::Column::Id)
+            .all(db)
+            .await?;
+        found.extend(models.into_iter().map(to_check_in));
+    }
+    Ok(found)
+}
+
+fn check_in_model(f: CheckInFields) -> check_in::ActiveModel {
+    check_in::ActiveModel {
+        key_result_id: Set(f.key_result_id),
+        value: Set(f.value),
+        note: Set(f.note),
+        evidence_url: Set(f.evidence_url),
+        confidence: Set(f.confidence),
+        author_official_id: Set(f.author_official_id),
+        created_at: Set(f.at),
+        ..Default::default()
+    }
+}
+
+/// Inserts check-ins in multi-row statements.
+pub async fn insert_check_ins(db: &impl ConnectionTrait, check_ins: Vec<CheckInFields>) -> Result<(), AppError> {
+    super::bulk::insert_all(db, check_ins.into_iter().map(check_in_model).collect()).await?;
+    Ok(())
+}
+
+/// Overwrites a check-in.
+pub async fn update_check_in(db: &impl ConnectionTrait, id: i64, fields: CheckInFields) -> Result<(), AppError> {
+    check_in::Entity::update_many()
+        .set(check_in_model(fields))
+        .filter(check_in::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

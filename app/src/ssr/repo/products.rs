@@ -1,0 +1,118 @@
+//! Queries and writes on products/works assigned to officials in a cycle.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::ssr::entity::product;
+
+/// The fields of a product that people enter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProductFields {
+    pub cycle_id: i64,
+    pub official_id: i64,
+    pub code: String,
+    pub title: String,
+    pub conversion_weight: f64,
+    pub assigned: i32,
+    pub completed: i32,
+    pub completed_on_quality: i32,
+    pub completed_on_time: i32,
+    pub quality_failures: i32,
+    pub delays: i32,
+    pub waiver_ref: Option<String>,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// A stored product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredProduct {
+    pub id: i64,
+    pub fields: ProductFields,
+}
+
+/// A product's natural key: (cycle id, official id, product code).
+pub type ProductKey = (i64, i64, String);
+
+/// The products of these officials in these cycles, by natural key.
+pub async fn find_for(
+    db: &impl ConnectionTrait,
+    cycle_ids: &[i64],
+    official_ids: &[i64],
+) -> Result<HashMap<ProductKey, StoredProduct>, AppError> {
+    let mut found = HashMap::new();
+    for chunk in official_ids.chunks(500) {
+        let models = product::Entity::find()
+            .filter(product::Column::CycleId.is_in(cycle_ids.iter().copied()))
+            .filter(product::Column::OfficialId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        for m in models {
+            let key = (m.cycle_id, m.official_id, m.code.clone());
+            let fields = ProductFields {
+                cycle_id: m.cycle_id,
+                official_id: m.official_id,
+                code: m.code,
+                title: m.title,
+                conversion_weight: m.conversion_weight,
+                assigned: m.assigned,
+                completed: m.completed,
+                completed_on_quality: m.completed_on_quality,
+                completed_on_time: m.completed_on_time,
+                quality_failures: m.quality_failures,
+                delays: m.delays,
+                waiver_ref: m.waiver_ref,
+                due_on: m.due_on,
+            };
+            found.insert(key, StoredProduct { id: m.id, fields });
+        }
+    }
+    Ok(found)
+}
+
+fn active_model(f: ProductFields) -> product::ActiveModel {
+    product::ActiveModel {
+        cycle_id: Set(f.cycle_id),
+        official_id: Set(f.official_id),
+        code: Set(f.code),
+        title: Set(f.title),
+        conversion_weight: Set(f.conversion_weight),
+        assigned: Set(f.assigned),
+        completed: Set(f.completed),
+        completed_on_quality: Set(f.completed_on_quality),
+        completed_on_time: Set(f.completed_on_time),
+        quality_failures: Set(f.quality_failures),
+        delays: Set(f.delays),
+        waiver_ref: Set(f.waiver_ref),
+        due_on: Set(f.due_on),
+        ..Default::default()
+    }
+}
+
+/// Inserts products in multi-row statements.
+pub async fn insert_many(db: &impl ConnectionTrait, products: Vec<ProductFields>) -> Result<(), AppError> {
+    let rows = products
+        .into_iter()
+        .map(|f| {
+            let mut model = active_model(f);
+            model.version = Set(1);
+            model
+        })
+        .collect();
+    super::bulk::insert_all(db, rows).await?;
+    Ok(())
+}
+
+/// Overwrites a product's fields and bumps its version.
+pub async fn update(db: &impl ConnectionTrait, id: i64, fields: ProductFields) -> Result<(), AppError> {
+    product::Entity::update_many()
+        .set(active_model(fields))
+        .col_expr(product::Column::Version, Expr::col(product::Column::Version).add(1))
+        .filter(product::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

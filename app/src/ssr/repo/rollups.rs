@@ -1,0 +1,150 @@
+//! The (unit, cycle) rollup table behind the dashboards: rebuilt from assessments and key
+//! results, so dashboards never scan raw check-ins per page view.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::domain::level::Level;
+use crate::domain::okr::{Measure, kr_attainment};
+use crate::domain::rollup::{AssessmentFact, KrFact, UnitSummary, summarize};
+use crate::error::AppError;
+use crate::ssr::entity::{assessment, check_in, cycle, key_result, objective, official, unit_cycle_rollup};
+
+/// The measure a stored key result describes; `None` for an unknown kind.
+pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
+    Some(match kr.kind.as_str() {
+        "increase_to" => Measure::IncreaseTo { start: kr.start_value, target: kr.target_value, current: kr.current_value },
+        "decrease_to" => Measure::DecreaseTo { start: kr.start_value, target: kr.target_value, current: kr.current_value },
+        "milestone" => Measure::Milestone { done: kr.current_value >= 1.0 },
+        "stay_within" => Measure::StayWithin {
+            low: kr.band_low?,
+            high: kr.band_high?,
+            current: kr.current_value,
+        },
+        _ => return None,
+    })
+}
+
+fn level_of(code: Option<&str>) -> Option<Level> {
+    match code? {
+        "HTXSNV" => Some(Level::Htxsnv),
+        "HTTNV" => Some(Level::Httnv),
+        "HTNV" => Some(Level::Htnv),
+        "KHTNV" => Some(Level::Khtnv),
+        _ => None,
+    }
+}
+
+/// Share of the cycle elapsed at `as_of` (0–1).
+#[expect(clippy::cast_precision_loss, reason = "day counts are small")]
+fn elapsed(cycle: &cycle::Model, as_of: NaiveDate) -> f64 {
+    let total = (cycle.ends_on - cycle.starts_on).num_days().max(1) as f64;
+    ((as_of - cycle.starts_on).num_days() as f64 / total).clamp(0.0, 1.0)
+}
+
+/// Recomputes every unit's rollup for one cycle as of `now`, replacing the previous rows.
+pub async fn rebuild_cycle(db: &impl ConnectionTrait, cycle_id: i64, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let cycle = cycle::Entity::find_by_id(cycle_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let officials = official::Entity::find().all(db).await?;
+    let unit_of: HashMap<i64, i64> = officials.iter().map(|o| (o.id, o.unit_id)).collect();
+    let mut per_unit: HashMap<i64, (usize, Vec<AssessmentFact>, Vec<KrFact>)> = HashMap::new();
+    for o in &officials {
+        per_unit.entry(o.unit_id).or_default().0 += 1;
+    }
+    for a in assessment::Entity::find().filter(assessment::Column::CycleId.eq(cycle_id)).all(db).await? {
+        if let Some(unit) = unit_of.get(&a.official_id) {
+            let level = level_of(a.approved_level.as_deref().or(a.proposed_level.as_deref()));
+            per_unit.entry(*unit).or_default().1.push(AssessmentFact { score: a.computed_score, level });
+        }
+    }
+    let objectives = objective::Entity::find().filter(objective::Column::CycleId.eq(cycle_id)).all(db).await?;
+    let owner_unit: HashMap<i64, i64> = objectives
+        .iter()
+        .filter_map(|o| o.owner_unit_id.or_else(|| o.owner_official_id.and_then(|id| unit_of.get(&id).copied())).map(|u| (o.id, u)))
+        .collect();
+    let key_results = key_result::Entity::find()
+        .filter(key_result::Column::ObjectiveId.is_in(owner_unit.keys().copied()))
+        .all(db)
+        .await?;
+    let mut last_confidence: HashMap<i64, i16> = HashMap::new();
+    for c in check_in::Entity::find()
+        .filter(check_in::Column::KeyResultId.is_in(key_results.iter().map(|k| k.id)))
+        .order_by_asc(check_in::Column::CreatedAt)
+        .all(db)
+        .await?
+    {
+        last_confidence.insert(c.key_result_id, c.confidence);
+    }
+    for kr in &key_results {
+        let (Some(unit), Some(measure)) = (owner_unit.get(&kr.objective_id), measure_of(kr)) else { continue };
+        per_unit.entry(*unit).or_default().2.push(KrFact {
+            attainment: kr_attainment(&measure),
+            days_since_check_in: kr.last_check_in_at.map(|at| (now - at).num_days()),
+            confidence: last_confidence.get(&kr.id).copied(),
+        });
+    }
+    let share = elapsed(&cycle, now.date_naive());
+    let rows: Vec<unit_cycle_rollup::ActiveModel> = per_unit
+        .into_iter()
+        .map(|(unit_id, (count, assessments, krs))| to_row(unit_id, cycle_id, &summarize(count, &assessments, &krs, share), now))
+        .collect();
+    let written = rows.len();
+    unit_cycle_rollup::Entity::delete_many()
+        .filter(unit_cycle_rollup::Column::CycleId.eq(cycle_id))
+        .exec(db)
+        .await?;
+    super::bulk::insert_all(db, rows).await?;
+    Ok(written)
+}
+
+fn to_row(unit_id: i64, cycle_id: i64, s: &UnitSummary, now: DateTime<Utc>) -> unit_cycle_rollup::ActiveModel {
+    let int = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    unit_cycle_rollup::ActiveModel {
+        unit_id: Set(unit_id),
+        cycle_id: Set(cycle_id),
+        officials: Set(int(s.officials)),
+        assessed: Set(int(s.assessed)),
+        avg_score: Set(s.avg_score),
+        count_htxsnv: Set(int(s.htxsnv)),
+        count_httnv: Set(int(s.httnv)),
+        count_htnv: Set(int(s.htnv)),
+        count_khtnv: Set(int(s.khtnv)),
+        key_results: Set(int(s.key_results)),
+        avg_kr_progress: Set(s.avg_kr_progress),
+        stale_key_results: Set(int(s.stale_key_results)),
+        at_risk_key_results: Set(int(s.at_risk_key_results)),
+        updated_at: Set(now),
+    }
+}
+
+/// The stored rollup of every unit in a cycle.
+pub async fn for_cycle(db: &impl ConnectionTrait, cycle_id: i64) -> Result<Vec<(i64, UnitSummary)>, AppError> {
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    Ok(unit_cycle_rollup::Entity::find()
+        .filter(unit_cycle_rollup::Column::CycleId.eq(cycle_id))
+        .order_by_asc(unit_cycle_rollup::Column::UnitId)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.unit_id,
+                UnitSummary {
+                    officials: count(r.officials),
+                    assessed: count(r.assessed),
+                    avg_score: r.avg_score,
+                    htxsnv: count(r.count_htxsnv),
+                    httnv: count(r.count_httnv),
+                    htnv: count(r.count_htnv),
+                    khtnv: count(r.count_khtnv),
+                    key_results: count(r.key_results),
+                    avg_kr_progress: r.avg_kr_progress,
+                    stale_key_results: count(r.stale_key_results),
+                    at_risk_key_results: count(r.at_risk_key_results),
+                },
+            )
+        })
+        .collect())
+}
