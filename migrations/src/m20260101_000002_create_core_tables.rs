@@ -8,7 +8,12 @@ use sea_orm_migration::{prelude::*, schema::*};
 pub struct Migration;
 
 /// A foreign key from `table.column` to `target.id`.
-fn fk(table: &'static str, column: &'static str, target: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn fk(
+    table: &'static str,
+    column: &'static str,
+    target: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{table}_{column}"))
         .from(table, column)
@@ -20,7 +25,13 @@ fn fk(table: &'static str, column: &'static str, target: &'static str, on_delete
 /// An index on `table(columns…)`, unique when asked.
 fn index(table: &'static str, columns: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut statement = Index::create();
-    statement.name(format!("{}_{table}_{}", if unique { "uq" } else { "idx" }, columns.join("_"))).table(table);
+    statement
+        .name(format!(
+            "{}_{table}_{}",
+            if unique { "uq" } else { "idx" },
+            columns.join("_")
+        ))
+        .table(table);
     for column in columns {
         statement.col(*column);
     }
@@ -78,8 +89,18 @@ impl MigrationTrait for Migration {
                 .col(date("from_date"))
                 .col(date_null("to_date"))
                 .col(string_len("reason", 32))
-                .foreign_key(&mut fk("official_unit_history", "official_id", "official", Cascade))
-                .foreign_key(&mut fk("official_unit_history", "unit_id", "org_unit", Restrict))
+                .foreign_key(&mut fk(
+                    "official_unit_history",
+                    "official_id",
+                    "official",
+                    Cascade,
+                ))
+                .foreign_key(&mut fk(
+                    "official_unit_history",
+                    "unit_id",
+                    "org_unit",
+                    Restrict,
+                ))
                 .to_owned(),
             Table::create()
                 .table("cycle")
@@ -106,9 +127,16 @@ impl MigrationTrait for Migration {
                 .col(double("weight"))
                 .col(integer("version").default(1))
                 .col(timestamp_with_time_zone("created_at"))
-                .check(Expr::cust("(owner_official_id IS NULL) <> (owner_unit_id IS NULL)"))
+                .check(Expr::cust(
+                    "(owner_official_id IS NULL) <> (owner_unit_id IS NULL)",
+                ))
                 .foreign_key(&mut fk("objective", "cycle_id", "cycle", Cascade))
-                .foreign_key(&mut fk("objective", "owner_official_id", "official", Cascade))
+                .foreign_key(&mut fk(
+                    "objective",
+                    "owner_official_id",
+                    "official",
+                    Cascade,
+                ))
                 .foreign_key(&mut fk("objective", "owner_unit_id", "org_unit", Cascade))
                 .foreign_key(&mut fk("objective", "parent_id", "objective", SetNull))
                 .to_owned(),
@@ -144,7 +172,12 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .check(Expr::cust("confidence BETWEEN 0 AND 10"))
                 .foreign_key(&mut fk("check_in", "key_result_id", "key_result", Cascade))
-                .foreign_key(&mut fk("check_in", "author_official_id", "official", Restrict))
+                .foreign_key(&mut fk(
+                    "check_in",
+                    "author_official_id",
+                    "official",
+                    Restrict,
+                ))
                 .to_owned(),
             Table::create()
                 .table("product")
@@ -163,7 +196,9 @@ impl MigrationTrait for Migration {
                 .col(string_len_null("waiver_ref", 255))
                 .col(date_null("due_on"))
                 .col(integer("version").default(1))
-                .check(Expr::cust("assigned >= 0 AND completed >= 0 AND completed <= assigned"))
+                .check(Expr::cust(
+                    "assigned >= 0 AND completed >= 0 AND completed <= assigned",
+                ))
                 .foreign_key(&mut fk("product", "cycle_id", "cycle", Cascade))
                 .foreign_key(&mut fk("product", "official_id", "official", Cascade))
                 .to_owned(),
@@ -219,9 +254,24 @@ impl MigrationTrait for Migration {
                 .col(string_len("reference", 255))
                 .col(string_len("decided_by", 255))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk("personnel_decision", "official_id", "official", Restrict))
-                .foreign_key(&mut fk("personnel_decision", "from_unit_id", "org_unit", Restrict))
-                .foreign_key(&mut fk("personnel_decision", "to_unit_id", "org_unit", Restrict))
+                .foreign_key(&mut fk(
+                    "personnel_decision",
+                    "official_id",
+                    "official",
+                    Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    "personnel_decision",
+                    "from_unit_id",
+                    "org_unit",
+                    Restrict,
+                ))
+                .foreign_key(&mut fk(
+                    "personnel_decision",
+                    "to_unit_id",
+                    "org_unit",
+                    Restrict,
+                ))
                 .to_owned(),
             Table::create()
                 .table("audit_log")
@@ -262,7 +312,11 @@ impl MigrationTrait for Migration {
         let indexes = [
             index("official", &["unit_id"], false),
             index("official", &["reviewer_id"], false),
-            index("official_unit_history", &["official_id", "from_date"], false),
+            index(
+                "official_unit_history",
+                &["official_id", "from_date"],
+                false,
+            ),
             index("cycle", &["year", "period_kind", "period_no"], false),
             index("objective", &["cycle_id", "owner_official_id"], false),
             index("objective", &["cycle_id", "owner_unit_id"], false),
@@ -270,11 +324,23 @@ impl MigrationTrait for Migration {
             index("key_result", &["metric_key"], false),
             index("check_in", &["key_result_id", "created_at"], false),
             index("product", &["cycle_id", "official_id", "code"], true),
-            index("general_score", &["official_id", "cycle_id", "criterion_group"], true),
+            index(
+                "general_score",
+                &["official_id", "cycle_id", "criterion_group"],
+                true,
+            ),
             index("assessment", &["official_id", "cycle_id"], true),
             index("assessment", &["cycle_id", "approved_level"], false),
-            index("metric_series", &["metric_key", "unit_id", "period_date"], true),
-            index("personnel_decision", &["official_id", "effective_on"], false),
+            index(
+                "metric_series",
+                &["metric_key", "unit_id", "period_date"],
+                true,
+            ),
+            index(
+                "personnel_decision",
+                &["official_id", "effective_on"],
+                false,
+            ),
             index("audit_log", &["entity", "entity_id"], false),
             index("audit_log", &["at"], false),
             index("unit_cycle_rollup", &["cycle_id"], false),
@@ -287,7 +353,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in TABLES.iter().rev() {
-            manager.drop_table(Table::drop().table(*table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(*table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -207,8 +207,18 @@ async fn main() -> anyhow::Result<()> {
                         println!("demo city loaded: {officials} officials");
                     }
                 }
-                SeedWhat::Scale { officials, provinces, communes, tag } => {
-                    let spec = server::seed::scale::ScaleSpec { officials, provinces, communes, tag };
+                SeedWhat::Scale {
+                    officials,
+                    provinces,
+                    communes,
+                    tag,
+                } => {
+                    let spec = server::seed::scale::ScaleSpec {
+                        officials,
+                        provinces,
+                        communes,
+                        tag,
+                    };
                     let report = server::seed::scale::scale(&db, &spec, true).await?;
                     println!(
                         "{} units and {} officials in {:.2} s: {:.0} rows/s",

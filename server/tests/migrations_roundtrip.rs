@@ -42,7 +42,10 @@ const SCHEMA: [&str; 14] = [
 ];
 
 fn schema_tables(all: &[String]) -> Vec<&str> {
-    all.iter().map(String::as_str).filter(|t| *t != "seaql_migrations").collect()
+    all.iter()
+        .map(String::as_str)
+        .filter(|t| *t != "seaql_migrations")
+        .collect()
 }
 
 on_both_databases!(migrations_go_up_down_and_up_again, |engine| async move {

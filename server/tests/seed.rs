@@ -5,7 +5,9 @@ mod common;
 use app::ssr::entity::{assessment, cycle, key_result, official, official_unit_history, org_unit};
 use common::TestDb;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 async fn migrated(engine: common::Engine) -> Option<(TestDb, DatabaseConnection)> {
     let test_db = TestDb::create(engine).await?;
@@ -24,104 +26,196 @@ async fn unit_named(db: &DatabaseConnection, name: &str) -> org_unit::Model {
 }
 
 async fn officials_in(db: &DatabaseConnection, unit_id: i64) -> u64 {
-    official::Entity::find().filter(official::Column::UnitId.eq(unit_id)).count(db).await.expect("count")
+    official::Entity::find()
+        .filter(official::Column::UnitId.eq(unit_id))
+        .count(db)
+        .await
+        .expect("count")
 }
 
-on_both_databases!(demo_city_has_the_shape_leaders_ask_about, |engine| async move {
-    let Some((test_db, db)) = migrated(engine).await else { return };
-    let officials = server::seed::demo_if_empty(&db).await.expect("demo");
-    assert!((1800..=2200).contains(&officials), "about 2,000 officials, got {officials}");
-    assert_eq!(server::seed::demo_if_empty(&db).await.expect("again"), 0, "loads only into an empty database");
+on_both_databases!(
+    demo_city_has_the_shape_leaders_ask_about,
+    |engine| async move {
+        let Some((test_db, db)) = migrated(engine).await else {
+            return;
+        };
+        let officials = server::seed::demo_if_empty(&db).await.expect("demo");
+        assert!(
+            (1800..=2200).contains(&officials),
+            "about 2,000 officials, got {officials}"
+        );
+        assert_eq!(
+            server::seed::demo_if_empty(&db).await.expect("again"),
+            0,
+            "loads only into an empty database"
+        );
 
-    // 14 agencies and 40 communes/wards, current; six former wards kept as history.
-    let current = |kind: &'static str| {
-        org_unit::Entity::find()
-            .filter(org_unit::Column::Kind.eq(kind))
-            .filter(org_unit::Column::ValidTo.is_null())
-            .count(&db)
-    };
-    assert_eq!(current("agency").await.expect("count"), 14);
-    assert_eq!(current("commune").await.expect("count"), 40);
-    let thuan_hoa = unit_named(&db, "Phường Thuận Hóa").await;
-    let former = org_unit::Entity::find()
-        .filter(org_unit::Column::MergedIntoId.eq(thuan_hoa.id))
-        .all(&db)
+        // 14 agencies and 40 communes/wards, current; six former wards kept as history.
+        let current = |kind: &'static str| {
+            org_unit::Entity::find()
+                .filter(org_unit::Column::Kind.eq(kind))
+                .filter(org_unit::Column::ValidTo.is_null())
+                .count(&db)
+        };
+        assert_eq!(current("agency").await.expect("count"), 14);
+        assert_eq!(current("commune").await.expect("count"), 40);
+        let thuan_hoa = unit_named(&db, "Phường Thuận Hóa").await;
+        let former = org_unit::Entity::find()
+            .filter(org_unit::Column::MergedIntoId.eq(thuan_hoa.id))
+            .all(&db)
+            .await
+            .expect("former wards");
+        assert_eq!(former.len(), 6);
+        assert!(former.iter().all(|u| u.valid_to.is_some()));
+
+        // The merged ward's staff carry their history; it is over headcount, Dương Nỗ short.
+        let staff = officials_in(&db, thuan_hoa.id).await;
+        assert!(
+            staff > u64::try_from(thuan_hoa.approved_headcount).expect("positive"),
+            "surplus in Thuận Hóa"
+        );
+        let duong_no = unit_named(&db, "Phường Dương Nỗ").await;
+        assert!(
+            officials_in(&db, duong_no.id).await
+                < u64::try_from(duong_no.approved_headcount).expect("positive")
+        );
+        let someone = official::Entity::find()
+            .filter(official::Column::UnitId.eq(thuan_hoa.id))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("an official");
+        let history = official_unit_history::Entity::find()
+            .filter(official_unit_history::Column::OfficialId.eq(someone.id))
+            .order_by_asc(official_unit_history::Column::FromDate)
+            .all(&db)
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 2);
+        assert!(former.iter().any(|u| u.id == history[0].unit_id));
+
+        // A year of monthly cycles plus the quarter's OKR cycle; assessments computed by the engine.
+        assert_eq!(
+            cycle::Entity::find()
+                .filter(cycle::Column::PeriodKind.eq("month"))
+                .count(&db)
+                .await
+                .expect("n"),
+            12
+        );
+        let october = cycle::Entity::find()
+            .filter(cycle::Column::Code.eq("2026-10"))
+            .one(&db)
+            .await
+            .expect("q")
+            .expect("cycle");
+        let rows = assessment::Entity::find()
+            .filter(assessment::Column::CycleId.eq(october.id))
+            .all(&db)
+            .await
+            .expect("rows");
+        assert_eq!(rows.len(), officials);
+        assert!(
+            rows.iter()
+                .all(|a| a.explanation.as_deref().is_some_and(|e| e.starts_with('{')))
+        );
+        let levels: std::collections::BTreeSet<_> = rows
+            .iter()
+            .filter_map(|a| a.approved_level.clone())
+            .collect();
+        assert_eq!(levels.len(), 4, "all four levels occur: {levels:?}");
+
+        // Equalized units: everyone excellent.
+        let equalized = unit_named(&db, "Xã Khe Tre").await;
+        let rollups = app::ssr::repo::rollups::for_cycle(&db, october.id)
+            .await
+            .expect("rollups");
+        let (_, summary) = rollups
+            .iter()
+            .find(|(unit, _)| *unit == equalized.id)
+            .expect("rollup of Khe Tre");
+        assert_eq!(summary.htxsnv, summary.officials);
+        let spread = rollups
+            .iter()
+            .filter(|(_, s)| {
+                [s.htxsnv, s.httnv, s.htnv]
+                    .iter()
+                    .filter(|n| **n > 0)
+                    .count()
+                    >= 2
+            })
+            .count();
+        assert!(
+            spread >= 40,
+            "most units spread across levels, got {spread}"
+        );
+
+        // OKRs: stale and at-risk key results exist.
+        let quarter = cycle::Entity::find()
+            .filter(cycle::Column::Code.eq("2026-Q4"))
+            .one(&db)
+            .await
+            .expect("q")
+            .expect("cycle");
+        let okr = app::ssr::repo::rollups::for_cycle(&db, quarter.id)
+            .await
+            .expect("rollups");
+        assert!(okr.iter().map(|(_, s)| s.stale_key_results).sum::<u32>() > 0);
+        assert!(okr.iter().map(|(_, s)| s.at_risk_key_results).sum::<u32>() > 0);
+        assert!(
+            key_result::Entity::find()
+                .filter(key_result::Column::MetricKey.is_not_null())
+                .count(&db)
+                .await
+                .expect("n")
+                >= 80
+        );
+        db.close().await.ok();
+        test_db.drop_db().await;
+    }
+);
+
+on_both_databases!(
+    scale_seeder_writes_units_and_officials_and_can_run_twice,
+    |engine| async move {
+        let Some((test_db, db)) = migrated(engine).await else {
+            return;
+        };
+        let spec = |tag: &str| server::seed::scale::ScaleSpec {
+            officials: 45_000,
+            provinces: 3,
+            communes: 120,
+            tag: tag.into(),
+        };
+        let first = server::seed::scale::scale(&db, &spec("A"), false)
+            .await
+            .expect("scale");
+        assert_eq!(first.officials, 45_000);
+        assert_eq!(first.units, 3 + 3 * 14 + 120);
+        let second = server::seed::scale::scale(&db, &spec("B"), false)
+            .await
+            .expect("second run with another tag");
+        assert_eq!(second.officials, 45_000);
+        assert_eq!(
+            official::Entity::find().count(&db).await.expect("count"),
+            90_000
+        );
+        // Ids continue after explicit inserts: a normal insert still works.
+        app::ssr::repo::org_units::insert(
+            &db,
+            app::ssr::repo::org_units::NewUnit {
+                code: "AFTER".into(),
+                name: "Sau khi nạp".into(),
+                kind: app::api::dto::UnitKind::Commune,
+                parent_id: None,
+                approved_headcount: 1,
+                valid_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+            },
+            chrono::Utc::now(),
+        )
         .await
-        .expect("former wards");
-    assert_eq!(former.len(), 6);
-    assert!(former.iter().all(|u| u.valid_to.is_some()));
-
-    // The merged ward's staff carry their history; it is over headcount, Dương Nỗ short.
-    let staff = officials_in(&db, thuan_hoa.id).await;
-    assert!(staff > u64::try_from(thuan_hoa.approved_headcount).expect("positive"), "surplus in Thuận Hóa");
-    let duong_no = unit_named(&db, "Phường Dương Nỗ").await;
-    assert!(officials_in(&db, duong_no.id).await < u64::try_from(duong_no.approved_headcount).expect("positive"));
-    let someone = official::Entity::find()
-        .filter(official::Column::UnitId.eq(thuan_hoa.id))
-        .one(&db)
-        .await
-        .expect("query")
-        .expect("an official");
-    let history = official_unit_history::Entity::find()
-        .filter(official_unit_history::Column::OfficialId.eq(someone.id))
-        .order_by_asc(official_unit_history::Column::FromDate)
-        .all(&db)
-        .await
-        .expect("history");
-    assert_eq!(history.len(), 2);
-    assert!(former.iter().any(|u| u.id == history[0].unit_id));
-
-    // A year of monthly cycles plus the quarter's OKR cycle; assessments computed by the engine.
-    assert_eq!(cycle::Entity::find().filter(cycle::Column::PeriodKind.eq("month")).count(&db).await.expect("n"), 12);
-    let october = cycle::Entity::find().filter(cycle::Column::Code.eq("2026-10")).one(&db).await.expect("q").expect("cycle");
-    let rows = assessment::Entity::find().filter(assessment::Column::CycleId.eq(october.id)).all(&db).await.expect("rows");
-    assert_eq!(rows.len(), officials);
-    assert!(rows.iter().all(|a| a.explanation.as_deref().is_some_and(|e| e.starts_with('{'))));
-    let levels: std::collections::BTreeSet<_> = rows.iter().filter_map(|a| a.approved_level.clone()).collect();
-    assert_eq!(levels.len(), 4, "all four levels occur: {levels:?}");
-
-    // Equalized units: everyone excellent.
-    let equalized = unit_named(&db, "Xã Khe Tre").await;
-    let rollups = app::ssr::repo::rollups::for_cycle(&db, october.id).await.expect("rollups");
-    let (_, summary) = rollups.iter().find(|(unit, _)| *unit == equalized.id).expect("rollup of Khe Tre");
-    assert_eq!(summary.htxsnv, summary.officials);
-    let spread = rollups.iter().filter(|(_, s)| [s.htxsnv, s.httnv, s.htnv].iter().filter(|n| **n > 0).count() >= 2).count();
-    assert!(spread >= 40, "most units spread across levels, got {spread}");
-
-    // OKRs: stale and at-risk key results exist.
-    let quarter = cycle::Entity::find().filter(cycle::Column::Code.eq("2026-Q4")).one(&db).await.expect("q").expect("cycle");
-    let okr = app::ssr::repo::rollups::for_cycle(&db, quarter.id).await.expect("rollups");
-    assert!(okr.iter().map(|(_, s)| s.stale_key_results).sum::<u32>() > 0);
-    assert!(okr.iter().map(|(_, s)| s.at_risk_key_results).sum::<u32>() > 0);
-    assert!(key_result::Entity::find().filter(key_result::Column::MetricKey.is_not_null()).count(&db).await.expect("n") >= 80);
-    db.close().await.ok();
-    test_db.drop_db().await;
-});
-
-on_both_databases!(scale_seeder_writes_units_and_officials_and_can_run_twice, |engine| async move {
-    let Some((test_db, db)) = migrated(engine).await else { return };
-    let spec = |tag: &str| server::seed::scale::ScaleSpec { officials: 45_000, provinces: 3, communes: 120, tag: tag.into() };
-    let first = server::seed::scale::scale(&db, &spec("A"), false).await.expect("scale");
-    assert_eq!(first.officials, 45_000);
-    assert_eq!(first.units, 3 + 3 * 14 + 120);
-    let second = server::seed::scale::scale(&db, &spec("B"), false).await.expect("second run with another tag");
-    assert_eq!(second.officials, 45_000);
-    assert_eq!(official::Entity::find().count(&db).await.expect("count"), 90_000);
-    // Ids continue after explicit inserts: a normal insert still works.
-    app::ssr::repo::org_units::insert(
-        &db,
-        app::ssr::repo::org_units::NewUnit {
-            code: "AFTER".into(),
-            name: "Sau khi nạp".into(),
-            kind: app::api::dto::UnitKind::Commune,
-            parent_id: None,
-            approved_headcount: 1,
-            valid_from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
-        },
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("insert after the seeder");
-    db.close().await.ok();
-    test_db.drop_db().await;
-});
+        .expect("insert after the seeder");
+        db.close().await.ok();
+        test_db.drop_db().await;
+    }
+);

@@ -39,13 +39,15 @@ pub struct KrFact {
 impl KrFact {
     /// Stale: no check-in for more than [`STALE_AFTER_DAYS`] days, or never.
     pub fn is_stale(&self) -> bool {
-        self.days_since_check_in.is_none_or(|days| days > STALE_AFTER_DAYS)
+        self.days_since_check_in
+            .is_none_or(|days| days > STALE_AFTER_DAYS)
     }
 
     /// At risk given the elapsed share of the cycle (0–1): low confidence, or attainment below
     /// `elapsed − AT_RISK_LAG`.
     pub fn is_at_risk(&self, elapsed: f64) -> bool {
-        self.confidence.is_some_and(|c| c <= AT_RISK_CONFIDENCE) || self.attainment < elapsed - AT_RISK_LAG
+        self.confidence.is_some_and(|c| c <= AT_RISK_CONFIDENCE)
+            || self.attainment < elapsed - AT_RISK_LAG
     }
 }
 
@@ -91,7 +93,14 @@ pub fn summarize(
     elapsed: f64,
 ) -> UnitSummary {
     let scored: Vec<f64> = assessments.iter().filter_map(|a| a.score).collect();
-    let at = |level: Level| count(assessments.iter().filter(|a| a.level == Some(level)).count());
+    let at = |level: Level| {
+        count(
+            assessments
+                .iter()
+                .filter(|a| a.level == Some(level))
+                .count(),
+        )
+    };
     let progress: f64 = key_results.iter().map(|k| k.attainment).sum();
     UnitSummary {
         officials: count(officials),
@@ -102,7 +111,8 @@ pub fn summarize(
         htnv: at(Level::Htnv),
         khtnv: at(Level::Khtnv),
         key_results: count(key_results.len()),
-        avg_kr_progress: mean(progress, key_results.len()).map(|p| (p * 10_000.0).round() / 10_000.0),
+        avg_kr_progress: mean(progress, key_results.len())
+            .map(|p| (p * 10_000.0).round() / 10_000.0),
         stale_key_results: count(key_results.iter().filter(|k| k.is_stale()).count()),
         at_risk_key_results: count(key_results.iter().filter(|k| k.is_at_risk(elapsed)).count()),
     }
@@ -123,10 +133,22 @@ mod tests {
     #[test]
     fn summary_counts_levels_and_averages_scores() {
         let assessments = [
-            AssessmentFact { score: Some(92.0), level: Some(Level::Htxsnv) },
-            AssessmentFact { score: Some(80.0), level: Some(Level::Httnv) },
-            AssessmentFact { score: Some(75.5), level: Some(Level::Httnv) },
-            AssessmentFact { score: None, level: None },
+            AssessmentFact {
+                score: Some(92.0),
+                level: Some(Level::Htxsnv),
+            },
+            AssessmentFact {
+                score: Some(80.0),
+                level: Some(Level::Httnv),
+            },
+            AssessmentFact {
+                score: Some(75.5),
+                level: Some(Level::Httnv),
+            },
+            AssessmentFact {
+                score: None,
+                level: None,
+            },
         ];
         let s = summarize(5, &assessments, &[], 0.5);
         assert_eq!((s.officials, s.assessed), (5, 3));
@@ -139,11 +161,11 @@ mod tests {
     #[test]
     fn stale_and_at_risk_key_results() {
         let krs = [
-            kr(0.9, Some(3), Some(8)),   // fresh, on track
-            kr(0.6, Some(31), Some(7)),  // stale (31 > 30 days)
-            kr(0.2, Some(2), Some(9)),   // at risk: 0.2 < 0.5 − 0.25
-            kr(0.8, None, None),         // stale: never checked in
-            kr(0.7, Some(1), Some(3)),   // at risk: confidence 3
+            kr(0.9, Some(3), Some(8)),  // fresh, on track
+            kr(0.6, Some(31), Some(7)), // stale (31 > 30 days)
+            kr(0.2, Some(2), Some(9)),  // at risk: 0.2 < 0.5 − 0.25
+            kr(0.8, None, None),        // stale: never checked in
+            kr(0.7, Some(1), Some(3)),  // at risk: confidence 3
         ];
         let s = summarize(2, &[], &krs, 0.5);
         assert_eq!(s.key_results, 5);

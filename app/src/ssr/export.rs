@@ -136,13 +136,19 @@ const COLUMNS: [(&str, f64); 8] = [
 
 /// The cells of one row as text (the score with 2 decimals).
 fn text_cells(lang: Lang, row: &ClassificationRow) -> [String; 8] {
-    let level = |code: &Option<String>| code.as_deref().map(|c| level_name(lang, c)).unwrap_or_default();
+    let level = |code: &Option<String>| {
+        code.as_deref()
+            .map(|c| level_name(lang, c))
+            .unwrap_or_default()
+    };
     [
         row.no.to_string(),
         row.full_name.clone(),
         row.position.clone(),
         row.unit.clone(),
-        row.score.map(|s| format!("{:.2}", round2(s))).unwrap_or_default(),
+        row.score
+            .map(|s| format!("{:.2}", round2(s)))
+            .unwrap_or_default(),
         level(&row.proposed_level),
         level(&row.approved_level),
         row.notes.clone(),
@@ -160,9 +166,15 @@ fn write_xlsx(lang: Lang, list: &ClassificationList) -> Result<Vec<u8>, XlsxErro
     let title = tr(
         lang,
         "export_title",
-        &[("unit", list.unit_name.clone()), ("period", period_label(lang, list))],
+        &[
+            ("unit", list.unit_name.clone()),
+            ("period", period_label(lang, list)),
+        ],
     );
-    let title_format = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+    let title_format = Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(FormatAlign::Center);
     let header_format = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -170,11 +182,19 @@ fn write_xlsx(lang: Lang, list: &ClassificationList) -> Result<Vec<u8>, XlsxErro
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0x00D9_E1F2));
     let cell_format = Format::new().set_border(FormatBorder::Thin);
-    let score_format = Format::new().set_border(FormatBorder::Thin).set_num_format("0.00");
+    let score_format = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_num_format("0.00");
 
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
-    sheet.set_name(list.cycle_code.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>())?;
+    sheet.set_name(
+        list.cycle_code
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect::<String>(),
+    )?;
     sheet.merge_range(0, 0, 0, 7, &title, &title_format)?;
     sheet.set_row_height(0, 24)?;
     for (col, (key, width)) in (0u16..).zip(COLUMNS) {
@@ -189,7 +209,9 @@ fn write_xlsx(lang: Lang, list: &ClassificationList) -> Result<Vec<u8>, XlsxErro
             sheet.write_string_with_format(row_number, col, text, &cell_format)?;
         }
         match row.score {
-            Some(score) => sheet.write_number_with_format(row_number, 4, round2(score), &score_format)?,
+            Some(score) => {
+                sheet.write_number_with_format(row_number, 4, round2(score), &score_format)?
+            }
             None => sheet.write_blank(row_number, 4, &score_format)?,
         };
         for (col, text) in (5u16..).zip(&cells[5..]) {
@@ -206,7 +228,9 @@ pub fn to_csv(lang: Lang, list: &ClassificationList) -> Result<Vec<u8>, AppError
         .write_record(COLUMNS.iter().map(|(key, _)| tr(lang, key, &[])))
         .map_err(AppError::internal)?;
     for row in &list.rows {
-        writer.write_record(text_cells(lang, row)).map_err(AppError::internal)?;
+        writer
+            .write_record(text_cells(lang, row))
+            .map_err(AppError::internal)?;
     }
     writer.into_inner().map_err(AppError::internal)
 }
@@ -238,7 +262,10 @@ mod tests {
 
     #[test]
     fn levels_have_their_full_vietnamese_names() {
-        assert_eq!(level_name(Lang::Vi, "HTXSNV"), "Hoàn thành xuất sắc nhiệm vụ");
+        assert_eq!(
+            level_name(Lang::Vi, "HTXSNV"),
+            "Hoàn thành xuất sắc nhiệm vụ"
+        );
         assert_eq!(level_name(Lang::Vi, "KHTNV"), "Không hoàn thành nhiệm vụ");
         assert_eq!(level_name(Lang::Vi, "??"), "??");
     }
@@ -251,7 +278,9 @@ mod tests {
         let mut lines = text.trim_start_matches('\u{feff}').lines();
         assert_eq!(
             lines.next(),
-            Some("STT,Họ và tên,Chức vụ/vị trí việc làm,Đơn vị,Điểm,Mức đề xuất,Mức được duyệt,Ghi chú")
+            Some(
+                "STT,Họ và tên,Chức vụ/vị trí việc làm,Đơn vị,Điểm,Mức đề xuất,Mức được duyệt,Ghi chú"
+            )
         );
         assert_eq!(
             lines.next(),

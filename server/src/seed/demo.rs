@@ -13,8 +13,8 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use app::domain::{OfficialInput, PeriodInput, Product, Scheme, builtin_scheme, score_official};
 use app::domain::level::Discipline;
+use app::domain::{OfficialInput, PeriodInput, Product, Scheme, builtin_scheme, score_official};
 use app::error::AppError;
 use app::ssr::entity::{
     assessment, check_in, cycle, general_score, key_result, metric_series, objective, official,
@@ -26,7 +26,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
 
 /// The date the demo pretends it is: check-ins and staleness are relative to it.
 pub fn as_of() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().unwrap_or_else(Utc::now)
+    Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0)
+        .single()
+        .unwrap_or_else(Utc::now)
 }
 
 const SEED: u64 = 0x7468_756f_6364_6f00; // "thuocdo"
@@ -154,7 +156,8 @@ pub async fn units_only(db: &DatabaseConnection) -> anyhow::Result<usize> {
 
 /// Loads the demo city in one transaction; returns the number of officials created.
 pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<usize> {
-    let scheme = builtin_scheme(app::domain::DEFAULT_SCHEME_ID).context("loading the default scheme")?;
+    let scheme =
+        builtin_scheme(app::domain::DEFAULT_SCHEME_ID).context("loading the default scheme")?;
     let data = Demo::generate(&scheme)?;
     let officials = data.officials.len();
     let units = data.units.len();
@@ -185,7 +188,8 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<usize> {
     Ok(officials)
 }
 
-const TABLES_WITH_EXPLICIT_IDS: [&str; 5] = ["org_unit", "official", "cycle", "objective", "key_result"];
+const TABLES_WITH_EXPLICIT_IDS: [&str; 5] =
+    ["org_unit", "official", "cycle", "objective", "key_result"];
 /// Cycles 1–12 are the months of 2026; 13 is the fourth quarter's OKR cycle.
 const OKR_CYCLE_ID: i64 = 13;
 
@@ -222,7 +226,11 @@ fn date(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
 }
 
 fn month_end(month: u32) -> anyhow::Result<NaiveDate> {
-    let next = if month == 12 { date(YEAR + 1, 1, 1)? } else { date(YEAR, month + 1, 1)? };
+    let next = if month == 12 {
+        date(YEAR + 1, 1, 1)?
+    } else {
+        date(YEAR, month + 1, 1)?
+    };
     next.pred_opt().context("month end")
 }
 
@@ -238,7 +246,17 @@ impl Demo {
         Ok(demo)
     }
 
-    fn add_unit(&mut self, code: String, name: &str, kind: &'static str, parent: Option<i64>, headcount: i32, valid: (NaiveDate, Option<NaiveDate>), merged_into: Option<i64>) -> i64 {
+    #[expect(clippy::too_many_arguments, reason = "a unit row has this many facts")]
+    fn add_unit(
+        &mut self,
+        code: String,
+        name: &str,
+        kind: &'static str,
+        parent: Option<i64>,
+        headcount: i32,
+        valid: (NaiveDate, Option<NaiveDate>),
+        merged_into: Option<i64>,
+    ) -> i64 {
         let id = i64::try_from(self.units.len()).unwrap_or(i64::MAX) + 1;
         self.units.push(org_unit::ActiveModel {
             id: Set(id),
@@ -258,22 +276,62 @@ impl Demo {
 
     fn units_and_officials(&mut self, rng: &mut fastrand::Rng) -> anyhow::Result<Vec<Person>> {
         let reorganised = date(2025, 7, 1)?;
-        let city = self.add_unit("HUE".into(), "Thành phố Huế", "province", None, 60, (reorganised, None), None);
-        self.add_unit("HUE-D01".into(), "Ban Tổ chức Thành ủy", "party", Some(city), 24, (reorganised, None), None);
+        let city = self.add_unit(
+            "HUE".into(),
+            "Thành phố Huế",
+            "province",
+            None,
+            60,
+            (reorganised, None),
+            None,
+        );
+        self.add_unit(
+            "HUE-D01".into(),
+            "Ban Tổ chức Thành ủy",
+            "party",
+            Some(city),
+            24,
+            (reorganised, None),
+            None,
+        );
         for (i, name) in AGENCIES.iter().enumerate() {
             let headcount = 25 + i32::try_from(i * 7 % 26)?;
-            self.add_unit(format!("HUE-S{:02}", i + 1), name, "agency", Some(city), headcount, (reorganised, None), None);
+            self.add_unit(
+                format!("HUE-S{:02}", i + 1),
+                name,
+                "agency",
+                Some(city),
+                headcount,
+                (reorganised, None),
+                None,
+            );
         }
         for (i, name) in COMMUNES.iter().enumerate() {
             let headcount = 30 + i32::try_from(i * 5 % 16)?;
-            self.add_unit(format!("HUE-X{:02}", i + 1), name, "commune", Some(city), headcount, (reorganised, None), None);
+            self.add_unit(
+                format!("HUE-X{:02}", i + 1),
+                name,
+                "commune",
+                Some(city),
+                headcount,
+                (reorganised, None),
+                None,
+            );
         }
         let thuan_hoa = self.unit_id(OVER_HEADCOUNT)?;
         let former_start = date(2008, 1, 1)?;
         let former_end = date(2025, 6, 30)?;
         let mut former = Vec::new();
         for (i, name) in MERGED_INTO_THUAN_HOA.iter().enumerate() {
-            former.push(self.add_unit(format!("HUE-CU{:02}", i + 1), name, "commune", Some(city), 8, (former_start, Some(former_end)), Some(thuan_hoa)));
+            former.push(self.add_unit(
+                format!("HUE-CU{:02}", i + 1),
+                name,
+                "commune",
+                Some(city),
+                8,
+                (former_start, Some(former_end)),
+                Some(thuan_hoa),
+            ));
         }
 
         let mut people = Vec::new();
@@ -302,19 +360,31 @@ impl Demo {
                     ("commune", 0) => ("cadre", "Chủ tịch Ủy ban nhân dân".to_owned(), "A"),
                     ("commune", 1) => ("cadre", "Phó Chủ tịch Ủy ban nhân dân".to_owned(), "A"),
                     ("commune", _) => (
-                        if rng.u8(0..10) == 0 { "public_employee" } else { "civil_servant" },
+                        if rng.u8(0..10) == 0 {
+                            "public_employee"
+                        } else {
+                            "civil_servant"
+                        },
                         COMMUNE_POSITIONS[rng.usize(..COMMUNE_POSITIONS.len())].to_owned(),
                         if rng.bool() { "B" } else { "C" },
                     ),
                     (_, 0) => ("civil_servant", "Giám đốc / Thủ trưởng".to_owned(), "A"),
-                    (_, 1) => ("civil_servant", "Phó Giám đốc / Phó Thủ trưởng".to_owned(), "A"),
+                    (_, 1) => (
+                        "civil_servant",
+                        "Phó Giám đốc / Phó Thủ trưởng".to_owned(),
+                        "A",
+                    ),
                     _ => (
                         "civil_servant",
                         AGENCY_POSITIONS[rng.usize(..AGENCY_POSITIONS.len())].to_owned(),
                         if rng.bool() { "B" } else { "C" },
                     ),
                 };
-                let ability = if EQUALIZED.contains(&name.as_str()) { 0.99 } else { (unit_mean + (rng.f64() - 0.5) * 0.3).clamp(0.3, 1.0) };
+                let ability = if EQUALIZED.contains(&name.as_str()) {
+                    0.99
+                } else {
+                    (unit_mean + (rng.f64() - 0.5) * 0.3).clamp(0.3, 1.0)
+                };
                 self.officials.push(official::ActiveModel {
                     id: Set(id),
                     personnel_code: Set(format!("CB{id:06}")),
@@ -336,19 +406,32 @@ impl Demo {
                 let unit_id = unit as i64 + 1;
                 if unit_id == thuan_hoa {
                     let from = former[n % former.len()];
-                    self.history.push(history(id, from, former_start, Some(former_end), "merger"));
-                    self.history.push(history(id, unit_id, reorganised, None, "merger"));
+                    self.history
+                        .push(history(id, from, former_start, Some(former_end), "merger"));
+                    self.history
+                        .push(history(id, unit_id, reorganised, None, "merger"));
                 } else {
-                    self.history.push(history(id, unit_id, reorganised, None, "appointment"));
+                    self.history
+                        .push(history(id, unit_id, reorganised, None, "appointment"));
                 }
-                people.push(Person { id, unit, ability, leader, task_group });
+                people.push(Person {
+                    id,
+                    unit,
+                    ability,
+                    leader,
+                    task_group,
+                });
             }
         }
         Ok(people)
     }
 
     fn unit_id(&self, name: &str) -> anyhow::Result<i64> {
-        let index = self.unit_meta.iter().position(|(n, _, _)| n == name).with_context(|| format!("unit {name}"))?;
+        let index = self
+            .unit_meta
+            .iter()
+            .position(|(n, _, _)| n == name)
+            .with_context(|| format!("unit {name}"))?;
         Ok(i64::try_from(index)? + 1)
     }
 
@@ -391,17 +474,32 @@ impl Demo {
     }
 
     /// Products, general-criteria points and the month's assessment, scored by the engine.
-    fn monthly_work(&mut self, scheme: &Scheme, people: &[Person], rng: &mut fastrand::Rng) -> anyhow::Result<()> {
+    fn monthly_work(
+        &mut self,
+        scheme: &Scheme,
+        people: &[Person],
+        rng: &mut fastrand::Rng,
+    ) -> anyhow::Result<()> {
         let disciplined = people.get(people.len() / 3).map(|p| p.id);
         for person in people {
             for month in 1..=ASSESSED_MONTHS {
                 let cycle_id = i64::from(month);
                 let mut products = Vec::new();
-                for (k, title) in PRODUCTS.iter().enumerate().filter(|(k, _)| (k + person.id as usize) % 2 == 0) {
+                for (k, title) in PRODUCTS
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| (k + person.id as usize).is_multiple_of(2))
+                {
                     let assigned = rng.i64(5..40);
                     let effort = (person.ability + (rng.f64() - 0.5) * 0.1).clamp(0.0, 1.0);
                     let completed = ((assigned as f64) * effort.min(1.0)).round() as i64;
-                    let slack = |rng: &mut fastrand::Rng| if effort > 0.95 { 0 } else { rng.i64(0..=((1.0 - effort) * 6.0) as i64) };
+                    let slack = |rng: &mut fastrand::Rng| {
+                        if effort > 0.95 {
+                            0
+                        } else {
+                            rng.i64(0..=((1.0 - effort) * 6.0) as i64)
+                        }
+                    };
                     let on_quality = (completed - slack(rng)).max(0);
                     let on_time = (completed - slack(rng)).max(0);
                     let quality_failures = if effort > 0.9 { 0 } else { slack(rng).min(2) };
@@ -440,7 +538,9 @@ impl Demo {
                 let mut general = BTreeMap::new();
                 for group in &scheme.general {
                     let max = group.max_points;
-                    let reviewer = (max * (0.6 + 0.4 * person.ability) + (rng.f64() - 0.5)).clamp(0.0, max).round();
+                    let reviewer = (max * (0.6 + 0.4 * person.ability) + (rng.f64() - 0.5))
+                        .clamp(0.0, max)
+                        .round();
                     let self_points = (reviewer + f64::from(rng.u8(0..2))).min(max);
                     general.insert(group.id.clone(), reviewer);
                     self.general.push(general_score::ActiveModel {
@@ -471,12 +571,14 @@ impl Demo {
                     carried_periods: Vec::new(),
                     months_worked: Some(12.0),
                     lawful_leave_months: 0.0,
-                    discipline: (Some(person.id) == disciplined && month >= 6).then_some(Discipline::Reprimand),
+                    discipline: (Some(person.id) == disciplined && month >= 6)
+                        .then_some(Discipline::Reprimand),
                     concluded_degradation: false,
                     unit_corruption: false,
                     leader: None,
                 };
-                let result = score_official(scheme, &input).with_context(|| format!("scoring official {} month {month}", person.id))?;
+                let result = score_official(scheme, &input)
+                    .with_context(|| format!("scoring official {} month {month}", person.id))?;
                 let level = result.level.level().map(|l| l.code().to_owned());
                 let closed = month <= 10;
                 self.assessments.push(assessment::ActiveModel {
@@ -486,7 +588,14 @@ impl Demo {
                     explanation: Set(Some(serde_json::to_string(&result.explanation)?)),
                     proposed_level: Set(level.clone()),
                     approved_level: Set(if closed { level } else { None }),
-                    state: Set(if closed { "approved" } else if person.leader { "self_assessed" } else { "reviewed" }.into()),
+                    state: Set(if closed {
+                        "approved"
+                    } else if person.leader {
+                        "self_assessed"
+                    } else {
+                        "reviewed"
+                    }
+                    .into()),
                     notes: Set(String::new()),
                     version: Set(1),
                     updated_at: Set(as_of()),
@@ -525,8 +634,22 @@ impl Demo {
                 created_at: Set(now),
             });
             for (code, title, metric, start, target, base) in [
-                ("TTHC-DUNGHAN", "Tỷ lệ hồ sơ giải quyết đúng hạn", "procedures_on_time_rate", 90.0, 99.0, 93.0),
-                ("TTHC-TRUCTUYEN", "Tỷ lệ hồ sơ nộp trực tuyến", "online_rate", 80.0, 96.0, 84.0),
+                (
+                    "TTHC-DUNGHAN",
+                    "Tỷ lệ hồ sơ giải quyết đúng hạn",
+                    "procedures_on_time_rate",
+                    90.0,
+                    99.0,
+                    93.0,
+                ),
+                (
+                    "TTHC-TRUCTUYEN",
+                    "Tỷ lệ hồ sơ nộp trực tuyến",
+                    "online_rate",
+                    80.0,
+                    96.0,
+                    84.0,
+                ),
             ] {
                 let mut latest = base;
                 for month in 1..=ASSESSED_MONTHS {
@@ -540,7 +663,18 @@ impl Demo {
                         ..Default::default()
                     });
                 }
-                self.key_results.push(kr_row(next_kr, next_objective, code, title, "increase_to", (start, target), (latest * 10.0).round() / 10.0, "%", Some(metric), Some(now)));
+                self.key_results.push(kr_row(
+                    next_kr,
+                    next_objective,
+                    code,
+                    title,
+                    "increase_to",
+                    (start, target),
+                    (latest * 10.0).round() / 10.0,
+                    "%",
+                    Some(metric),
+                    Some(now),
+                ));
                 next_kr += 1;
             }
             next_objective += 1;
@@ -565,8 +699,20 @@ impl Demo {
             let first_check = date(YEAR, 10, 5)?;
             let mut last_at = None;
             for (k, (code, title, kind, range, uom)) in [
-                ("KR1", "Số hồ sơ được giải quyết", "increase_to", (0.0, 120.0), "hồ sơ"),
-                ("KR2", "Số ngày xử lý trung bình", "decrease_to", (10.0, 5.0), "ngày"),
+                (
+                    "KR1",
+                    "Số hồ sơ được giải quyết",
+                    "increase_to",
+                    (0.0, 120.0),
+                    "hồ sơ",
+                ),
+                (
+                    "KR2",
+                    "Số ngày xử lý trung bình",
+                    "decrease_to",
+                    (10.0, 5.0),
+                    "ngày",
+                ),
             ]
             .into_iter()
             .enumerate()
@@ -575,22 +721,46 @@ impl Demo {
                 next_kr += 1;
                 let current = range.0 + (range.1 - range.0) * progress;
                 for c in 0..checks {
-                    let day = if stale { first_check } else { date(YEAR, 11, 19)? - chrono::Duration::days(i64::try_from(c * 12)?) };
-                    let at = Utc.from_utc_datetime(&day.and_hms_opt(8 + u32::try_from(k)?, 30, 0).context("time")?);
+                    let day = if stale {
+                        first_check
+                    } else {
+                        date(YEAR, 11, 19)? - chrono::Duration::days(i64::try_from(c * 12)?)
+                    };
+                    let at = Utc.from_utc_datetime(
+                        &day.and_hms_opt(8 + u32::try_from(k)?, 30, 0)
+                            .context("time")?,
+                    );
                     last_at = last_at.max(Some(at));
-                    let confidence = if person.ability < 0.55 { rng.i16(1..4) } else { rng.i16(5..11) };
+                    let confidence = if person.ability < 0.55 {
+                        rng.i16(1..4)
+                    } else {
+                        rng.i16(5..11)
+                    };
                     self.check_ins.push(check_in::ActiveModel {
                         key_result_id: Set(kr_id),
                         value: Set((current * 10.0).round() / 10.0),
                         note: Set("Cập nhật tiến độ".into()),
-                        evidence_url: Set(Some(format!("https://vanban.hue.gov.vn/hoso/{kr_id}-{c}"))),
+                        evidence_url: Set(Some(format!(
+                            "https://vanban.hue.gov.vn/hoso/{kr_id}-{c}"
+                        ))),
                         confidence: Set(confidence),
                         author_official_id: Set(person.id),
                         created_at: Set(at),
                         ..Default::default()
                     });
                 }
-                self.key_results.push(kr_row(kr_id, objective_id, code, title, kind, range, (current * 10.0).round() / 10.0, uom, None, last_at));
+                self.key_results.push(kr_row(
+                    kr_id,
+                    objective_id,
+                    code,
+                    title,
+                    kind,
+                    range,
+                    (current * 10.0).round() / 10.0,
+                    uom,
+                    None,
+                    last_at,
+                ));
             }
         }
         Ok(())
@@ -602,12 +772,34 @@ impl Demo {
         let from = self.unit_id(OVER_HEADCOUNT)?;
         let to = self.unit_id(SHORT_OF_STAFF)?;
         let effective = date(YEAR, 9, 1)?;
-        if let Some(moved) = people.iter().rev().find(|p| i64::try_from(p.unit).ok().map(|u| u + 1) == Some(from)) {
-            self.decisions.push(decision(moved.id, "transfer", Some(from), Some(to), effective, "Điều động để cân đối biên chế giữa các phường sau sắp xếp")?);
+        if let Some(moved) = people
+            .iter()
+            .rev()
+            .find(|p| i64::try_from(p.unit).ok().map(|u| u + 1) == Some(from))
+        {
+            self.decisions.push(decision(
+                moved.id,
+                "transfer",
+                Some(from),
+                Some(to),
+                effective,
+                "Điều động để cân đối biên chế giữa các phường sau sắp xếp",
+            )?);
         }
-        if let Some(best) = people.iter().filter(|p| !p.leader).max_by(|a, b| a.ability.total_cmp(&b.ability)) {
+        if let Some(best) = people
+            .iter()
+            .filter(|p| !p.leader)
+            .max_by(|a, b| a.ability.total_cmp(&b.ability))
+        {
             let unit = i64::try_from(best.unit)? + 1;
-            self.decisions.push(decision(best.id, "promote", Some(unit), Some(unit), effective, "Kết quả đánh giá xuất sắc nhiều tháng liên tục")?);
+            self.decisions.push(decision(
+                best.id,
+                "promote",
+                Some(unit),
+                Some(unit),
+                effective,
+                "Kết quả đánh giá xuất sắc nhiều tháng liên tục",
+            )?);
         }
         Ok(())
     }
@@ -629,7 +821,13 @@ impl Demo {
     }
 }
 
-fn history(official_id: i64, unit_id: i64, from: NaiveDate, to: Option<NaiveDate>, reason: &str) -> official_unit_history::ActiveModel {
+fn history(
+    official_id: i64,
+    unit_id: i64,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+    reason: &str,
+) -> official_unit_history::ActiveModel {
     official_unit_history::ActiveModel {
         official_id: Set(official_id),
         unit_id: Set(unit_id),
@@ -640,8 +838,22 @@ fn history(official_id: i64, unit_id: i64, from: NaiveDate, to: Option<NaiveDate
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "a key result row has this many facts")]
-fn kr_row(id: i64, objective_id: i64, code: &str, title: &str, kind: &str, range: (f64, f64), current: f64, uom: &str, metric: Option<&str>, last: Option<DateTime<Utc>>) -> key_result::ActiveModel {
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a key result row has this many facts"
+)]
+fn kr_row(
+    id: i64,
+    objective_id: i64,
+    code: &str,
+    title: &str,
+    kind: &str,
+    range: (f64, f64),
+    current: f64,
+    uom: &str,
+    metric: Option<&str>,
+    last: Option<DateTime<Utc>>,
+) -> key_result::ActiveModel {
     key_result::ActiveModel {
         id: Set(id),
         objective_id: Set(objective_id),
@@ -662,7 +874,14 @@ fn kr_row(id: i64, objective_id: i64, code: &str, title: &str, kind: &str, range
     }
 }
 
-fn decision(official_id: i64, kind: &str, from: Option<i64>, to: Option<i64>, effective: NaiveDate, reason: &str) -> anyhow::Result<personnel_decision::ActiveModel> {
+fn decision(
+    official_id: i64,
+    kind: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+    effective: NaiveDate,
+    reason: &str,
+) -> anyhow::Result<personnel_decision::ActiveModel> {
     Ok(personnel_decision::ActiveModel {
         official_id: Set(official_id),
         kind: Set(kind.into()),

@@ -17,7 +17,11 @@ const GIVEN: [&str; 36] = [
 /// A full name such as "Nguyễn Thị Lan".
 pub fn full_name(rng: &mut fastrand::Rng) -> String {
     // The first five family names cover most of the population: draw them more often.
-    let family = if rng.u8(0..10) < 7 { FAMILY[rng.usize(0..5)] } else { FAMILY[rng.usize(..FAMILY.len())] };
+    let family = if rng.u8(0..10) < 7 {
+        FAMILY[rng.usize(0..5)]
+    } else {
+        FAMILY[rng.usize(..FAMILY.len())]
+    };
     format!(
         "{family} {} {}",
         MIDDLE[rng.usize(..MIDDLE.len())],

@@ -45,7 +45,11 @@ const AGENCIES_PER_PROVINCE: u32 = 14;
 const CHUNK: u64 = 20_000;
 
 /// Generates and inserts the units and officials of `spec`.
-pub async fn scale(db: &DatabaseConnection, spec: &ScaleSpec, progress: bool) -> anyhow::Result<ScaleReport> {
+pub async fn scale(
+    db: &DatabaseConnection,
+    spec: &ScaleSpec,
+    progress: bool,
+) -> anyhow::Result<ScaleReport> {
     let started = Instant::now();
     let now = Utc::now();
     let valid_from = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default();
@@ -75,21 +79,45 @@ pub async fn scale(db: &DatabaseConnection, spec: &ScaleSpec, progress: bool) ->
     };
     let tag = &spec.tag;
     let provinces: Vec<i64> = (1..=spec.provinces)
-        .map(|p| add(format!("{tag}-P{p:02}"), format!("Tỉnh {p:02}"), "province", None, 80))
+        .map(|p| {
+            add(
+                format!("{tag}-P{p:02}"),
+                format!("Tỉnh {p:02}"),
+                "province",
+                None,
+                80,
+            )
+        })
         .collect();
     for (p, province) in provinces.iter().enumerate() {
         for a in 1..=AGENCIES_PER_PROVINCE {
-            unit_ids.push(add(format!("{tag}-P{:02}-S{a:02}", p + 1), format!("Sở {a:02} tỉnh {:02}", p + 1), "agency", Some(*province), 40));
+            unit_ids.push(add(
+                format!("{tag}-P{:02}-S{a:02}", p + 1),
+                format!("Sở {a:02} tỉnh {:02}", p + 1),
+                "agency",
+                Some(*province),
+                40,
+            ));
         }
     }
     for c in 1..=spec.communes {
         let province = provinces[(c as usize - 1) % provinces.len().max(1)];
-        unit_ids.push(add(format!("{tag}-X{c:05}"), format!("Xã {c:05}"), "commune", Some(province), 35));
+        unit_ids.push(add(
+            format!("{tag}-X{c:05}"),
+            format!("Xã {c:05}"),
+            "commune",
+            Some(province),
+            35,
+        ));
     }
     let unit_count = units.len() as u64;
     bulk::insert_all(&txn, units).await?;
 
-    let bar = if progress { ProgressBar::new(spec.officials) } else { ProgressBar::hidden() };
+    let bar = if progress {
+        ProgressBar::new(spec.officials)
+    } else {
+        ProgressBar::hidden()
+    };
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} officials {per_sec} ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -108,8 +136,8 @@ pub async fn scale(db: &DatabaseConnection, spec: &ScaleSpec, progress: bool) ->
                     full_name: Set(super::names::full_name(&mut rng)),
                     category: Set("civil_servant".into()),
                     job_position: Set("Chuyên viên".into()),
-                    task_group: Set(if n % 2 == 0 { "B" } else { "C" }.into()),
-                    is_leader: Set(n % 15 == 0),
+                    task_group: Set(if n.is_multiple_of(2) { "B" } else { "C" }.into()),
+                    is_leader: Set(n.is_multiple_of(15)),
                     unit_id: Set(unit_ids[(n as usize) % unit_ids.len().max(1)]),
                     reviewer_id: Set(None),
                     status: Set("active".into()),

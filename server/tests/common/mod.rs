@@ -153,7 +153,9 @@ impl TestServer {
         };
         let state = server::prepare(&config).await.expect("prepare server");
         if seed {
-            server::seed::demo::units_only(&state.db).await.expect("demo units");
+            server::seed::demo::units_only(&state.db)
+                .await
+                .expect("demo units");
         }
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await

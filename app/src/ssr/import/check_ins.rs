@@ -67,25 +67,43 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
         let value = cells.number("value");
         let note = cells.opt_text("note").unwrap_or_default();
         let evidence_url = cells.opt_text("evidence_url");
-        if let Some(url) = &evidence_url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                cells.error("evidence_url", "import_err_not_url", &[("value", url.clone())]);
-            }
+        if let Some(url) = &evidence_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            cells.error(
+                "evidence_url",
+                "import_err_not_url",
+                &[("value", url.clone())],
+            );
         }
-        let confidence = cells
-            .opt_int("confidence")
-            .and_then(|c| i16::try_from(c).ok().filter(|c| (0..=10).contains(c)).or_else(|| {
-                #[expect(clippy::cast_precision_loss, reason = "only used to quote the value")]
-                let shown = c as f64;
-                cells.check(in_range("check_in", "confidence", shown, 0.0, 10.0), same_column);
-                None
-            }));
-        if let (Some(cycle), Some(person), Some(kr), Some(date)) = (&cycle_code, &personnel_code, &kr_code, date) {
+        let confidence = cells.opt_int("confidence").and_then(|c| {
+            i16::try_from(c)
+                .ok()
+                .filter(|c| (0..=10).contains(c))
+                .or_else(|| {
+                    #[expect(clippy::cast_precision_loss, reason = "only used to quote the value")]
+                    let shown = c as f64;
+                    cells.check(
+                        in_range("check_in", "confidence", shown, 0.0, 10.0),
+                        same_column,
+                    );
+                    None
+                })
+        });
+        if let (Some(cycle), Some(person), Some(kr), Some(date)) =
+            (&cycle_code, &personnel_code, &kr_code, date)
+        {
             let key = (cycle.clone(), person.clone(), kr.clone(), date);
             seen.first(&mut cells, "date", key, &date.to_string());
         }
-        if let (true, Some(cycle_code), Some(personnel_code), Some(kr_code), Some(date), Some(value)) =
-            (cells.ok(), cycle_code, personnel_code, kr_code, date, value)
+        if let (
+            true,
+            Some(cycle_code),
+            Some(personnel_code),
+            Some(kr_code),
+            Some(date),
+            Some(value),
+        ) = (cells.ok(), cycle_code, personnel_code, kr_code, date, value)
         {
             rows.push(Row {
                 row: raw.number,
@@ -112,53 +130,108 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     let mut resolved = Vec::with_capacity(rows.len());
     for row in &rows {
         let cycle = refs.cycle(sheet, &mut errors, row.row, "cycle_code", &row.cycle_code);
-        if let Some(cycle) = cycle {
-            if row.date < cycle.starts_on || row.date > cycle.ends_on {
+        if let Some(cycle) = cycle
+            && (row.date < cycle.starts_on || row.date > cycle.ends_on)
+        {
+            {
                 let args = [
                     ("date", row.date.to_string()),
                     ("starts_on", cycle.starts_on.to_string()),
                     ("ends_on", cycle.ends_on.to_string()),
                 ];
-                errors.push(row.row, sheet.header("date"), "import_err_date_outside_cycle", &args);
+                errors.push(
+                    row.row,
+                    sheet.header("date"),
+                    "import_err_date_outside_cycle",
+                    &args,
+                );
             }
         }
-        let official = refs.official(sheet, &mut errors, row.row, "personnel_code", &row.personnel_code);
+        let official = refs.official(
+            sheet,
+            &mut errors,
+            row.row,
+            "personnel_code",
+            &row.personnel_code,
+        );
         resolved.push(cycle.map(|c| c.id).zip(official));
     }
 
     // The officials' key results in these cycles, by (cycle, official, KR code).
-    let cycle_ids: Vec<i64> = resolved.iter().flatten().map(|(c, _)| *c).collect::<BTreeSet<_>>().into_iter().collect();
-    let owners: Vec<Owner> =
-        resolved.iter().flatten().map(|(_, o)| Owner::Official(*o)).collect::<BTreeSet<_>>().into_iter().collect();
+    let cycle_ids: Vec<i64> = resolved
+        .iter()
+        .flatten()
+        .map(|(c, _)| *c)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let owners: Vec<Owner> = resolved
+        .iter()
+        .flatten()
+        .map(|(_, o)| Owner::Official(*o))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let objectives = okrs::objectives_of(context.txn, &cycle_ids, &owners).await?;
-    let objective_of: HashMap<i64, (i64, Owner)> =
-        objectives.iter().map(|o| (o.id, (o.fields.cycle_id, o.fields.owner))).collect();
+    let objective_of: HashMap<i64, (i64, Owner)> = objectives
+        .iter()
+        .map(|o| (o.id, (o.fields.cycle_id, o.fields.owner)))
+        .collect();
     let objective_ids: Vec<i64> = objective_of.keys().copied().collect();
     let key_results = okrs::key_results_of(context.txn, &objective_ids).await?;
     let mut kr_ids: HashMap<(i64, i64, &str), Vec<i64>> = HashMap::new();
     for kr in &key_results {
-        if let Some((cycle, Owner::Official(official))) = objective_of.get(&kr.fields.objective_id) {
-            kr_ids.entry((*cycle, *official, kr.fields.code.as_str())).or_default().push(kr.id);
+        if let Some((cycle, Owner::Official(official))) = objective_of.get(&kr.fields.objective_id)
+        {
+            kr_ids
+                .entry((*cycle, *official, kr.fields.code.as_str()))
+                .or_default()
+                .push(kr.id);
         }
     }
     let mut targets = Vec::with_capacity(rows.len());
     for (row, resolved) in rows.iter().zip(&resolved) {
-        let Some((cycle, official)) = resolved else { continue };
+        let Some((cycle, official)) = resolved else {
+            continue;
+        };
         let args = [("code", row.kr_code.clone())];
-        match kr_ids.get(&(*cycle, *official, row.kr_code.as_str())).map(Vec::as_slice) {
+        match kr_ids
+            .get(&(*cycle, *official, row.kr_code.as_str()))
+            .map(Vec::as_slice)
+        {
             Some([id]) => targets.push((*id, *official)),
-            Some([_, _, ..]) => errors.push(row.row, sheet.header("kr_code"), "import_err_kr_ambiguous", &args),
-            _ => errors.push(row.row, sheet.header("kr_code"), "import_err_kr_not_found", &args),
+            Some([_, _, ..]) => errors.push(
+                row.row,
+                sheet.header("kr_code"),
+                "import_err_kr_ambiguous",
+                &args,
+            ),
+            _ => errors.push(
+                row.row,
+                sheet.header("kr_code"),
+                "import_err_kr_not_found",
+                &args,
+            ),
         }
     }
     if !errors.is_empty() {
         return Ok(Outcome::rejected(errors));
     }
 
-    let touched: Vec<i64> = targets.iter().map(|(kr, _)| *kr).collect::<BTreeSet<_>>().into_iter().collect();
+    let touched: Vec<i64> = targets
+        .iter()
+        .map(|(kr, _)| *kr)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut stored = HashMap::new();
     for check_in in okrs::check_ins_of(context.txn, &touched).await? {
-        stored.entry((check_in.fields.key_result_id, local_date(check_in.fields.at))).or_insert(check_in);
+        stored
+            .entry((
+                check_in.fields.key_result_id,
+                local_date(check_in.fields.at),
+            ))
+            .or_insert(check_in);
     }
     let mut tally = Tally::new("check_in");
     let mut creates = Vec::new();
@@ -174,7 +247,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             confidence: row.confidence,
             author_official_id: official_id,
         };
-        let audit_key = format!("{}/{}/{}/{}", row.cycle_code, row.personnel_code, row.kr_code, row.date);
+        let audit_key = format!(
+            "{}/{}/{}/{}",
+            row.cycle_code, row.personnel_code, row.kr_code, row.date
+        );
         match plan(existing.map(|s| (s.id, &s.fields)), &fields) {
             Plan::Create => {
                 tally.created(&audit_key, &fields);
@@ -199,7 +275,9 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     }
     let mut krs = Tally::new("key_result");
     for kr in key_results.iter().filter(|kr| latest.contains_key(&kr.id)) {
-        let Some(last) = latest.get(&kr.id) else { continue };
+        let Some(last) = latest.get(&kr.id) else {
+            continue;
+        };
         if kr.fields.current == last.value && kr.last_check_in_at == Some(last.at) {
             krs.unchanged();
             continue;
@@ -224,7 +302,9 @@ mod tests {
     fn check_in_dates_are_local_to_vietnam() {
         let date = NaiveDate::from_ymd_opt(2025, 11, 3).expect("date");
         assert_eq!(local_date(noon(date)), date);
-        let late_evening_utc = DateTime::parse_from_rfc3339("2025-11-02T18:30:00Z").expect("time").to_utc();
+        let late_evening_utc = DateTime::parse_from_rfc3339("2025-11-02T18:30:00Z")
+            .expect("time")
+            .to_utc();
         assert_eq!(local_date(late_evening_utc), date);
     }
 

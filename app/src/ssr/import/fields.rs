@@ -254,12 +254,16 @@ impl<'s, 'e> Cells<'s, 'e> {
     /// the error's field (the target column for target/start errors).
     pub fn domain_error(&mut self, error: &DomainError, column_of: fn(&str) -> &str) {
         let (field, message, args): (&str, &str, Vec<(&str, String)>) = match error {
-            DomainError::Negative { field, value, .. } => {
-                (field, "import_err_negative", vec![("value", value.to_string())])
-            }
-            DomainError::NotPositive { field, value, .. } => {
-                (field, "import_err_not_positive", vec![("value", value.to_string())])
-            }
+            DomainError::Negative { field, value, .. } => (
+                field,
+                "import_err_negative",
+                vec![("value", value.to_string())],
+            ),
+            DomainError::NotPositive { field, value, .. } => (
+                field,
+                "import_err_not_positive",
+                vec![("value", value.to_string())],
+            ),
             DomainError::OutOfRange {
                 field,
                 value,
@@ -306,13 +310,21 @@ impl<'s, 'e> Cells<'s, 'e> {
                 "import_err_invalid",
                 vec![("detail", error.to_string())],
             ),
-            other => ("", "import_err_invalid", vec![("detail", other.to_string())]),
+            other => (
+                "",
+                "import_err_invalid",
+                vec![("detail", other.to_string())],
+            ),
         };
         self.error(column_of(field), message, &args);
     }
 
     /// Runs a domain check, recording its error (see [`Cells::domain_error`]).
-    pub fn check<T>(&mut self, result: Result<T, DomainError>, column_of: fn(&str) -> &str) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        result: Result<T, DomainError>,
+        column_of: fn(&str) -> &str,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
@@ -401,7 +413,11 @@ impl<'s, 'e> Cells<'s, 'e> {
                 None
             }
             _ => {
-                let args = [("value", n.to_string()), ("min", "0".to_owned()), ("max", i32::MAX.to_string())];
+                let args = [
+                    ("value", n.to_string()),
+                    ("min", "0".to_owned()),
+                    ("max", i32::MAX.to_string()),
+                ];
                 self.error(key, "import_err_out_of_range", &args);
                 None
             }
@@ -466,11 +482,12 @@ impl<'s, 'e> Cells<'s, 'e> {
 
 fn parse_number(raw: &str) -> Option<f64> {
     let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-    let normal = if compact.contains(',') && !compact.contains('.') && compact.matches(',').count() == 1 {
-        compact.replace(',', ".")
-    } else {
-        compact
-    };
+    let normal =
+        if compact.contains(',') && !compact.contains('.') && compact.matches(',').count() == 1 {
+            compact.replace(',', ".")
+        } else {
+            compact
+        };
     normal.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
@@ -576,8 +593,8 @@ pub fn levels(depends_on: &[Option<usize>]) -> Result<Vec<usize>, Vec<usize>> {
         }
     }
     // Rows depending on a cycle are reported with it.
-    for row in 0..level.len() {
-        if level[row] == UNKNOWN && !on_cycle.contains(&row) {
+    for (row, found) in level.iter().enumerate() {
+        if *found == UNKNOWN && !on_cycle.contains(&row) {
             on_cycle.push(row);
         }
     }
@@ -650,7 +667,11 @@ mod tests {
     fn cell_readers_record_every_bad_cell_with_row_and_header() {
         let t = table(
             &["Mã đơn vị", "is_leader", "weight"],
-            &[&["HUE-S01", "có", "0,25"], &["", "maybe", "abc"], &["TOO-LONG-CODE", "", "1"]],
+            &[
+                &["HUE-S01", "có", "0,25"],
+                &["", "maybe", "abc"],
+                &["TOO-LONG-CODE", "", "1"],
+            ],
         );
         let sheet = Sheet::new(&t, COLUMNS).expect("mapped");
         let mut errors = Errors::default();
@@ -705,13 +726,19 @@ mod tests {
 
     #[test]
     fn levels_order_rows_after_the_rows_they_need() {
-        assert_eq!(levels(&[None, Some(0), Some(1), Some(0)]), Ok(vec![0, 1, 2, 1]));
+        assert_eq!(
+            levels(&[None, Some(0), Some(1), Some(0)]),
+            Ok(vec![0, 1, 2, 1])
+        );
         assert_eq!(levels(&[Some(2), None, Some(1)]), Ok(vec![2, 0, 1]));
     }
 
     #[test]
     fn levels_report_cycles_and_rows_hanging_from_them() {
-        assert_eq!(levels(&[Some(1), Some(0), None, Some(0)]), Err(vec![0, 1, 3]));
+        assert_eq!(
+            levels(&[Some(1), Some(0), None, Some(0)]),
+            Err(vec![0, 1, 3])
+        );
         assert_eq!(levels(&[Some(0)]), Err(vec![0]));
     }
 }

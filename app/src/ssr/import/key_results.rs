@@ -88,7 +88,10 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     for raw in &sheet.table.rows {
         let mut cells = Cells::new(sheet, raw, errors);
         let cycle_code = cells.text("cycle_code");
-        let owner = match (cells.opt_text("personnel_code"), cells.opt_text("unit_code")) {
+        let owner = match (
+            cells.opt_text("personnel_code"),
+            cells.opt_text("unit_code"),
+        ) {
             (Some(official), None) => Some(OwnerCode::Official(official)),
             (None, Some(unit)) => Some(OwnerCode::Unit(unit)),
             _ => {
@@ -97,15 +100,19 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
             }
         };
         let title = cells.text("objective");
-        let objective_weight = cells
-            .number("objective_weight")
-            .and_then(|w| cells.check(in_range("kr", "objective_weight", w, 0.0, 1.0), same_column));
+        let objective_weight = cells.number("objective_weight").and_then(|w| {
+            cells.check(in_range("kr", "objective_weight", w, 0.0, 1.0), same_column)
+        });
         let code = cells.text("kr_code");
         let kr_title = cells.text("title");
         let kind = cells.choice("kind", KINDS);
-        let weight = cells.number("weight").and_then(|w| cells.check(in_range("kr", "weight", w, 0.0, 1.0), same_column));
+        let weight = cells
+            .number("weight")
+            .and_then(|w| cells.check(in_range("kr", "weight", w, 0.0, 1.0), same_column));
         let unit_of_measure = cells.opt_text("unit_of_measure").unwrap_or_default();
-        let data_source = cells.opt_choice("data_source", SOURCES).unwrap_or(DataSource::Manual);
+        let data_source = cells
+            .opt_choice("data_source", SOURCES)
+            .unwrap_or(DataSource::Manual);
         let metric_key = cells.opt_text("metric_key");
         if data_source == DataSource::Metric && metric_key.is_none() {
             cells.error("metric_key", "import_err_metric_key_required", &[]);
@@ -135,9 +142,29 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
                 seen.first(&mut cells, "kr_code", (key, code.clone()), code);
             }
         }
-        if let (true, Some(cycle), Some(owner), Some(title), Some(objective_weight), Some(code), Some(kr_title), Some(kind), Some(weight), Some((start, target, low, high, current_value))) =
-            (cells.ok(), cycle_code, owner, title, objective_weight, code, kr_title, kind, weight, values)
-        {
+        if let (
+            true,
+            Some(cycle),
+            Some(owner),
+            Some(title),
+            Some(objective_weight),
+            Some(code),
+            Some(kr_title),
+            Some(kind),
+            Some(weight),
+            Some(values),
+        ) = (
+            cells.ok(),
+            cycle_code,
+            owner,
+            title,
+            objective_weight,
+            code,
+            kr_title,
+            kind,
+            weight,
+            values,
+        ) {
             rows.push(Row {
                 row: raw.number,
                 objective: (cycle, owner, title),
@@ -147,11 +174,11 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
                     code,
                     title: kr_title,
                     kind,
-                    start,
-                    target,
-                    band_low: low,
-                    band_high: high,
-                    current: current_value,
+                    start: values.start,
+                    target: values.target,
+                    band_low: values.low,
+                    band_high: values.high,
+                    current: values.current,
                     weight,
                     unit_of_measure,
                     data_source,
@@ -163,9 +190,19 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     rows
 }
 
-/// The stored values `(start, target, band_low, band_high, current)` of a key result of `kind`,
-/// checked by the scoring engine's rules; `current` defaults to the start.
-fn measure(cells: &mut Cells<'_, '_>, kind: KrKind, current: Option<f64>) -> Option<(f64, f64, Option<f64>, Option<f64>, f64)> {
+/// The values stored for a key result.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Values {
+    start: f64,
+    target: f64,
+    low: Option<f64>,
+    high: Option<f64>,
+    current: f64,
+}
+
+/// The values of a key result of `kind`, checked by the scoring engine's rules; `current`
+/// defaults to the start.
+fn measure(cells: &mut Cells<'_, '_>, kind: KrKind, current: Option<f64>) -> Option<Values> {
     let (start, target, low, high) = match kind {
         KrKind::IncreaseTo | KrKind::DecreaseTo => {
             (cells.number("start")?, cells.number("target")?, None, None)
@@ -182,11 +219,24 @@ fn measure(cells: &mut Cells<'_, '_>, kind: KrKind, current: Option<f64>) -> Opt
     };
     let current_value = current.unwrap_or(start);
     let measure = match kind {
-        KrKind::IncreaseTo => Measure::IncreaseTo { start, target, current: current_value },
-        KrKind::DecreaseTo => Measure::DecreaseTo { start, target, current: current_value },
+        KrKind::IncreaseTo => Measure::IncreaseTo {
+            start,
+            target,
+            current: current_value,
+        },
+        KrKind::DecreaseTo => Measure::DecreaseTo {
+            start,
+            target,
+            current: current_value,
+        },
         KrKind::Milestone => {
-            cells.check(in_range("kr", "current", current_value, 0.0, 1.0), same_column)?;
-            Measure::Milestone { done: current_value >= 1.0 }
+            cells.check(
+                in_range("kr", "current", current_value, 0.0, 1.0),
+                same_column,
+            )?;
+            Measure::Milestone {
+                done: current_value >= 1.0,
+            }
         }
         KrKind::StayWithin => Measure::StayWithin {
             low: low.unwrap_or(start),
@@ -194,9 +244,19 @@ fn measure(cells: &mut Cells<'_, '_>, kind: KrKind, current: Option<f64>) -> Opt
             current: current_value,
         },
     };
-    let kr = KeyResult { id: String::new(), weight: 1.0, measure };
+    let kr = KeyResult {
+        id: String::new(),
+        weight: 1.0,
+        measure,
+    };
     cells.check(validate_kr(&kr, "kr"), kr_column)?;
-    Some((start, target, low, high, current_value))
+    Some(Values {
+        start,
+        target,
+        low,
+        high,
+        current: current_value,
+    })
 }
 
 pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outcome, AppError> {
@@ -210,17 +270,25 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             OwnerCode::Unit(_) => None,
         })
         .collect();
-    let any_unit = rows.iter().any(|r| matches!(r.objective.1, OwnerCode::Unit(_)));
+    let any_unit = rows
+        .iter()
+        .any(|r| matches!(r.objective.1, OwnerCode::Unit(_)));
     let refs = Refs::load(context, cycle_codes, official_codes, any_unit).await?;
 
     // Resolve each row's objective to (cycle id, owner) once per row.
     let mut resolved: Vec<(i64, Owner)> = Vec::with_capacity(rows.len());
     for row in &rows {
         let (cycle_code, owner, _) = &row.objective;
-        let cycle = refs.cycle(sheet, &mut errors, row.row, "cycle_code", cycle_code).map(|c| c.id);
+        let cycle = refs
+            .cycle(sheet, &mut errors, row.row, "cycle_code", cycle_code)
+            .map(|c| c.id);
         let owner = match owner {
-            OwnerCode::Official(code) => refs.official(sheet, &mut errors, row.row, "personnel_code", code).map(Owner::Official),
-            OwnerCode::Unit(code) => refs.unit(sheet, &mut errors, row.row, "unit_code", code).map(Owner::Unit),
+            OwnerCode::Official(code) => refs
+                .official(sheet, &mut errors, row.row, "personnel_code", code)
+                .map(Owner::Official),
+            OwnerCode::Unit(code) => refs
+                .unit(sheet, &mut errors, row.row, "unit_code", code)
+                .map(Owner::Unit),
         };
         if let (Some(cycle), Some(owner)) = (cycle, owner) {
             resolved.push((cycle, owner));
@@ -231,14 +299,30 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     }
 
     // Objectives, in the order the file first names them.
-    let cycle_ids: Vec<i64> = resolved.iter().map(|(c, _)| *c).collect::<BTreeSet<_>>().into_iter().collect();
-    let owners: Vec<Owner> = resolved.iter().map(|(_, o)| *o).collect::<BTreeSet<_>>().into_iter().collect();
-    let mut objective_ids: HashMap<(i64, Owner, String), i64> = HashMap::new();
-    let stored_objectives: HashMap<(i64, Owner, String), okrs::StoredObjective> = okrs::objectives_of(context.txn, &cycle_ids, &owners)
-        .await?
+    let cycle_ids: Vec<i64> = resolved
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<BTreeSet<_>>()
         .into_iter()
-        .map(|o| ((o.fields.cycle_id, o.fields.owner, o.fields.title.clone()), o))
         .collect();
+    let owners: Vec<Owner> = resolved
+        .iter()
+        .map(|(_, o)| *o)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut objective_ids: HashMap<(i64, Owner, String), i64> = HashMap::new();
+    let stored_objectives: HashMap<(i64, Owner, String), okrs::StoredObjective> =
+        okrs::objectives_of(context.txn, &cycle_ids, &owners)
+            .await?
+            .into_iter()
+            .map(|o| {
+                (
+                    (o.fields.cycle_id, o.fields.owner, o.fields.title.clone()),
+                    o,
+                )
+            })
+            .collect();
     let mut objectives = Tally::new("objective");
     let mut creates = Vec::new();
     let mut audit_keys = HashMap::new();
@@ -247,8 +331,18 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         if objective_ids.contains_key(&key) || audit_keys.contains_key(&key) {
             continue;
         }
-        let audit_key = format!("{}/{}/{}", row.objective.0, row.objective.1.code(), row.objective.2);
-        let fields = ObjectiveFields { cycle_id: *cycle_id, owner: *owner, title: row.objective.2.clone(), weight: row.objective_weight };
+        let audit_key = format!(
+            "{}/{}/{}",
+            row.objective.0,
+            row.objective.1.code(),
+            row.objective.2
+        );
+        let fields = ObjectiveFields {
+            cycle_id: *cycle_id,
+            owner: *owner,
+            title: row.objective.2.clone(),
+            weight: row.objective_weight,
+        };
         let stored = stored_objectives.get(&key);
         match plan(stored.map(|s| (s.id, &s.fields)), &fields) {
             Plan::Create => {
@@ -274,11 +368,12 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
 
     // Key results.
     let ids: Vec<i64> = objective_ids.values().copied().collect();
-    let stored_krs: HashMap<(i64, String), okrs::StoredKeyResult> = okrs::key_results_of(context.txn, &ids)
-        .await?
-        .into_iter()
-        .map(|k| ((k.fields.objective_id, k.fields.code.clone()), k))
-        .collect();
+    let stored_krs: HashMap<(i64, String), okrs::StoredKeyResult> =
+        okrs::key_results_of(context.txn, &ids)
+            .await?
+            .into_iter()
+            .map(|k| ((k.fields.objective_id, k.fields.code.clone()), k))
+            .collect();
     let mut key_results = Tally::new("key_result");
     let mut creates = Vec::new();
     for (row, (cycle_id, owner)) in rows.into_iter().zip(resolved) {
@@ -308,7 +403,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     }
     okrs::insert_key_results(context.txn, creates).await?;
     Ok(Outcome {
-        counts: vec![objectives.finish(context).await?, key_results.finish(context).await?],
+        counts: vec![
+            objectives.finish(context).await?,
+            key_results.finish(context).await?,
+        ],
         errors: Vec::new(),
     })
 }
@@ -344,7 +442,11 @@ mod tests {
             found,
             [
                 (3, "target", "import_err_target_not_below_start"),
-                (3, "objective_weight", "import_err_objective_weight_mismatch"),
+                (
+                    3,
+                    "objective_weight",
+                    "import_err_objective_weight_mismatch"
+                ),
                 (4, "personnel_code", "import_err_owner_exactly_one"),
                 (4, "metric_key", "import_err_metric_key_required"),
                 (4, "band_low", "import_err_exceeds"),

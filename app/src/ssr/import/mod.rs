@@ -50,7 +50,8 @@ impl Options {
             kind: None,
             dry_run: false,
             actor,
-            today: now.date_naive(),
+            // The date in Vietnam (UTC+7).
+            today: (now + chrono::Duration::hours(7)).date_naive(),
             now,
         }
     }
@@ -140,10 +141,7 @@ pub async fn import_table(
         Err(errors) => return Ok(failed(options, Some(kind), rows, errors)),
     };
     let txn = db.begin().await?;
-    let context = Context {
-        txn: &txn,
-        options,
-    };
+    let context = Context { txn: &txn, options };
     let outcome = match kind {
         ImportKind::Units => units::run(&context, &sheet).await,
         ImportKind::Officials => officials::run(&context, &sheet).await,
@@ -164,6 +162,10 @@ pub async fn import_table(
     outcome.errors.sort_by_key(|e| e.row);
     let committed = outcome.errors.is_empty() && !options.dry_run;
     if committed {
+        // Dashboards read the rollups: keep those of the cycles still in progress current.
+        if kind != ImportKind::Units {
+            crate::ssr::repo::rollups::rebuild_open_cycles(&txn, chrono::Utc::now()).await?;
+        }
         txn.commit().await?;
     } else {
         txn.rollback().await?;
@@ -254,7 +256,13 @@ impl Tally {
         }
     }
 
-    fn change(&self, action: &str, key: &str, before: Option<serde_json::Value>, after: Option<serde_json::Value>) -> Change {
+    fn change(
+        &self,
+        action: &str,
+        key: &str,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> Change {
         Change {
             action: action.to_owned(),
             entity: self.entity.to_owned(),

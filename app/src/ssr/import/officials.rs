@@ -24,8 +24,14 @@ pub(super) const COLUMNS: &[Column] = &[
 
 const CATEGORIES: &[(OfficialCategory, &[&str])] = &[
     (OfficialCategory::Cadre, &["cadre", "Cán bộ"]),
-    (OfficialCategory::CivilServant, &["civil_servant", "Công chức"]),
-    (OfficialCategory::PublicEmployee, &["public_employee", "Viên chức"]),
+    (
+        OfficialCategory::CivilServant,
+        &["civil_servant", "Công chức"],
+    ),
+    (
+        OfficialCategory::PublicEmployee,
+        &["public_employee", "Viên chức"],
+    ),
 ];
 
 const STATUSES: &[(OfficialStatus, &[&str])] = &[
@@ -73,8 +79,14 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
             }
             seen.first(&mut cells, "personnel_code", code.clone(), code);
         }
-        if let (true, Some(personnel_code), Some(full_name), Some(category), Some(task_group), Some(unit_code)) =
-            (cells.ok(), code, full_name, category, task_group, unit_code)
+        if let (
+            true,
+            Some(personnel_code),
+            Some(full_name),
+            Some(category),
+            Some(task_group),
+            Some(unit_code),
+        ) = (cells.ok(), code, full_name, category, task_group, unit_code)
         {
             rows.push(Row {
                 row: raw.number,
@@ -97,26 +109,47 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     let mut errors = Errors::default();
     let rows = parse(sheet, &mut errors);
     let units = org_units::all_stored(context.txn).await?;
-    let units: HashMap<&str, &org_units::StoredUnit> = units.iter().map(|u| (u.unit.code.as_str(), u)).collect();
-    let in_file: HashMap<&str, usize> =
-        rows.iter().enumerate().map(|(i, r)| (r.personnel_code.as_str(), i)).collect();
+    let units: HashMap<&str, &org_units::StoredUnit> =
+        units.iter().map(|u| (u.unit.code.as_str(), u)).collect();
+    let in_file: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.personnel_code.as_str(), i))
+        .collect();
     let mut codes: Vec<String> = rows.iter().map(|r| r.personnel_code.clone()).collect();
-    codes.extend(rows.iter().filter_map(|r| r.reviewer_code.clone()).filter(|c| !in_file.contains_key(c.as_str())));
+    codes.extend(
+        rows.iter()
+            .filter_map(|r| r.reviewer_code.clone())
+            .filter(|c| !in_file.contains_key(c.as_str())),
+    );
     let stored = officials::find_by_codes(context.txn, &codes).await?;
 
     let mut depends_on = Vec::with_capacity(rows.len());
     for row in &rows {
         let args = [("code", row.unit_code.clone())];
         match units.get(row.unit_code.as_str()) {
-            None => errors.push(row.row, sheet.header("unit_code"), "import_err_unit_not_found", &args),
+            None => errors.push(
+                row.row,
+                sheet.header("unit_code"),
+                "import_err_unit_not_found",
+                &args,
+            ),
             Some(unit) if unit.valid_to.is_some() => {
-                errors.push(row.row, sheet.header("unit_code"), "import_err_unit_closed", &args);
+                errors.push(
+                    row.row,
+                    sheet.header("unit_code"),
+                    "import_err_unit_closed",
+                    &args,
+                );
             }
             Some(_) => {}
         }
         let mut dependency = None;
         if let Some(reviewer) = &row.reviewer_code {
-            match (stored.contains_key(reviewer), in_file.get(reviewer.as_str())) {
+            match (
+                stored.contains_key(reviewer),
+                in_file.get(reviewer.as_str()),
+            ) {
                 (true, _) => {}
                 (false, Some(index)) => dependency = Some(*index),
                 (false, None) => errors.push(
@@ -135,7 +168,12 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             for index in on_cycle {
                 let row = &rows[index];
                 let reviewer = row.reviewer_code.clone().unwrap_or_default();
-                errors.push(row.row, sheet.header("reviewer_code"), "import_err_reviewer_cycle", &[("code", reviewer)]);
+                errors.push(
+                    row.row,
+                    sheet.header("reviewer_code"),
+                    "import_err_reviewer_cycle",
+                    &[("code", reviewer)],
+                );
             }
             Vec::new()
         }
@@ -144,7 +182,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         return Ok(Outcome::rejected(errors));
     }
 
-    let mut ids: HashMap<String, i64> = stored.values().map(|s| (s.fields.personnel_code.clone(), s.id)).collect();
+    let mut ids: HashMap<String, i64> = stored
+        .values()
+        .map(|s| (s.fields.personnel_code.clone(), s.id))
+        .collect();
     let mut tally = Tally::new("official");
     let deepest = levels.iter().copied().max().unwrap_or(0);
     for level in 0..=deepest {
@@ -157,8 +198,14 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
                 Plan::Update { id, before } => {
                     tally.updated(&fields.personnel_code, &before, &fields);
                     if before.unit_id != fields.unit_id {
-                        officials::move_history(context.txn, id, fields.unit_id, context.options.today, HISTORY_REASON)
-                            .await?;
+                        officials::move_history(
+                            context.txn,
+                            id,
+                            fields.unit_id,
+                            context.options.today,
+                            HISTORY_REASON,
+                        )
+                        .await?;
                     }
                     officials::update(context.txn, id, fields, context.options.now).await?;
                 }
@@ -168,11 +215,17 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         for fields in &creates {
             tally.created(&fields.personnel_code, fields);
         }
-        let unit_of: HashMap<String, i64> = creates.iter().map(|f| (f.personnel_code.clone(), f.unit_id)).collect();
+        let unit_of: HashMap<String, i64> = creates
+            .iter()
+            .map(|f| (f.personnel_code.clone(), f.unit_id))
+            .collect();
         let created = officials::insert_many(context.txn, creates, context.options.now).await?;
-        let history: Vec<(i64, i64)> =
-            created.iter().filter_map(|(code, id)| unit_of.get(code).map(|unit| (*id, *unit))).collect();
-        officials::open_history(context.txn, &history, context.options.today, HISTORY_REASON).await?;
+        let history: Vec<(i64, i64)> = created
+            .iter()
+            .filter_map(|(code, id)| unit_of.get(code).map(|unit| (*id, *unit)))
+            .collect();
+        officials::open_history(context.txn, &history, context.options.today, HISTORY_REASON)
+            .await?;
         ids.extend(created);
     }
     Ok(Outcome {
@@ -206,7 +259,10 @@ fn merge(
             Some(code) => ids.get(code).copied(),
             None => old.and_then(|o| o.reviewer_id),
         },
-        status: row.status.or(old.map(|o| o.status)).unwrap_or(OfficialStatus::Active),
+        status: row
+            .status
+            .or(old.map(|o| o.status))
+            .unwrap_or(OfficialStatus::Active),
     }
 }
 

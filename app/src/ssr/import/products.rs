@@ -55,15 +55,33 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
         let waiver_ref = cells.opt_text("waiver_ref");
         let due_on = cells.opt_date("due_on");
         if let Some(assigned) = assigned {
-            cells.check(positive("product", "assigned", f64::from(assigned)), same_column);
+            cells.check(
+                positive("product", "assigned", f64::from(assigned)),
+                same_column,
+            );
         }
         if let (Some(assigned), Some(completed)) = (assigned, completed) {
-            let check = not_above("product", "completed", f64::from(completed), "assigned", f64::from(assigned));
+            let check = not_above(
+                "product",
+                "completed",
+                f64::from(completed),
+                "assigned",
+                f64::from(assigned),
+            );
             cells.check(check, same_column);
         }
-        for (field, value) in [("completed_on_quality", on_quality), ("completed_on_time", on_time)] {
+        for (field, value) in [
+            ("completed_on_quality", on_quality),
+            ("completed_on_time", on_time),
+        ] {
             if let (Some(value), Some(completed)) = (value, completed) {
-                let check = not_above("product", field, f64::from(value), "completed", f64::from(completed));
+                let check = not_above(
+                    "product",
+                    field,
+                    f64::from(value),
+                    "completed",
+                    f64::from(completed),
+                );
                 cells.check(check, same_column);
             }
         }
@@ -71,9 +89,23 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
             let key = (cycle.clone(), person.clone(), code.clone());
             seen.first(&mut cells, "code", key, code);
         }
-        if let (true, Some(cycle_code), Some(personnel_code), Some(code), Some(title), Some(assigned), Some(completed)) =
-            (cells.ok(), cycle_code, personnel_code, code, title, assigned, completed)
-        {
+        if let (
+            true,
+            Some(cycle_code),
+            Some(personnel_code),
+            Some(code),
+            Some(title),
+            Some(assigned),
+            Some(completed),
+        ) = (
+            cells.ok(),
+            cycle_code,
+            personnel_code,
+            code,
+            title,
+            assigned,
+            completed,
+        ) {
             rows.push(Row {
                 row: raw.number,
                 cycle_code,
@@ -106,8 +138,16 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     let official_codes: BTreeSet<String> = rows.iter().map(|r| r.personnel_code.clone()).collect();
     let refs = Refs::load(context, cycle_codes, official_codes, false).await?;
     for row in &mut rows {
-        let cycle = refs.cycle(sheet, &mut errors, row.row, "cycle_code", &row.cycle_code).map(|c| c.id);
-        let official = refs.official(sheet, &mut errors, row.row, "personnel_code", &row.personnel_code);
+        let cycle = refs
+            .cycle(sheet, &mut errors, row.row, "cycle_code", &row.cycle_code)
+            .map(|c| c.id);
+        let official = refs.official(
+            sheet,
+            &mut errors,
+            row.row,
+            "personnel_code",
+            &row.personnel_code,
+        );
         if let (Some(cycle), Some(official)) = (cycle, official) {
             row.product.cycle_id = cycle;
             row.product.official_id = official;
@@ -116,8 +156,18 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     if !errors.is_empty() {
         return Ok(Outcome::rejected(errors));
     }
-    let cycle_ids: Vec<i64> = rows.iter().map(|r| r.product.cycle_id).collect::<BTreeSet<_>>().into_iter().collect();
-    let official_ids: Vec<i64> = rows.iter().map(|r| r.product.official_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let cycle_ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.product.cycle_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let official_ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.product.official_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let stored = products::find_for(context.txn, &cycle_ids, &official_ids).await?;
     let mut tally = Tally::new("product");
     let mut creates = Vec::new();

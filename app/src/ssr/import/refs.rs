@@ -45,29 +45,65 @@ impl Refs {
     }
 
     /// The cycle with `code`, or an error in column `column` of `row`.
-    pub(super) fn cycle(&self, sheet: &Sheet<'_>, errors: &mut Errors, row: u32, column: &str, code: &str) -> Option<&Cycle> {
+    pub(super) fn cycle(
+        &self,
+        sheet: &Sheet<'_>,
+        errors: &mut Errors,
+        row: u32,
+        column: &str,
+        code: &str,
+    ) -> Option<&Cycle> {
         let found = self.cycles.get(code);
         if found.is_none() {
-            errors.push(row, sheet.header(column), "import_err_cycle_not_found", &[("code", code.to_owned())]);
+            errors.push(
+                row,
+                sheet.header(column),
+                "import_err_cycle_not_found",
+                &[("code", code.to_owned())],
+            );
         }
         found
     }
 
     /// The id of the official with `code`, or an error.
-    pub(super) fn official(&self, sheet: &Sheet<'_>, errors: &mut Errors, row: u32, column: &str, code: &str) -> Option<i64> {
+    pub(super) fn official(
+        &self,
+        sheet: &Sheet<'_>,
+        errors: &mut Errors,
+        row: u32,
+        column: &str,
+        code: &str,
+    ) -> Option<i64> {
         let found = self.officials.get(code).map(|o| o.id);
         if found.is_none() {
-            errors.push(row, sheet.header(column), "import_err_official_not_found", &[("code", code.to_owned())]);
+            errors.push(
+                row,
+                sheet.header(column),
+                "import_err_official_not_found",
+                &[("code", code.to_owned())],
+            );
         }
         found
     }
 
     /// The id of the current unit with `code`, or an error (unknown, or merged away).
-    pub(super) fn unit(&self, sheet: &Sheet<'_>, errors: &mut Errors, row: u32, column: &str, code: &str) -> Option<i64> {
+    pub(super) fn unit(
+        &self,
+        sheet: &Sheet<'_>,
+        errors: &mut Errors,
+        row: u32,
+        column: &str,
+        code: &str,
+    ) -> Option<i64> {
         let args = [("code", code.to_owned())];
         match self.units.get(code) {
             None => {
-                errors.push(row, sheet.header(column), "import_err_unit_not_found", &args);
+                errors.push(
+                    row,
+                    sheet.header(column),
+                    "import_err_unit_not_found",
+                    &args,
+                );
                 None
             }
             Some(unit) if unit.valid_to.is_some() => {

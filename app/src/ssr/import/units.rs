@@ -21,9 +21,15 @@ pub(super) const COLUMNS: &[Column] = &[
 ];
 
 const KINDS: &[(UnitKind, &[&str])] = &[
-    (UnitKind::Province, &["province", "Tỉnh/thành phố", "Tỉnh", "Thành phố"]),
+    (
+        UnitKind::Province,
+        &["province", "Tỉnh/thành phố", "Tỉnh", "Thành phố"],
+    ),
     (UnitKind::Agency, &["agency", "Cơ quan chuyên môn", "Sở"]),
-    (UnitKind::Commune, &["commune", "Xã/phường", "Xã", "Phường", "Đặc khu"]),
+    (
+        UnitKind::Commune,
+        &["commune", "Xã/phường", "Xã", "Phường", "Đặc khu"],
+    ),
     (UnitKind::Party, &["party", "Cơ quan Đảng", "Đảng"]),
 ];
 
@@ -52,7 +58,11 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
         let valid_from = cells.opt_date("valid_from");
         if let Some(code) = &code {
             if parent_code.as_ref() == Some(code) {
-                cells.error("parent_code", "import_err_parent_cycle", &[("code", code.clone())]);
+                cells.error(
+                    "parent_code",
+                    "import_err_parent_cycle",
+                    &[("code", code.clone())],
+                );
             }
             seen.first(&mut cells, "code", code.clone(), code);
         }
@@ -75,14 +85,27 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     let mut errors = Errors::default();
     let rows = parse(sheet, &mut errors);
     let stored = org_units::all_stored(context.txn).await?;
-    let stored: HashMap<&str, &StoredUnit> = stored.iter().map(|s| (s.unit.code.as_str(), s)).collect();
-    let in_file: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r.code.as_str(), i)).collect();
+    let stored: HashMap<&str, &StoredUnit> =
+        stored.iter().map(|s| (s.unit.code.as_str(), s)).collect();
+    let in_file: HashMap<&str, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.code.as_str(), i))
+        .collect();
 
     // The tree after the import, by code, to find parents and cycles.
     let mut parent_of: HashMap<&str, Option<&str>> = HashMap::new();
-    let code_of_id: HashMap<i64, &str> = stored.values().map(|s| (s.id, s.unit.code.as_str())).collect();
+    let code_of_id: HashMap<i64, &str> = stored
+        .values()
+        .map(|s| (s.id, s.unit.code.as_str()))
+        .collect();
     for unit in stored.values() {
-        parent_of.insert(&unit.unit.code, unit.unit.parent_id.and_then(|p| code_of_id.get(&p).copied()));
+        parent_of.insert(
+            &unit.unit.code,
+            unit.unit
+                .parent_id
+                .and_then(|p| code_of_id.get(&p).copied()),
+        );
     }
     for row in &rows {
         parent_of.insert(&row.code, row.parent_code.as_deref());
@@ -103,7 +126,12 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
                 (None, None) => errors.push(row.row, header, "import_err_unit_not_found", &args),
             }
             if reaches(&parent_of, parent, &row.code) {
-                errors.push(row.row, sheet.header("parent_code"), "import_err_parent_cycle", &args);
+                errors.push(
+                    row.row,
+                    sheet.header("parent_code"),
+                    "import_err_parent_cycle",
+                    &args,
+                );
             }
         }
         depends_on.push(dependency);
@@ -112,10 +140,15 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         return Ok(Outcome::rejected(errors));
     }
     let Ok(levels) = levels(&depends_on) else {
-        return Err(AppError::internal("unit levels found a cycle the tree check missed"));
+        return Err(AppError::internal(
+            "unit levels found a cycle the tree check missed",
+        ));
     };
 
-    let mut ids: HashMap<String, i64> = stored.values().map(|s| (s.unit.code.clone(), s.id)).collect();
+    let mut ids: HashMap<String, i64> = stored
+        .values()
+        .map(|s| (s.unit.code.clone(), s.id))
+        .collect();
     let mut tally = Tally::new("org_unit");
     let deepest = levels.iter().copied().max().unwrap_or(0);
     for level in 0..=deepest {

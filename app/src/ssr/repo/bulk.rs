@@ -18,12 +18,19 @@ pub async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<u6
 where
     A: ActiveModelTrait + Send,
 {
-    let Some(first) = rows.first() else { return Ok(0) };
+    let Some(first) = rows.first() else {
+        return Ok(0);
+    };
     let columns: Vec<<A::Entity as EntityTrait>::Column> =
-        <A::Entity as EntityTrait>::Column::iter().filter(|c| first.get(*c).is_set()).collect();
+        <A::Entity as EntityTrait>::Column::iter()
+            .filter(|c| first.get(*c).is_set())
+            .collect();
     let backend = db.get_database_backend();
     let table = A::Entity::default().table_name().to_owned();
-    let names: Vec<String> = columns.iter().map(|c| format!("\"{}\"", c.as_str())).collect();
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| format!("\"{}\"", c.as_str()))
+        .collect();
     let per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
     let mut inserted = 0;
     for chunk in rows.chunks(per_statement) {
@@ -94,7 +101,10 @@ pub async fn max_id(db: &impl ConnectionTrait, table: &str) -> Result<i64, AppEr
             format!("SELECT COALESCE(MAX(id), 0) AS m FROM {table}"),
         ))
         .await?;
-    Ok(row.map(|r| r.try_get::<i64>("", "m")).transpose()?.unwrap_or(0))
+    Ok(row
+        .map(|r| r.try_get::<i64>("", "m"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 #[cfg(test)]

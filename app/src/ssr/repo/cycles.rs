@@ -41,7 +41,10 @@ fn to_cycle(model: cycle::Model) -> Cycle {
 }
 
 /// The cycle with this code, if any.
-pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<Cycle>, AppError> {
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<Option<Cycle>, AppError> {
     Ok(cycle::Entity::find()
         .filter(cycle::Column::Code.eq(code))
         .one(db)

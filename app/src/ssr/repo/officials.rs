@@ -33,10 +33,16 @@ pub struct StoredOfficial {
 
 fn to_stored(model: official::Model) -> Result<StoredOfficial, AppError> {
     let category = OfficialCategory::from_code(&model.category).ok_or_else(|| {
-        AppError::internal(format!("unknown category {:?} on official {}", model.category, model.id))
+        AppError::internal(format!(
+            "unknown category {:?} on official {}",
+            model.category, model.id
+        ))
     })?;
     let status = OfficialStatus::from_code(&model.status).ok_or_else(|| {
-        AppError::internal(format!("unknown status {:?} on official {}", model.status, model.id))
+        AppError::internal(format!(
+            "unknown status {:?} on official {}",
+            model.status, model.id
+        ))
     })?;
     Ok(StoredOfficial {
         id: model.id,
@@ -74,7 +80,10 @@ pub async fn find_by_codes(
 }
 
 /// The officials whose current unit is `unit_id`, by id.
-pub async fn in_unit(db: &impl ConnectionTrait, unit_id: i64) -> Result<Vec<StoredOfficial>, AppError> {
+pub async fn in_unit(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+) -> Result<Vec<StoredOfficial>, AppError> {
     official::Entity::find()
         .filter(official::Column::UnitId.eq(unit_id))
         .order_by_asc(official::Column::Id)
@@ -85,7 +94,10 @@ pub async fn in_unit(db: &impl ConnectionTrait, unit_id: i64) -> Result<Vec<Stor
         .collect()
 }
 
-fn active_model(fields: OfficialFields, now: chrono::DateTime<chrono::Utc>) -> official::ActiveModel {
+fn active_model(
+    fields: OfficialFields,
+    now: chrono::DateTime<chrono::Utc>,
+) -> official::ActiveModel {
     official::ActiveModel {
         personnel_code: Set(fields.personnel_code),
         full_name: Set(fields.full_name),
@@ -151,14 +163,16 @@ pub async fn open_history(
 ) -> Result<(), AppError> {
     let rows = entries
         .iter()
-        .map(|(official_id, unit_id)| official_unit_history::ActiveModel {
-            official_id: Set(*official_id),
-            unit_id: Set(*unit_id),
-            from_date: Set(from),
-            to_date: Set(None),
-            reason: Set(reason.to_owned()),
-            ..Default::default()
-        })
+        .map(
+            |(official_id, unit_id)| official_unit_history::ActiveModel {
+                official_id: Set(*official_id),
+                unit_id: Set(*unit_id),
+                from_date: Set(from),
+                to_date: Set(None),
+                reason: Set(reason.to_owned()),
+                ..Default::default()
+            },
+        )
         .collect();
     super::bulk::insert_all(db, rows).await?;
     Ok(())

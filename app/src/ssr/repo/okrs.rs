@@ -36,7 +36,12 @@ fn to_objective(m: objective::Model) -> Result<StoredObjective, AppError> {
     let owner = match (m.owner_official_id, m.owner_unit_id) {
         (Some(official), None) => Owner::Official(official),
         (None, Some(unit)) => Owner::Unit(unit),
-        _ => return Err(AppError::internal(format!("objective {} has no single owner", m.id))),
+        _ => {
+            return Err(AppError::internal(format!(
+                "objective {} has no single owner",
+                m.id
+            )));
+        }
     };
     Ok(StoredObjective {
         id: m.id,
@@ -112,7 +117,10 @@ pub async fn insert_objectives(
             model.created_at = Set(now);
             model
         });
-        for model in objective::Entity::insert_many(models).exec_with_returning(db).await? {
+        for model in objective::Entity::insert_many(models)
+            .exec_with_returning(db)
+            .await?
+        {
             stored.push(to_objective(model)?);
         }
     }
@@ -120,10 +128,17 @@ pub async fn insert_objectives(
 }
 
 /// Overwrites an objective's fields and bumps its version.
-pub async fn update_objective(db: &impl ConnectionTrait, id: i64, fields: ObjectiveFields) -> Result<(), AppError> {
+pub async fn update_objective(
+    db: &impl ConnectionTrait,
+    id: i64,
+    fields: ObjectiveFields,
+) -> Result<(), AppError> {
     objective::Entity::update_many()
         .set(objective_model(fields))
-        .col_expr(objective::Column::Version, Expr::col(objective::Column::Version).add(1))
+        .col_expr(
+            objective::Column::Version,
+            Expr::col(objective::Column::Version).add(1),
+        )
         .filter(objective::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -157,10 +172,14 @@ pub struct StoredKeyResult {
 }
 
 fn to_key_result(m: key_result::Model) -> Result<StoredKeyResult, AppError> {
-    let kind = KrKind::from_code(&m.kind)
-        .ok_or_else(|| AppError::internal(format!("unknown kind {:?} on key result {}", m.kind, m.id)))?;
+    let kind = KrKind::from_code(&m.kind).ok_or_else(|| {
+        AppError::internal(format!("unknown kind {:?} on key result {}", m.kind, m.id))
+    })?;
     let data_source = DataSource::from_code(&m.data_source).ok_or_else(|| {
-        AppError::internal(format!("unknown data source {:?} on key result {}", m.data_source, m.id))
+        AppError::internal(format!(
+            "unknown data source {:?} on key result {}",
+            m.data_source, m.id
+        ))
     })?;
     Ok(StoredKeyResult {
         id: m.id,
@@ -222,7 +241,10 @@ fn key_result_model(f: KeyResultFields) -> key_result::ActiveModel {
 }
 
 /// Inserts key results in multi-row statements.
-pub async fn insert_key_results(db: &impl ConnectionTrait, key_results: Vec<KeyResultFields>) -> Result<(), AppError> {
+pub async fn insert_key_results(
+    db: &impl ConnectionTrait,
+    key_results: Vec<KeyResultFields>,
+) -> Result<(), AppError> {
     let rows = key_results
         .into_iter()
         .map(|f| {
@@ -237,10 +259,17 @@ pub async fn insert_key_results(db: &impl ConnectionTrait, key_results: Vec<KeyR
 }
 
 /// Overwrites a key result's fields and bumps its version.
-pub async fn update_key_result(db: &impl ConnectionTrait, id: i64, fields: KeyResultFields) -> Result<(), AppError> {
+pub async fn update_key_result(
+    db: &impl ConnectionTrait,
+    id: i64,
+    fields: KeyResultFields,
+) -> Result<(), AppError> {
     key_result::Entity::update_many()
         .set(key_result_model(fields))
-        .col_expr(key_result::Column::Version, Expr::col(key_result::Column::Version).add(1))
+        .col_expr(
+            key_result::Column::Version,
+            Expr::col(key_result::Column::Version).add(1),
+        )
         .filter(key_result::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -257,7 +286,10 @@ pub async fn set_current(
     key_result::Entity::update_many()
         .col_expr(key_result::Column::CurrentValue, Expr::value(current))
         .col_expr(key_result::Column::LastCheckInAt, Expr::value(at))
-        .col_expr(key_result::Column::Version, Expr::col(key_result::Column::Version).add(1))
+        .col_expr(
+            key_result::Column::Version,
+            Expr::col(key_result::Column::Version).add(1),
+        )
         .filter(key_result::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -299,7 +331,10 @@ fn to_check_in(m: check_in::Model) -> StoredCheckIn {
 }
 
 /// The check-ins of these key results, oldest first.
-pub async fn check_ins_of(db: &impl ConnectionTrait, key_result_ids: &[i64]) -> Result<Vec<StoredCheckIn>, AppError> {
+pub async fn check_ins_of(
+    db: &impl ConnectionTrait,
+    key_result_ids: &[i64],
+) -> Result<Vec<StoredCheckIn>, AppError> {
     let mut found = Vec::new();
     for chunk in key_result_ids.chunks(500) {
         let models = check_in::Entity::find()
@@ -327,13 +362,20 @@ fn check_in_model(f: CheckInFields) -> check_in::ActiveModel {
 }
 
 /// Inserts check-ins in multi-row statements.
-pub async fn insert_check_ins(db: &impl ConnectionTrait, check_ins: Vec<CheckInFields>) -> Result<(), AppError> {
+pub async fn insert_check_ins(
+    db: &impl ConnectionTrait,
+    check_ins: Vec<CheckInFields>,
+) -> Result<(), AppError> {
     super::bulk::insert_all(db, check_ins.into_iter().map(check_in_model).collect()).await?;
     Ok(())
 }
 
 /// Overwrites a check-in.
-pub async fn update_check_in(db: &impl ConnectionTrait, id: i64, fields: CheckInFields) -> Result<(), AppError> {
+pub async fn update_check_in(
+    db: &impl ConnectionTrait,
+    id: i64,
+    fields: CheckInFields,
+) -> Result<(), AppError> {
     check_in::Entity::update_many()
         .set(check_in_model(fields))
         .filter(check_in::Column::Id.eq(id))

@@ -93,7 +93,10 @@ fn active_model(f: ProductFields) -> product::ActiveModel {
 }
 
 /// Inserts products in multi-row statements.
-pub async fn insert_many(db: &impl ConnectionTrait, products: Vec<ProductFields>) -> Result<(), AppError> {
+pub async fn insert_many(
+    db: &impl ConnectionTrait,
+    products: Vec<ProductFields>,
+) -> Result<(), AppError> {
     let rows = products
         .into_iter()
         .map(|f| {
@@ -107,10 +110,17 @@ pub async fn insert_many(db: &impl ConnectionTrait, products: Vec<ProductFields>
 }
 
 /// Overwrites a product's fields and bumps its version.
-pub async fn update(db: &impl ConnectionTrait, id: i64, fields: ProductFields) -> Result<(), AppError> {
+pub async fn update(
+    db: &impl ConnectionTrait,
+    id: i64,
+    fields: ProductFields,
+) -> Result<(), AppError> {
     product::Entity::update_many()
         .set(active_model(fields))
-        .col_expr(product::Column::Version, Expr::col(product::Column::Version).add(1))
+        .col_expr(
+            product::Column::Version,
+            Expr::col(product::Column::Version).add(1),
+        )
         .filter(product::Column::Id.eq(id))
         .exec(db)
         .await?;

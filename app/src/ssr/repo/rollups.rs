@@ -10,14 +10,26 @@ use crate::domain::level::Level;
 use crate::domain::okr::{Measure, kr_attainment};
 use crate::domain::rollup::{AssessmentFact, KrFact, UnitSummary, summarize};
 use crate::error::AppError;
-use crate::ssr::entity::{assessment, check_in, cycle, key_result, objective, official, unit_cycle_rollup};
+use crate::ssr::entity::{
+    assessment, check_in, cycle, key_result, objective, official, unit_cycle_rollup,
+};
 
 /// The measure a stored key result describes; `None` for an unknown kind.
 pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
     Some(match kr.kind.as_str() {
-        "increase_to" => Measure::IncreaseTo { start: kr.start_value, target: kr.target_value, current: kr.current_value },
-        "decrease_to" => Measure::DecreaseTo { start: kr.start_value, target: kr.target_value, current: kr.current_value },
-        "milestone" => Measure::Milestone { done: kr.current_value >= 1.0 },
+        "increase_to" => Measure::IncreaseTo {
+            start: kr.start_value,
+            target: kr.target_value,
+            current: kr.current_value,
+        },
+        "decrease_to" => Measure::DecreaseTo {
+            start: kr.start_value,
+            target: kr.target_value,
+            current: kr.current_value,
+        },
+        "milestone" => Measure::Milestone {
+            done: kr.current_value >= 1.0,
+        },
         "stay_within" => Measure::StayWithin {
             low: kr.band_low?,
             high: kr.band_high?,
@@ -45,24 +57,45 @@ fn elapsed(cycle: &cycle::Model, as_of: NaiveDate) -> f64 {
 }
 
 /// Recomputes every unit's rollup for one cycle as of `now`, replacing the previous rows.
-pub async fn rebuild_cycle(db: &impl ConnectionTrait, cycle_id: i64, now: DateTime<Utc>) -> Result<usize, AppError> {
-    let cycle = cycle::Entity::find_by_id(cycle_id).one(db).await?.ok_or(AppError::NotFound)?;
+pub async fn rebuild_cycle(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let cycle = cycle::Entity::find_by_id(cycle_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let officials = official::Entity::find().all(db).await?;
     let unit_of: HashMap<i64, i64> = officials.iter().map(|o| (o.id, o.unit_id)).collect();
     let mut per_unit: HashMap<i64, (usize, Vec<AssessmentFact>, Vec<KrFact>)> = HashMap::new();
     for o in &officials {
         per_unit.entry(o.unit_id).or_default().0 += 1;
     }
-    for a in assessment::Entity::find().filter(assessment::Column::CycleId.eq(cycle_id)).all(db).await? {
+    for a in assessment::Entity::find()
+        .filter(assessment::Column::CycleId.eq(cycle_id))
+        .all(db)
+        .await?
+    {
         if let Some(unit) = unit_of.get(&a.official_id) {
             let level = level_of(a.approved_level.as_deref().or(a.proposed_level.as_deref()));
-            per_unit.entry(*unit).or_default().1.push(AssessmentFact { score: a.computed_score, level });
+            per_unit.entry(*unit).or_default().1.push(AssessmentFact {
+                score: a.computed_score,
+                level,
+            });
         }
     }
-    let objectives = objective::Entity::find().filter(objective::Column::CycleId.eq(cycle_id)).all(db).await?;
+    let objectives = objective::Entity::find()
+        .filter(objective::Column::CycleId.eq(cycle_id))
+        .all(db)
+        .await?;
     let owner_unit: HashMap<i64, i64> = objectives
         .iter()
-        .filter_map(|o| o.owner_unit_id.or_else(|| o.owner_official_id.and_then(|id| unit_of.get(&id).copied())).map(|u| (o.id, u)))
+        .filter_map(|o| {
+            o.owner_unit_id
+                .or_else(|| o.owner_official_id.and_then(|id| unit_of.get(&id).copied()))
+                .map(|u| (o.id, u))
+        })
         .collect();
     let key_results = key_result::Entity::find()
         .filter(key_result::Column::ObjectiveId.is_in(owner_unit.keys().copied()))
@@ -78,7 +111,9 @@ pub async fn rebuild_cycle(db: &impl ConnectionTrait, cycle_id: i64, now: DateTi
         last_confidence.insert(c.key_result_id, c.confidence);
     }
     for kr in &key_results {
-        let (Some(unit), Some(measure)) = (owner_unit.get(&kr.objective_id), measure_of(kr)) else { continue };
+        let (Some(unit), Some(measure)) = (owner_unit.get(&kr.objective_id), measure_of(kr)) else {
+            continue;
+        };
         per_unit.entry(*unit).or_default().2.push(KrFact {
             attainment: kr_attainment(&measure),
             days_since_check_in: kr.last_check_in_at.map(|at| (now - at).num_days()),
@@ -88,7 +123,14 @@ pub async fn rebuild_cycle(db: &impl ConnectionTrait, cycle_id: i64, now: DateTi
     let share = elapsed(&cycle, now.date_naive());
     let rows: Vec<unit_cycle_rollup::ActiveModel> = per_unit
         .into_iter()
-        .map(|(unit_id, (count, assessments, krs))| to_row(unit_id, cycle_id, &summarize(count, &assessments, &krs, share), now))
+        .map(|(unit_id, (count, assessments, krs))| {
+            to_row(
+                unit_id,
+                cycle_id,
+                &summarize(count, &assessments, &krs, share),
+                now,
+            )
+        })
         .collect();
     let written = rows.len();
     unit_cycle_rollup::Entity::delete_many()
@@ -99,7 +141,12 @@ pub async fn rebuild_cycle(db: &impl ConnectionTrait, cycle_id: i64, now: DateTi
     Ok(written)
 }
 
-fn to_row(unit_id: i64, cycle_id: i64, s: &UnitSummary, now: DateTime<Utc>) -> unit_cycle_rollup::ActiveModel {
+fn to_row(
+    unit_id: i64,
+    cycle_id: i64,
+    s: &UnitSummary,
+    now: DateTime<Utc>,
+) -> unit_cycle_rollup::ActiveModel {
     let int = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     unit_cycle_rollup::ActiveModel {
         unit_id: Set(unit_id),
@@ -119,8 +166,27 @@ fn to_row(unit_id: i64, cycle_id: i64, s: &UnitSummary, now: DateTime<Utc>) -> u
     }
 }
 
+/// Rebuilds the rollups of every cycle not yet closed (called after writes that change
+/// officials, key results, check-ins or assessments); returns how many cycles were rebuilt.
+pub async fn rebuild_open_cycles(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let open = cycle::Entity::find()
+        .filter(cycle::Column::State.ne("closed"))
+        .all(db)
+        .await?;
+    for c in &open {
+        rebuild_cycle(db, c.id, now).await?;
+    }
+    Ok(open.len())
+}
+
 /// The stored rollup of every unit in a cycle.
-pub async fn for_cycle(db: &impl ConnectionTrait, cycle_id: i64) -> Result<Vec<(i64, UnitSummary)>, AppError> {
+pub async fn for_cycle(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+) -> Result<Vec<(i64, UnitSummary)>, AppError> {
     let count = |n: i32| u32::try_from(n).unwrap_or(0);
     Ok(unit_cycle_rollup::Entity::find()
         .filter(unit_cycle_rollup::Column::CycleId.eq(cycle_id))
