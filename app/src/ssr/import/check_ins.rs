@@ -322,11 +322,7 @@ mod tests {
         let mut errors = Errors::default();
         let rows = parse(&sheet, &mut errors);
         assert_eq!(rows.len(), 1);
-        let found: Vec<(u32, &str, &str)> = errors
-            .list
-            .iter()
-            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
-            .collect();
+        let found = errors.found();
         assert_eq!(
             found,
             [

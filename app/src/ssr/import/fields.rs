@@ -196,6 +196,17 @@ pub struct Errors {
     pub list: Vec<RowError>,
 }
 
+#[cfg(test)]
+impl Errors {
+    /// `(row, column, key)` of every error, for assertions.
+    pub fn found(&self) -> Vec<(u32, &str, &str)> {
+        self.list
+            .iter()
+            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
+            .collect()
+    }
+}
+
 impl Errors {
     /// Records an error on `row`, column `column` (the header as written).
     pub fn push(&mut self, row: u32, column: String, key: &str, args: &[(&str, String)]) {
@@ -690,11 +701,7 @@ mod tests {
         );
         assert!(!read(&t.rows[1]).0);
         assert!(!read(&t.rows[2]).0);
-        let found: Vec<(u32, &str, &str)> = errors
-            .list
-            .iter()
-            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
-            .collect();
+        let found = errors.found();
         assert_eq!(
             found,
             [

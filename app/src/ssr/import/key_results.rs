@@ -433,11 +433,7 @@ mod tests {
         let rows = parse(&sheet, &mut errors);
         assert_eq!(rows.len(), 1);
         assert!((rows[0].kr.current - 85.0).abs() < 1e-12);
-        let found: Vec<(u32, &str, &str)> = errors
-            .list
-            .iter()
-            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
-            .collect();
+        let found = errors.found();
         assert_eq!(
             found,
             [

@@ -288,11 +288,7 @@ mod tests {
         assert_eq!(rows[0].category, OfficialCategory::CivilServant);
         assert_eq!(rows[0].is_leader, Some(true));
         assert_eq!(rows[0].status, Some(OfficialStatus::Active));
-        let found: Vec<(u32, &str, &str)> = errors
-            .list
-            .iter()
-            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
-            .collect();
+        let found = errors.found();
         assert_eq!(
             found,
             [

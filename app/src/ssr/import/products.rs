@@ -214,11 +214,7 @@ mod tests {
         let rows = parse(&sheet, &mut errors);
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].product.completed_on_time, 3);
-        let found: Vec<(u32, &str, &str)> = errors
-            .list
-            .iter()
-            .map(|e| (e.row, e.column.as_str(), e.key.as_str()))
-            .collect();
+        let found = errors.found();
         assert_eq!(
             found,
             [
