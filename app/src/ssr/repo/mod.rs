@@ -9,3 +9,4 @@ pub mod okrs;
 pub mod org_units;
 pub mod products;
 pub mod rollups;
+pub mod versioned;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
@@ -142,16 +142,7 @@ pub async fn update(
     fields: OfficialFields,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    official::Entity::update_many()
-        .set(active_model(fields, now))
-        .col_expr(
-            official::Column::Version,
-            Expr::col(official::Column::Version).add(1),
-        )
-        .filter(official::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    super::versioned::update(db, id, active_model(fields, now)).await
 }
 
 /// Opens a unit-history period from `from` for each `(official id, unit id)`.

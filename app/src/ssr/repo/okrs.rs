@@ -1,6 +1,5 @@
 //! Queries and writes on objectives, key results and check-ins.
 
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
@@ -133,16 +132,7 @@ pub async fn update_objective(
     id: i64,
     fields: ObjectiveFields,
 ) -> Result<(), AppError> {
-    objective::Entity::update_many()
-        .set(objective_model(fields))
-        .col_expr(
-            objective::Column::Version,
-            Expr::col(objective::Column::Version).add(1),
-        )
-        .filter(objective::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    super::versioned::update(db, id, objective_model(fields)).await
 }
 
 /// The fields of a key result that people enter (`current` also moves with check-ins).
@@ -264,16 +254,7 @@ pub async fn update_key_result(
     id: i64,
     fields: KeyResultFields,
 ) -> Result<(), AppError> {
-    key_result::Entity::update_many()
-        .set(key_result_model(fields))
-        .col_expr(
-            key_result::Column::Version,
-            Expr::col(key_result::Column::Version).add(1),
-        )
-        .filter(key_result::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    super::versioned::update(db, id, key_result_model(fields)).await
 }
 
 /// Sets a key result's current value from its latest check-in and bumps its version.
@@ -283,17 +264,12 @@ pub async fn set_current(
     current: f64,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    key_result::Entity::update_many()
-        .col_expr(key_result::Column::CurrentValue, Expr::value(current))
-        .col_expr(key_result::Column::LastCheckInAt, Expr::value(at))
-        .col_expr(
-            key_result::Column::Version,
-            Expr::col(key_result::Column::Version).add(1),
-        )
-        .filter(key_result::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    let changes = key_result::ActiveModel {
+        current_value: Set(current),
+        last_check_in_at: Set(Some(at)),
+        ..Default::default()
+    };
+    super::versioned::update(db, id, changes).await
 }
 
 /// The fields of a check-in.

@@ -2,7 +2,6 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
@@ -115,14 +114,5 @@ pub async fn update(
     id: i64,
     fields: ProductFields,
 ) -> Result<(), AppError> {
-    product::Entity::update_many()
-        .set(active_model(fields))
-        .col_expr(
-            product::Column::Version,
-            Expr::col(product::Column::Version).add(1),
-        )
-        .filter(product::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+    super::versioned::update(db, id, active_model(fields)).await
 }
