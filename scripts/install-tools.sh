@@ -56,10 +56,19 @@ command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 # shellcheck source=scripts/env.sh
 source scripts/env.sh
 
-# 3. cargo-leptos, pinned, built without its download features.
+# 3. cargo-leptos, pinned, built without its download features. Its dependencies need
+#    rustc >= 1.96: when the default toolchain is older, build it with Debian's rustc-web.
 if ! "$TOOLS/bin/cargo-leptos" --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  tool_toolchain=""
+  rustc_minor=$(rustc --version | awk '{ split($2, v, "."); print v[2] }')
+  if [ "${rustc_minor:-0}" -lt 96 ]; then
+    apt_install rustc-web cargo-web
+    rustup toolchain list | grep -q '^debian-web' || rustup toolchain link debian-web /usr
+    tool_toolchain=debian-web
+  fi
   say "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes a while, once per machine)"
-  env -u CARGO_UNSTABLE_BUILD_STD -u RUSTC_BOOTSTRAP CARGO_TARGET_DIR="$THUOCDO_CACHE/tools-build" cargo install --locked cargo-leptos \
+  env -u CARGO_UNSTABLE_BUILD_STD -u RUSTC_BOOTSTRAP ${tool_toolchain:+RUSTUP_TOOLCHAIN=$tool_toolchain} \
+    CARGO_TARGET_DIR="$THUOCDO_CACHE/tools-build" cargo install --locked cargo-leptos \
     --version "$CARGO_LEPTOS_VERSION" --features no_downloads --root "$TOOLS" --debug
 fi
 

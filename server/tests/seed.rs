@@ -200,6 +200,27 @@ on_both_databases!(
             official::Entity::find().count(&db).await.expect("count"),
             90_000
         );
+        // The loaded rows read back through the entities, every type intact.
+        let leader = official::Entity::find()
+            .filter(official::Column::PersonnelCode.eq("B-000000015"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("official B-000000015");
+        assert!(leader.is_leader);
+        assert_eq!(
+            (leader.category.as_str(), leader.job_position.as_str()),
+            ("civil_servant", "Chuyên viên")
+        );
+        assert_eq!((leader.version, leader.reviewer_id), (1, None));
+        assert!(leader.created_at <= chrono::Utc::now());
+        let commune = unit_named(&db, "Xã 00001").await;
+        assert_eq!(commune.kind, "commune");
+        assert_eq!(
+            commune.valid_from,
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date")
+        );
+        assert!(commune.parent_id.is_some() && commune.merged_into_id.is_none());
         // Ids continue after explicit inserts: a normal insert still works.
         app::ssr::repo::org_units::insert(
             &db,

@@ -1,15 +1,16 @@
 //! National-scale synthetic data for performance work: `server seed scale --officials N
 //! --provinces 34 --communes 3321`. Units and officials are generated in chunks and written
-//! with multi-row INSERTs inside one transaction, with a progress bar; the throughput is
-//! printed at the end (rows per second) and recorded in docs/PERFORMANCE.md.
+//! through the bulk [`Loader`] (multi-row INSERT on SQLite, COPY on PostgreSQL) inside one
+//! transaction, with a progress bar; the throughput is printed at the end (rows per second)
+//! and recorded in docs/PERFORMANCE.md.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::ssr::entity::{official, org_unit};
-use app::ssr::repo::bulk;
+use app::ssr::repo::loader::{self, Cell, Loader};
 use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{DatabaseConnection, Set, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -46,6 +47,34 @@ const AGENCIES_PER_PROVINCE: u32 = 14;
 /// Officials generated and inserted per round (a few statements each).
 const CHUNK: u64 = 20_000;
 
+const UNIT_COLUMNS: [&str; 10] = [
+    "id",
+    "code",
+    "name",
+    "kind",
+    "parent_id",
+    "approved_headcount",
+    "valid_from",
+    "valid_to",
+    "merged_into_id",
+    "created_at",
+];
+const OFFICIAL_COLUMNS: [&str; 13] = [
+    "id",
+    "personnel_code",
+    "full_name",
+    "category",
+    "job_position",
+    "task_group",
+    "is_leader",
+    "unit_id",
+    "reviewer_id",
+    "status",
+    "version",
+    "created_at",
+    "updated_at",
+];
+
 /// Generates and inserts the units and officials of `spec`.
 pub async fn scale(
     db: &DatabaseConnection,
@@ -53,50 +82,43 @@ pub async fn scale(
     progress: bool,
 ) -> anyhow::Result<ScaleReport> {
     let started = Instant::now();
-    let now = Utc::now();
-    let valid_from = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default();
-    let txn = db.begin().await?;
-    let first_unit = bulk::max_id(&txn, "org_unit").await? + 1;
-    let first_official = bulk::max_id(&txn, "official").await? + 1;
+    let now = loader::timestamp(Utc::now());
+    let valid_from = loader::date(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap_or_default());
+    let mut load = Loader::begin(db).await?;
+    let first_unit = load.max_id("org_unit").await? + 1;
+    let first_official = load.max_id("official").await? + 1;
 
     // Units: provinces, then their agencies, then communes round-robin over provinces.
     let mut units = Vec::new();
     let mut unit_ids = Vec::new();
     let mut next = first_unit;
-    let mut add = |code: String, name: String, kind: &str, parent: Option<i64>, headcount: i32| {
-        units.push(org_unit::ActiveModel {
-            id: Set(next),
-            code: Set(code),
-            name: Set(name),
-            kind: Set(kind.to_owned()),
-            parent_id: Set(parent),
-            approved_headcount: Set(headcount),
-            valid_from: Set(valid_from),
-            valid_to: Set(None),
-            merged_into_id: Set(None),
-            created_at: Set(now),
-        });
+    let kinds: [Arc<str>; 3] = ["province".into(), "agency".into(), "commune".into()];
+    let mut add = |code: String, name: String, kind: usize, parent: Option<i64>, headcount: i64| {
+        units.extend([
+            Cell::Int(next),
+            Cell::Text(code),
+            Cell::Text(name),
+            Cell::Shared(kinds[kind].clone()),
+            Cell::opt_int(parent),
+            Cell::Int(headcount),
+            Cell::Shared(valid_from.clone()),
+            Cell::Null,
+            Cell::Null,
+            Cell::Shared(now.clone()),
+        ]);
         next += 1;
         next - 1
     };
     let tag = &spec.tag;
     let provinces: Vec<i64> = (1..=spec.provinces)
-        .map(|p| {
-            add(
-                format!("{tag}-P{p:02}"),
-                format!("Tỉnh {p:02}"),
-                "province",
-                None,
-                80,
-            )
-        })
+        .map(|p| add(format!("{tag}-P{p:02}"), format!("Tỉnh {p:02}"), 0, None, 80))
         .collect();
     for (p, province) in provinces.iter().enumerate() {
         for a in 1..=AGENCIES_PER_PROVINCE {
             unit_ids.push(add(
                 format!("{tag}-P{:02}-S{a:02}", p + 1),
                 format!("Sở {a:02} tỉnh {:02}", p + 1),
-                "agency",
+                1,
                 Some(*province),
                 40,
             ));
@@ -107,13 +129,12 @@ pub async fn scale(
         unit_ids.push(add(
             format!("{tag}-X{c:05}"),
             format!("Xã {c:05}"),
-            "commune",
+            2,
             Some(province),
             35,
         ));
     }
-    let unit_count = units.len() as u64;
-    bulk::insert_all(&txn, units).await?;
+    let unit_count = load.insert("org_unit", &UNIT_COLUMNS, units).await?;
 
     let bar = if progress {
         ProgressBar::new(spec.officials)
@@ -124,41 +145,44 @@ pub async fn scale(
         ProgressStyle::with_template("{bar:40} {pos}/{len} officials {per_sec} ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    let shared = |text: &str| -> Arc<str> { text.into() };
+    let (category, position, status) = (
+        shared("civil_servant"),
+        shared("Chuyên viên"),
+        shared("active"),
+    );
+    let groups = [shared("B"), shared("C")];
     let mut rng = fastrand::Rng::with_seed(335);
     let mut written = 0u64;
     let mut generating = Duration::ZERO;
     while written < spec.officials {
         let size = CHUNK.min(spec.officials - written);
         let generation_started = Instant::now();
-        let rows: Vec<official::ActiveModel> = (0..size)
-            .map(|i| {
-                let n = written + i;
-                let id = first_official + i64::try_from(n).unwrap_or(i64::MAX);
-                official::ActiveModel {
-                    id: Set(id),
-                    personnel_code: Set(format!("{tag}-{n:09}")),
-                    full_name: Set(super::names::full_name(&mut rng)),
-                    category: Set("civil_servant".into()),
-                    job_position: Set("Chuyên viên".into()),
-                    task_group: Set(if n.is_multiple_of(2) { "B" } else { "C" }.into()),
-                    is_leader: Set(n.is_multiple_of(15)),
-                    unit_id: Set(unit_ids[(n as usize) % unit_ids.len().max(1)]),
-                    reviewer_id: Set(None),
-                    status: Set("active".into()),
-                    version: Set(1),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-            })
-            .collect();
+        let mut rows = Vec::with_capacity(size as usize * OFFICIAL_COLUMNS.len());
+        for i in 0..size {
+            let n = written + i;
+            rows.extend([
+                Cell::Int(first_official + i64::try_from(n).unwrap_or(i64::MAX)),
+                Cell::Text(format!("{tag}-{n:09}")),
+                Cell::Text(super::names::full_name(&mut rng)),
+                Cell::Shared(category.clone()),
+                Cell::Shared(position.clone()),
+                Cell::Shared(groups[(n % 2) as usize].clone()),
+                Cell::Bool(n.is_multiple_of(15)),
+                Cell::Int(unit_ids[(n as usize) % unit_ids.len().max(1)]),
+                Cell::Null,
+                Cell::Shared(status.clone()),
+                Cell::Int(1),
+                Cell::Shared(now.clone()),
+                Cell::Shared(now.clone()),
+            ]);
+        }
         generating += generation_started.elapsed();
-        bulk::insert_all(&txn, rows).await?;
+        load.insert("official", &OFFICIAL_COLUMNS, rows).await?;
         written += size;
         bar.set_position(written);
     }
-    bulk::sync_id_sequence(&txn, "org_unit").await?;
-    bulk::sync_id_sequence(&txn, "official").await?;
-    txn.commit().await?;
+    load.commit().await?;
     bar.finish_and_clear();
     Ok(ScaleReport {
         units: unit_count,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod loader;
 pub mod cycles;
 pub mod officials;
 pub mod okrs;
