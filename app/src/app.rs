@@ -3,19 +3,33 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 use crate::components::layout::Layout;
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
-use crate::pages::{home::HomePage, not_found::NotFoundPage};
+use crate::pages::{
+    account::AccountPage, audit::AuditPage, home::HomePage, login::LoginPage,
+    not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage,
+};
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
-/// The full HTML document rendered by the server for every page.
+/// The full HTML document rendered by the server for every page. On the server it also sets
+/// the page's Content-Security-Policy, allowing the inline hydration script by its nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        let policy = crate::ssr::headers::content_security_policy(Some(&nonce.to_string()));
+        if let Ok(value) = http::HeaderValue::from_str(&policy) {
+            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html>
@@ -56,6 +70,15 @@ pub fn App() -> impl IntoView {
                 <Layout>
                     <Routes fallback=NotFoundPage>
                         <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("officials") view=OfficialsPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("officials"), ParamSegment("id"))
+                            view=OfficialPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

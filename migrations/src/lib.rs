@@ -3,8 +3,10 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod common;
 mod m20260101_000001_create_org_unit;
 mod m20260101_000002_create_core_tables;
+mod m20261124_000003_create_accounts;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -15,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20260101_000001_create_org_unit::Migration),
             Box::new(m20260101_000002_create_core_tables::Migration),
+            Box::new(m20261124_000003_create_accounts::Migration),
         ]
     }
 }

@@ -20,6 +20,14 @@ pub struct Config {
     pub log: String,
     /// Load the demo city when the database has no units (`THUOCDO_SEED_DEMO`, default false).
     pub seed_demo: bool,
+    /// Mark the session cookie Secure (`THUOCDO_COOKIE_SECURE`, default false; set it when
+    /// the site is served over HTTPS).
+    pub cookie_secure: bool,
+    /// Take the client address from the last `X-Forwarded-For` entry (`THUOCDO_TRUST_PROXY`,
+    /// default false; set it only behind a load balancer that writes that header).
+    pub trust_proxy: bool,
+    /// Password hashing cost: OWASP's in every configuration; tests lower it in code.
+    pub hashing: app::ssr::auth::password::Cost,
 }
 
 /// A configuration variable that could not be used.
@@ -69,11 +77,9 @@ impl Config {
         })?;
         let site_root = lookup("THUOCDO_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let log = lookup("THUOCDO_LOG").unwrap_or_else(|| "info".into());
-        let seed_demo = parse(&lookup, "THUOCDO_SEED_DEMO", "false", |v| match v {
-            "1" | "true" | "yes" => Ok(true),
-            "0" | "false" | "no" => Ok(false),
-            _ => Err("must be true or false".into()),
-        })?;
+        let seed_demo = parse(&lookup, "THUOCDO_SEED_DEMO", "false", boolean)?;
+        let cookie_secure = parse(&lookup, "THUOCDO_COOKIE_SECURE", "false", boolean)?;
+        let trust_proxy = parse(&lookup, "THUOCDO_TRUST_PROXY", "false", boolean)?;
         Ok(Config {
             addr,
             database_url,
@@ -81,7 +87,18 @@ impl Config {
             site_root,
             log,
             seed_demo,
+            cookie_secure,
+            trust_proxy,
+            hashing: app::ssr::auth::password::Cost::Owasp,
         })
+    }
+}
+
+fn boolean(value: &str) -> Result<bool, String> {
+    match value {
+        "1" | "true" | "yes" => Ok(true),
+        "0" | "false" | "no" => Ok(false),
+        _ => Err("must be true or false".into()),
     }
 }
 

@@ -3,11 +3,14 @@
 //! `main.rs` parses the command line and configuration; everything testable lives here so
 //! that integration tests start the real server on `127.0.0.1:0`.
 
+pub mod account;
 pub mod config;
 pub mod io;
 pub mod routes;
 pub mod score;
+pub mod security;
 pub mod seed;
+pub mod user;
 
 use std::future::Future;
 
@@ -36,7 +39,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         .await
         .context("applying migrations")?;
     if config.seed_demo {
-        seed::demo_if_empty(&db)
+        seed::demo_if_empty(&db, config.hashing)
             .await
             .context("loading the demo data")?;
     }
@@ -47,7 +50,14 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
         .site_addr(config.addr)
         .env(leptos::prelude::Env::PROD)
         .build();
-    Ok(AppState { db, leptos_options })
+    Ok(AppState {
+        db,
+        leptos_options,
+        auth: app::ssr::auth::AuthConfig {
+            cookie_secure: config.cookie_secure,
+            hashing: config.hashing,
+        },
+    })
 }
 
 /// Serves the application on `listener` until `shutdown` completes, then finishes the requests
@@ -55,14 +65,18 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
+    trust_proxy: bool,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
-    let router = routes::router(state);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving HTTP")?;
+    let router = routes::router(state, trust_proxy);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving HTTP")?;
     db.close().await.context("closing the database pool")?;
     tracing::info!("stopped");
     Ok(())

@@ -56,10 +56,41 @@ enum Command {
         #[arg(long, default_value = "vi", value_parser = server::io::parse_lang)]
         lang: server::io::Lang,
     },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Export data for other agencies.
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Create an account. The password comes from THUOCDO_NEW_PASSWORD or the first line of
+    /// standard input (at least 12 characters).
+    Create {
+        /// Sign-in name (letters, digits, '.', '_', '-').
+        #[arg(long)]
+        username: String,
+        /// Name shown in the application.
+        #[arg(long)]
+        name: String,
+        /// Grant the admin role (users, schemes, cycles).
+        #[arg(long)]
+        admin: bool,
+        /// Grant another role: official, reviewer, unit_leader, organiser, leadership, admin.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Scope of the roles (unit code); default: every top-level unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The official the account belongs to (personnel code).
+        #[arg(long)]
+        official: Option<String>,
     },
 }
 
@@ -140,7 +171,13 @@ async fn main() -> anyhow::Result<()> {
                 "Thước đo listening on http://{}",
                 listener.local_addr()?
             );
-            server::serve(listener, state, server::shutdown_signal()).await
+            server::serve(
+                listener,
+                state,
+                config.trust_proxy,
+                server::shutdown_signal(),
+            )
+            .await
         }
         Command::Migrate { action } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
@@ -195,12 +232,46 @@ async fn main() -> anyhow::Result<()> {
             println!("{rows} officials written to {}", out.display());
             Ok(())
         }
+        Command::User {
+            action:
+                UserAction::Create {
+                    username,
+                    name,
+                    admin,
+                    roles,
+                    unit,
+                    official,
+                },
+        } => {
+            let password = match std::env::var("THUOCDO_NEW_PASSWORD") {
+                Ok(password) => password,
+                Err(_) => {
+                    eprintln!("Password for {username} (one line on standard input):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            Migrator::up(&db, None).await?;
+            let user = server::user::NewUser {
+                username,
+                display_name: name,
+                admin,
+                roles,
+                unit,
+                official,
+            };
+            let id = server::user::create(&db, &user, &password).await?;
+            println!("account {} created (id {id})", user.username);
+            Ok(())
+        }
         Command::Seed { what } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
             Migrator::up(&db, None).await?;
             match what {
                 SeedWhat::Demo => {
-                    let officials = server::seed::demo_if_empty(&db).await?;
+                    let officials = server::seed::demo_if_empty(&db, config.hashing).await?;
                     if officials == 0 {
                         println!("the database already has units: nothing loaded");
                     } else {

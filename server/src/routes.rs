@@ -21,7 +21,7 @@ use tower_http::{
 };
 
 /// Builds the complete application router.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, trust_proxy: bool) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
@@ -31,6 +31,13 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/locale/{code}", get(set_locale))
         .route("/api/{*fn_name}", post(server_fn_handler))
+        .route("/login", post(crate::account::login))
+        .route("/logout", post(crate::account::logout))
+        .route("/account/password", post(crate::account::change_password))
+        .route(
+            "/export/classification",
+            get(crate::account::export_classification),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -38,6 +45,13 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::Security {
+                state: state.clone(),
+                trust_proxy,
+            },
+            crate::security::layer,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(
@@ -80,11 +94,24 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn server_fn_handler(
-    State(state): State<AppState>,
-    request: Request<Body>,
-) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), request).await
+/// Runs a server function. An error comes back from Leptos as status 500 with the
+/// [`AppError`](app::error::AppError) as JSON; it gets the status that names it (401, 403,
+/// 404, 400, 409 or 500), so clients and logs see what happened.
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
+    let response = handle_server_fns_with_context(move || provide_context(state.clone()), request)
+        .await
+        .into_response();
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = crate::account::status_of(&error);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 #[derive(Debug, Deserialize)]

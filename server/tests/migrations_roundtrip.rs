@@ -24,13 +24,15 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 14] = [
+const SCHEMA: [&str; 18] = [
+    "account",
     "assessment",
     "audit_log",
     "check_in",
     "cycle",
     "general_score",
     "key_result",
+    "login_attempt",
     "metric_series",
     "objective",
     "official",
@@ -38,6 +40,8 @@ const SCHEMA: [&str; 14] = [
     "org_unit",
     "personnel_decision",
     "product",
+    "role_grant",
+    "session",
     "unit_cycle_rollup",
 ];
 

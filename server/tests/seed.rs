@@ -39,13 +39,17 @@ on_both_databases!(
         let Some((test_db, db)) = migrated(engine).await else {
             return;
         };
-        let officials = server::seed::demo_if_empty(&db).await.expect("demo");
+        let officials = server::seed::demo_if_empty(&db, app::ssr::auth::password::Cost::TestOnly)
+            .await
+            .expect("demo");
         assert!(
             (1800..=2200).contains(&officials),
             "about 2,000 officials, got {officials}"
         );
         assert_eq!(
-            server::seed::demo_if_empty(&db).await.expect("again"),
+            server::seed::demo_if_empty(&db, app::ssr::auth::password::Cost::TestOnly)
+                .await
+                .expect("again"),
             0,
             "loads only into an empty database"
         );

@@ -176,3 +176,74 @@ pub struct ImportReport {
     pub counts: Vec<(String, ImportCounts)>,
     pub errors: Vec<RowError>,
 }
+
+/// The signed-in person, for the header and the navigation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub username: String,
+    pub display_name: String,
+    pub official_id: Option<i64>,
+    /// Role codes with the name of their scope unit.
+    pub roles: Vec<(String, String)>,
+    /// Whether any grant lets them read the audit trail.
+    pub can_audit: bool,
+}
+
+/// An official in a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialRow {
+    pub id: i64,
+    pub personnel_code: String,
+    pub full_name: String,
+    pub job_position: String,
+    pub unit_name: String,
+}
+
+/// One assessment of an official, with what the viewer may do to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentRow {
+    pub id: i64,
+    pub cycle_code: String,
+    pub score: Option<f64>,
+    pub proposed_level: Option<String>,
+    pub approved_level: Option<String>,
+    pub state: String,
+    pub version: i32,
+}
+
+/// One key result of an official.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyResultRow {
+    pub id: i64,
+    pub title: String,
+    pub current_value: f64,
+    pub target_value: f64,
+    pub unit_of_measure: String,
+}
+
+/// An official's page: who they are, their key results and assessments, and which actions
+/// the viewer may take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficialDetail {
+    pub official: OfficialRow,
+    pub key_results: Vec<KeyResultRow>,
+    pub assessments: Vec<AssessmentRow>,
+    pub may_check_in: bool,
+    pub may_score: bool,
+    pub may_approve: bool,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub request_id: Option<String>,
+}

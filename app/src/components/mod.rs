@@ -3,4 +3,6 @@
 pub mod error_view;
 pub mod lang_switch;
 pub mod layout;
+pub mod message;
+pub mod role_label;
 pub mod unit_table;

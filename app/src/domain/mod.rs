@@ -13,6 +13,7 @@
 //! Scores are points on a 0–100 scale; period and year scores are rounded to 2 decimals, half
 //! away from zero ([`num::round2`]).
 
+pub mod access;
 pub mod aggregate;
 pub mod batch;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod quota;
 pub mod rollup;
 pub mod scheme;
 pub mod task_results;
+pub mod throttle;
 pub mod validate;
 
 #[cfg(test)]

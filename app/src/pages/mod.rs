@@ -1,4 +1,9 @@
 //! One module per route; route components end in `Page`.
 
+pub mod account;
+pub mod audit;
 pub mod home;
+pub mod login;
 pub mod not_found;
+pub mod official;
+pub mod officials;

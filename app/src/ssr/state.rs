@@ -6,11 +6,12 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 
-/// Everything a handler needs: the database pool and Leptos' options.
+/// Everything a handler needs: the database pool, Leptos' options and the account settings.
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
+    pub auth: crate::ssr::auth::AuthConfig,
 }
 
 impl AppState {

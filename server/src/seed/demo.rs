@@ -16,6 +16,7 @@ use anyhow::Context;
 use app::domain::level::Discipline;
 use app::domain::{OfficialInput, PeriodInput, Product, Scheme, builtin_scheme, score_official};
 use app::error::AppError;
+use app::ssr::auth::password::Cost;
 use app::ssr::entity::{
     assessment, check_in, cycle, general_score, key_result, metric_series, objective, official,
     official_unit_history, org_unit, personnel_decision, product,
@@ -134,11 +135,11 @@ const PRODUCTS: [&str; 6] = [
 ];
 
 /// Loads the demo city if the database has no units yet; returns the number of officials.
-pub async fn demo_if_empty(db: &DatabaseConnection) -> anyhow::Result<usize> {
+pub async fn demo_if_empty(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usize> {
     if org_units::count(db).await? > 0 {
         return Ok(0);
     }
-    demo(db).await
+    demo(db, hashing).await
 }
 
 /// Loads only the demo city's organisation (units, with the merger history): enough for
@@ -154,8 +155,9 @@ pub async fn units_only(db: &DatabaseConnection) -> anyhow::Result<usize> {
     Ok(units)
 }
 
-/// Loads the demo city in one transaction; returns the number of officials created.
-pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<usize> {
+/// Loads the demo city, with its demo accounts (passwords hashed at `hashing`), in one
+/// transaction; returns the number of officials created.
+pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usize> {
     let scheme =
         builtin_scheme(app::domain::DEFAULT_SCHEME_ID).context("loading the default scheme")?;
     let data = Demo::generate(&scheme)?;
@@ -179,10 +181,12 @@ pub async fn demo(db: &DatabaseConnection) -> anyhow::Result<usize> {
             entity_id: None,
             before: None,
             after: Some(serde_json::json!({ "officials": officials, "units": units })),
+            unit_id: None,
         },
         Utc::now(),
     )
     .await?;
+    super::accounts::create(&txn, hashing).await?;
     txn.commit().await?;
     tracing::info!(officials, "demo city loaded");
     Ok(officials)

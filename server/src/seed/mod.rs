@@ -1,6 +1,7 @@
 //! Data loaders: the demo city (`server seed demo`, loaded by `make run` on first start) and
 //! national-scale synthetic data (`server seed scale`) for performance work.
 
+pub mod accounts;
 pub mod demo;
 pub mod names;
 pub mod scale;

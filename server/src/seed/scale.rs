@@ -111,7 +111,15 @@ pub async fn scale(
     };
     let tag = &spec.tag;
     let provinces: Vec<i64> = (1..=spec.provinces)
-        .map(|p| add(format!("{tag}-P{p:02}"), format!("Tỉnh {p:02}"), 0, None, 80))
+        .map(|p| {
+            add(
+                format!("{tag}-P{p:02}"),
+                format!("Tỉnh {p:02}"),
+                0,
+                None,
+                80,
+            )
+        })
         .collect();
     for (p, province) in provinces.iter().enumerate() {
         for a in 1..=AGENCIES_PER_PROVINCE {

@@ -150,6 +150,9 @@ impl TestServer {
             site_root: site_root.display().to_string(),
             log: "warn".into(),
             seed_demo: false,
+            cookie_secure: false,
+            trust_proxy: false,
+            hashing: app::ssr::auth::password::Cost::TestOnly,
         };
         let state = server::prepare(&config).await.expect("prepare server");
         if seed {
@@ -162,7 +165,7 @@ impl TestServer {
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve(listener, state, async {
+        let task = tokio::spawn(server::serve(listener, state, false, async {
             stopped.await.ok();
         }));
         let client = reqwest::Client::builder()
@@ -232,4 +235,93 @@ macro_rules! on_both_databases {
             }
         }
     };
+}
+
+/// The password of accounts made by [`create_account`].
+pub const PASSWORD: &str = "mật khẩu thử nghiệm";
+
+/// Creates an account with `grants` (cheap hashing) and returns its id.
+pub async fn create_account(
+    db: &DatabaseConnection,
+    username: &str,
+    official_id: Option<i64>,
+    grants: &[app::domain::access::Grant],
+) -> i64 {
+    app::ssr::auth::create_account(
+        db,
+        app::ssr::auth::NewAccount {
+            username,
+            display_name: username,
+            password: PASSWORD,
+            official_id,
+            is_demo: false,
+            grants,
+        },
+        app::ssr::auth::AuthConfig {
+            cookie_secure: false,
+            hashing: app::ssr::auth::password::Cost::TestOnly,
+        },
+        &app::ssr::repo::audit::Actor::system("test"),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("create account")
+}
+
+impl TestServer {
+    /// Signs in through `POST /login`; returns the response's status, `Location` and the
+    /// session cookie (`name=value`) if one was set.
+    pub async fn login_as(
+        &self,
+        username: &str,
+        password: &str,
+        cookie: Option<&str>,
+    ) -> (reqwest::StatusCode, String, Option<String>) {
+        let mut request = self.client.post(self.url("/login")).form(&[
+            ("username", username),
+            ("password", password),
+            ("next", "/officials"),
+        ]);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("POST /login");
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .filter(|v| !v.ends_with('='))
+            .map(str::to_owned);
+        (status, location, cookie)
+    }
+
+    /// Signs in and returns the session cookie; panics when sign-in fails.
+    pub async fn session(&self, username: &str) -> String {
+        let (_, location, cookie) = self.login_as(username, PASSWORD, None).await;
+        cookie.unwrap_or_else(|| panic!("{username} could not sign in: {location}"))
+    }
+
+    /// POSTs a server function with a form body and an optional session cookie.
+    pub async fn call(
+        &self,
+        path: &str,
+        form: &[(&str, String)],
+        cookie: Option<&str>,
+    ) -> (reqwest::StatusCode, String) {
+        let mut request = self.client.post(self.url(path)).form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("POST");
+        let status = response.status();
+        (status, response.text().await.expect("body"))
+    }
 }

@@ -18,6 +18,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub after: Option<String>,
     pub request_id: Option<String>,
+    /// The unit the record belongs to: who may read this entry (scope), when known.
+    pub unit_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,11 +1,13 @@
 //! sea-orm entities. They never leave the server: repositories map them to DTOs or domain types.
 
+pub mod account;
 pub mod assessment;
 pub mod audit_log;
 pub mod check_in;
 pub mod cycle;
 pub mod general_score;
 pub mod key_result;
+pub mod login_attempt;
 pub mod metric_series;
 pub mod objective;
 pub mod official;
@@ -13,4 +15,6 @@ pub mod official_unit_history;
 pub mod org_unit;
 pub mod personnel_decision;
 pub mod product;
+pub mod role_grant;
+pub mod session;
 pub mod unit_cycle_rollup;

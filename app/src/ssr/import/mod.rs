@@ -270,6 +270,7 @@ impl Tally {
             entity_id: Some(key.chars().take(64).collect()),
             before,
             after,
+            unit_id: None,
         }
     }
 

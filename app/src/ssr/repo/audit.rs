@@ -36,6 +36,8 @@ pub struct Change {
     pub entity_id: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+    /// The unit the record belongs to, which decides who may read the entry.
+    pub unit_id: Option<i64>,
 }
 
 /// Appends one entry to the audit log.
@@ -45,19 +47,7 @@ pub async fn record(
     change: Change,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    audit_log::ActiveModel {
-        at: Set(now),
-        actor: Set(actor.name.clone()),
-        action: Set(change.action),
-        entity: Set(change.entity),
-        entity_id: Set(change.entity_id),
-        before: Set(change.before.map(|v| v.to_string())),
-        after: Set(change.after.map(|v| v.to_string())),
-        request_id: Set(actor.request_id.clone()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    row(actor, change, now).insert(db).await?;
     Ok(())
 }
 
@@ -70,18 +60,80 @@ pub async fn record_many(
 ) -> Result<(), AppError> {
     let rows = changes
         .into_iter()
-        .map(|change| audit_log::ActiveModel {
-            at: Set(now),
-            actor: Set(actor.name.clone()),
-            action: Set(change.action),
-            entity: Set(change.entity),
-            entity_id: Set(change.entity_id),
-            before: Set(change.before.map(|v| v.to_string())),
-            after: Set(change.after.map(|v| v.to_string())),
-            request_id: Set(actor.request_id.clone()),
-            ..Default::default()
-        })
+        .map(|change| row(actor, change, now))
         .collect();
     super::bulk::insert_all(db, rows).await?;
     Ok(())
+}
+
+fn row(
+    actor: &Actor,
+    change: Change,
+    now: chrono::DateTime<chrono::Utc>,
+) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
+        at: Set(now),
+        actor: Set(actor.name.clone()),
+        action: Set(change.action),
+        entity: Set(change.entity),
+        entity_id: Set(change.entity_id),
+        before: Set(change.before.map(|v| v.to_string())),
+        after: Set(change.after.map(|v| v.to_string())),
+        request_id: Set(actor.request_id.clone()),
+        unit_id: Set(change.unit_id),
+        ..Default::default()
+    }
+}
+
+/// Which entries to read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filter {
+    /// Entries about records of these units.
+    pub units: Vec<i64>,
+    /// Also entries without a unit (sign-ins, system jobs).
+    pub include_unscoped: bool,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+    pub actor: Option<String>,
+    pub limit: u64,
+}
+
+/// The newest entries matching `filter`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+) -> Result<Vec<crate::api::dto::AuditEntry>, AppError> {
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut scope = Condition::any().add(audit_log::Column::UnitId.is_in(filter.units.clone()));
+    if filter.include_unscoped {
+        scope = scope.add(audit_log::Column::UnitId.is_null());
+    }
+    let mut query = audit_log::Entity::find().filter(scope);
+    if let Some(action) = &filter.action {
+        query = query.filter(audit_log::Column::Action.eq(action.as_str()));
+    }
+    if let Some(entity) = &filter.entity {
+        query = query.filter(audit_log::Column::Entity.eq(entity.as_str()));
+    }
+    if let Some(actor) = &filter.actor {
+        query = query.filter(audit_log::Column::Actor.eq(actor.as_str()));
+    }
+    Ok(query
+        .order_by_desc(audit_log::Column::Id)
+        .limit(filter.limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| crate::api::dto::AuditEntry {
+            id: e.id,
+            at: e.at.to_rfc3339(),
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            before: e.before,
+            after: e.after,
+            request_id: e.request_id,
+        })
+        .collect())
 }

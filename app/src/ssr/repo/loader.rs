@@ -21,6 +21,11 @@ use crate::error::AppError;
 
 /// Bind parameters per SQLite statement (its limit is 32 766).
 const MAX_SQLITE_PARAMS: usize = 32_000;
+/// SQLite's page cache during a load, in KiB (negative in the pragma): large enough that
+/// the indexes being filled stay in memory instead of spilling pages to the WAL again and
+/// again. The connection's default (2 MiB) is restored at commit.
+const LOAD_CACHE_KIB: i64 = 256 * 1024;
+const DEFAULT_CACHE_KIB: i64 = 2_000;
 
 /// One value of a row to load.
 #[derive(Debug, Clone)]
@@ -65,7 +70,9 @@ enum Tx {
 
 impl std::fmt::Debug for Loader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Loader").field("tables", &self.tables).finish()
+        f.debug_struct("Loader")
+            .field("tables", &self.tables)
+            .finish()
     }
 }
 
@@ -77,12 +84,15 @@ impl Loader {
     /// Opens a transaction on one connection of `db`'s pool.
     pub async fn begin(db: &DatabaseConnection) -> Result<Self, AppError> {
         let tx = match db.get_database_backend() {
-            DatabaseBackend::Sqlite => Tx::Sqlite(
-                db.get_sqlite_connection_pool()
+            DatabaseBackend::Sqlite => {
+                let mut tx = db
+                    .get_sqlite_connection_pool()
                     .begin()
                     .await
-                    .map_err(sqlx_error)?,
-            ),
+                    .map_err(sqlx_error)?;
+                set_cache(&mut tx, LOAD_CACHE_KIB).await?;
+                Tx::Sqlite(tx)
+            }
             DatabaseBackend::Postgres => Tx::Postgres(
                 db.get_postgres_connection_pool()
                     .begin()
@@ -101,12 +111,16 @@ impl Loader {
     pub async fn max_id(&mut self, table: &str) -> Result<i64, AppError> {
         let sql = format!("SELECT COALESCE(MAX(id), 0) FROM \"{table}\"");
         let max = match &mut self.tx {
-            Tx::Sqlite(tx) => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
-                .fetch_one(&mut **tx)
-                .await,
-            Tx::Postgres(tx) => sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
-                .fetch_one(&mut **tx)
-                .await,
+            Tx::Sqlite(tx) => {
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&mut **tx)
+                    .await
+            }
+            Tx::Postgres(tx) => {
+                sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+                    .fetch_one(&mut **tx)
+                    .await
+            }
         };
         max.map_err(sqlx_error)
     }
@@ -120,7 +134,7 @@ impl Loader {
         cells: Vec<Cell>,
     ) -> Result<u64, AppError> {
         let width = columns.len();
-        if width == 0 || cells.len() % width != 0 {
+        if width == 0 || !cells.len().is_multiple_of(width) {
             return Err(AppError::internal(format!(
                 "bulk load into {table}: {} cells for {width} columns",
                 cells.len()
@@ -184,7 +198,10 @@ impl Loader {
     /// (PostgreSQL), then commits.
     pub async fn commit(self) -> Result<(), AppError> {
         match self.tx {
-            Tx::Sqlite(tx) => tx.commit().await.map_err(sqlx_error),
+            Tx::Sqlite(mut tx) => {
+                set_cache(&mut tx, DEFAULT_CACHE_KIB).await?;
+                tx.commit().await.map_err(sqlx_error)
+            }
             Tx::Postgres(mut tx) => {
                 for table in &self.tables {
                     let sql = format!(
@@ -200,6 +217,15 @@ impl Loader {
             }
         }
     }
+}
+
+/// Sets the SQLite page cache of the loader's connection (KiB).
+async fn set_cache(tx: &mut sqlx::Transaction<'static, Sqlite>, kib: i64) -> Result<(), AppError> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA cache_size = -{kib}")))
+        .execute(&mut **tx)
+        .await
+        .map_err(sqlx_error)?;
+    Ok(())
 }
 
 /// `INSERT INTO "t" (…) VALUES (?, ?), (?, ?)…` for `rows` rows of `width` values.

@@ -3,11 +3,12 @@
 
 pub mod audit;
 pub mod bulk;
-pub mod loader;
 pub mod cycles;
+pub mod loader;
 pub mod officials;
 pub mod okrs;
 pub mod org_units;
+pub mod people;
 pub mod products;
 pub mod rollups;
 pub mod versioned;

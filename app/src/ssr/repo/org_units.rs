@@ -162,3 +162,13 @@ pub async fn update(db: &impl ConnectionTrait, id: i64, unit: NewUnit) -> Result
     .await?;
     Ok(())
 }
+
+/// The id of the unit with this code, if any.
+pub async fn id_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<i64>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|u| u.id))
+}

@@ -13,11 +13,7 @@ pub async fn update<A>(db: &impl ConnectionTrait, id: i64, changes: A) -> Result
 where
     A: ActiveModelTrait + Send,
 {
-    let column = |name: &str| {
-        <A::Entity as EntityTrait>::Column::from_str(name)
-            .map_err(|_| AppError::internal(format!("versioned update: no column {name}")))
-    };
-    let (id_column, version) = (column("id")?, column("version")?);
+    let (id_column, version) = columns::<A>()?;
     <A::Entity as EntityTrait>::update_many()
         .set(changes)
         .col_expr(version, Expr::col(version).add(1))
@@ -25,4 +21,41 @@ where
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Like [`update`], but only when the row is still at `expected` version: a concurrent edit
+/// made since the caller read the row gives `Conflict`, never a silent overwrite.
+pub async fn update_if_version<A>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    expected: i32,
+    changes: A,
+) -> Result<(), AppError>
+where
+    A: ActiveModelTrait + Send,
+{
+    let (id_column, version) = columns::<A>()?;
+    let result = <A::Entity as EntityTrait>::update_many()
+        .set(changes)
+        .col_expr(version, Expr::col(version).add(1))
+        .filter(id_column.eq(id))
+        .filter(version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(AppError::Conflict);
+    }
+    Ok(())
+}
+
+/// A column of `A`'s table.
+type ColumnOf<A> = <<A as ActiveModelTrait>::Entity as EntityTrait>::Column;
+
+/// The `id` and `version` columns of `A`'s table.
+fn columns<A: ActiveModelTrait>() -> Result<(ColumnOf<A>, ColumnOf<A>), AppError> {
+    let column = |name: &str| {
+        <A::Entity as EntityTrait>::Column::from_str(name)
+            .map_err(|_| AppError::internal(format!("versioned update: no column {name}")))
+    };
+    Ok((column("id")?, column("version")?))
 }

@@ -1,0 +1,174 @@
+//! The one place that answers "may this account do this action on this record": server
+//! functions and routes call [`Caller::authorize`] with the record's [`Target`], loaded here
+//! from the database, and get the allowing grant or `Forbidden` (the refusal is audited).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Set,
+    Statement,
+};
+
+use super::{Client, CurrentUser};
+use crate::domain::access::{self, Action, Grant, Target};
+use crate::error::AppError;
+use crate::ssr::entity::{official, role_grant};
+use crate::ssr::repo::audit::{self, Actor, Change};
+use crate::ssr::state::AppState;
+
+/// A signed-in caller of a server function: the state, who they are, where from.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub state: AppState,
+    pub user: CurrentUser,
+    pub client: Client,
+}
+
+/// The current request's parts (server functions and page renders).
+fn parts() -> Option<http::request::Parts> {
+    leptos::prelude::use_context::<http::request::Parts>()
+}
+
+/// The signed-in user of the current request, if any.
+pub fn current_user() -> Option<CurrentUser> {
+    parts().and_then(|p| p.extensions.get::<CurrentUser>().cloned())
+}
+
+/// The current request's client.
+pub fn current_client() -> Client {
+    parts()
+        .and_then(|p| p.extensions.get::<Client>().cloned())
+        .unwrap_or_default()
+}
+
+/// The caller of the current server function; `Unauthorized` when nobody is signed in.
+pub fn caller() -> Result<Caller, AppError> {
+    let state = AppState::from_context()?;
+    let user = current_user().ok_or(AppError::Unauthorized)?;
+    Ok(Caller {
+        state,
+        user,
+        client: current_client(),
+    })
+}
+
+impl Caller {
+    /// The grant allowing `action` on `target`, or `Forbidden` after auditing the refusal.
+    pub async fn authorize(
+        &self,
+        action: Action,
+        target: &Target,
+        what: (&str, i64),
+    ) -> Result<Grant, AppError> {
+        if let Some(grant) = access::decide(&self.user.principal, action, target) {
+            return Ok(grant);
+        }
+        tracing::warn!(
+            user = %self.user.username,
+            action = action.code(),
+            entity = what.0,
+            id = what.1,
+            "access denied"
+        );
+        let change = Change {
+            action: "access_denied".into(),
+            entity: what.0.into(),
+            entity_id: Some(what.1.to_string()),
+            before: None,
+            after: Some(serde_json::json!({ "action": action.code() })),
+            unit_id: target.unit_path.first().copied(),
+        };
+        audit::record(&self.state.db, &self.actor(), change, Utc::now()).await?;
+        Err(AppError::Forbidden)
+    }
+
+    /// The audit actor for this caller.
+    pub fn actor(&self) -> Actor {
+        super::actor(&self.user, &self.client)
+    }
+}
+
+/// `unit_id` followed by its ancestors up to the root (empty when the unit does not exist).
+pub async fn unit_path(db: &impl ConnectionTrait, unit_id: i64) -> Result<Vec<i64>, AppError> {
+    let backend = db.get_database_backend();
+    let placeholder = if backend == DbBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    // The depth bound protects against a cycle in bad data.
+    let sql = format!(
+        "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+           SELECT id, parent_id, 0 FROM org_unit WHERE id = {placeholder} \
+           UNION ALL \
+           SELECT u.id, u.parent_id, up.depth + 1 FROM org_unit u JOIN up ON u.id = up.parent_id \
+           WHERE up.depth < 32) \
+         SELECT id FROM up ORDER BY depth"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [unit_id.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<i64>("", "id").map_err(AppError::from))
+        .collect()
+}
+
+/// The target of a unit's own records (lists, exports); `NotFound` for an unknown unit.
+pub async fn unit_target(db: &impl ConnectionTrait, unit_id: i64) -> Result<Target, AppError> {
+    let unit_path = unit_path(db, unit_id).await?;
+    if unit_path.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(Target {
+        unit_path,
+        owner: None,
+        reviewer: None,
+    })
+}
+
+/// The target of an official's personal records; `NotFound` for an unknown official.
+pub async fn official_target(
+    db: &impl ConnectionTrait,
+    official_id: i64,
+) -> Result<Target, AppError> {
+    let official = official::Entity::find_by_id(official_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Target {
+        unit_path: unit_path(db, official.unit_id).await?,
+        owner: Some(official.id),
+        reviewer: official.reviewer_id,
+    })
+}
+
+/// Adds a grant unless the account already holds it.
+pub async fn insert_grant(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    grant: Grant,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let exists = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(account_id))
+        .filter(role_grant::Column::Role.eq(grant.role.code()))
+        .filter(role_grant::Column::UnitId.eq(grant.unit_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !exists {
+        role_grant::ActiveModel {
+            account_id: Set(account_id),
+            role: Set(grant.role.code().to_owned()),
+            unit_id: Set(grant.unit_id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(!exists)
+}

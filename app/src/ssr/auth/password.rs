@@ -1,0 +1,132 @@
+//! Password hashing with Argon2id (PHC strings), and the password rules.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+
+use crate::error::AppError;
+
+/// How expensive hashing is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cost {
+    /// OWASP's Argon2id recommendation: 19 MiB of memory, 2 passes, 1 lane.
+    Owasp,
+    /// The smallest Argon2id parameters, for tests only (never chosen by configuration).
+    TestOnly,
+}
+
+impl Cost {
+    fn hasher(self) -> Result<Argon2<'static>, AppError> {
+        let (memory_kib, passes) = match self {
+            Cost::Owasp => (19 * 1024, 2),
+            Cost::TestOnly => (8, 1),
+        };
+        let params = Params::new(memory_kib, passes, 1, None).map_err(AppError::internal)?;
+        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    }
+}
+
+/// The shortest password accepted (NIST SP 800-63B and ASVS 5.0 V6.2 ask for at least 8).
+pub const MIN_LENGTH: usize = 12;
+/// The longest password accepted (characters).
+pub const MAX_LENGTH: usize = 128;
+
+/// Hashes `password` with a fresh random salt.
+pub fn hash(password: &str, cost: Cost) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    cost.hasher()?
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(AppError::internal)
+}
+
+/// Whether `password` matches the stored PHC string (its own parameters are used).
+pub fn verify(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Spends the time of one verification when there is no account to check, so that response
+/// times do not reveal which usernames exist.
+pub fn verify_nothing(password: &str, cost: Cost) {
+    if let Ok(dummy) = hash("not-an-account-password", cost) {
+        let _ = verify(password, &dummy);
+    }
+}
+
+/// Checks a new password against the rules; the error names the field.
+pub fn check_new(new: &str, confirm: &str, current: Option<&str>) -> Result<(), AppError> {
+    let invalid = |field: &str, message: &str| AppError::Invalid {
+        field: field.into(),
+        message: message.into(),
+    };
+    let length = new.chars().count();
+    if length < MIN_LENGTH {
+        return Err(invalid("new_password", "password_too_short"));
+    }
+    if length > MAX_LENGTH {
+        return Err(invalid("new_password", "password_too_long"));
+    }
+    if new != confirm {
+        return Err(invalid("confirm_password", "password_mismatch"));
+    }
+    if current == Some(new) {
+        return Err(invalid("new_password", "password_unchanged"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only_and_is_argon2id() {
+        let stored = hash("đúng mật khẩu 2026", Cost::TestOnly).expect("hash");
+        assert!(stored.starts_with("$argon2id$v=19$"));
+        assert!(verify("đúng mật khẩu 2026", &stored));
+        assert!(!verify("sai mật khẩu 2026", &stored));
+        assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn owasp_cost_uses_19_mib_and_two_passes() {
+        let stored = hash("correct horse battery", Cost::Owasp).expect("hash");
+        assert!(stored.contains("m=19456,t=2,p=1"), "{stored}");
+    }
+
+    #[test]
+    fn two_hashes_of_one_password_differ_by_salt() {
+        let a = hash("same password here", Cost::TestOnly).expect("hash");
+        let b = hash("same password here", Cost::TestOnly).expect("hash");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn new_passwords_follow_the_rules() {
+        let field = |r: Result<(), AppError>| match r {
+            Err(AppError::Invalid { field, message }) => format!("{field}:{message}"),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(
+            field(check_new("short", "short", None)),
+            "new_password:password_too_short"
+        );
+        assert_eq!(
+            field(check_new("long enough pw", "long enough px", None)),
+            "confirm_password:password_mismatch"
+        );
+        assert_eq!(
+            field(check_new(
+                "long enough pw",
+                "long enough pw",
+                Some("long enough pw")
+            )),
+            "new_password:password_unchanged"
+        );
+        assert!(check_new("mật khẩu mới dài", "mật khẩu mới dài", Some("cũ")).is_ok());
+    }
+}

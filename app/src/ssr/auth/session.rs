@@ -1,0 +1,230 @@
+//! Sessions stored in the database, so that every app process behind a load balancer sees
+//! the same ones. The browser holds a random 256-bit token in an HttpOnly, SameSite=Lax cookie;
+//! the table holds only its SHA-256. A session ends after [`IDLE_MINUTES`] without a request,
+//! [`ABSOLUTE_HOURS`] after sign-in, at sign-out, or when the password changes elsewhere.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+};
+use sha2::{Digest, Sha256};
+
+use crate::domain::access::{Grant, Principal, Role};
+use crate::error::AppError;
+use crate::ssr::entity::{account, role_grant, session};
+
+/// Minutes without a request after which a session ends.
+pub const IDLE_MINUTES: i64 = 30;
+/// Hours after sign-in after which a session ends whatever the activity.
+pub const ABSOLUTE_HOURS: i64 = 12;
+/// `last_seen_at` is written at most this often (seconds), to spare the database.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+/// The signed-in account of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentUser {
+    pub principal: Principal,
+    pub username: String,
+    pub display_name: String,
+    /// The session row's id (the token's hash).
+    pub session_id: String,
+}
+
+/// The session cookie's name: with the `__Host-` prefix (Secure, whole site, no Domain) when
+/// cookies are marked Secure.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-thuocdo_session"
+    } else {
+        "thuocdo_session"
+    }
+}
+
+/// The `Set-Cookie` value carrying `token`; `None` clears the cookie.
+pub fn cookie(token: Option<&str>, secure: bool) -> String {
+    let name = cookie_name(secure);
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(token) => format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The token in a `Cookie` header, if any.
+pub fn token_from_cookies(header: &str, secure: bool) -> Option<&str> {
+    let name = cookie_name(secure);
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The stored id of a token.
+pub fn id_of(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for `account_id`; returns the token for the cookie.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    session::ActiveModel {
+        id: Set(id_of(&token)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        ip: Set(ip.map(|ip| ip.chars().take(64).collect())),
+        user_agent: Set(user_agent.map(|ua| ua.chars().take(255).collect())),
+    }
+    .insert(db)
+    .await?;
+    Ok(token)
+}
+
+/// Ends one session.
+pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(id.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of `account_id` except `keep`; returns how many ended.
+pub async fn delete_others(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    keep: &str,
+) -> Result<u64, AppError> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account_id))
+        .filter(session::Column::Id.ne(keep))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Whether a session last seen at `last_seen` and started at `created` is still alive.
+pub fn alive(created: DateTime<Utc>, last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - last_seen < Duration::minutes(IDLE_MINUTES)
+        && now - created < Duration::hours(ABSOLUTE_HOURS)
+}
+
+/// The signed-in account behind `token`, or `None` (unknown, expired, or account disabled).
+/// An expired session is deleted; a live one is marked as seen.
+pub async fn load(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentUser>, AppError> {
+    let id = id_of(token);
+    let Some(row) = session::Entity::find_by_id(id.clone()).one(db).await? else {
+        return Ok(None);
+    };
+    if !alive(row.created_at, row.last_seen_at, now) {
+        delete(db, &id).await?;
+        return Ok(None);
+    }
+    let Some(account) = account::Entity::find_by_id(row.account_id).one(db).await? else {
+        return Ok(None);
+    };
+    if !account.is_active {
+        return Ok(None);
+    }
+    if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(db)
+            .await?;
+    }
+    Ok(Some(CurrentUser {
+        principal: principal(db, &account).await?,
+        username: account.username,
+        display_name: account.display_name,
+        session_id: id,
+    }))
+}
+
+/// The account's grants, as the access rules see them (unknown role codes are ignored).
+pub async fn principal(
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+) -> Result<Principal, AppError> {
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(account.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|g| {
+            Role::from_code(&g.role).map(|role| Grant {
+                role,
+                unit_id: g.unit_id,
+            })
+        })
+        .collect();
+    Ok(Principal {
+        account_id: account.id,
+        official_id: account.official_id,
+        grants,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_with_the_host_prefix_when_asked() {
+        assert_eq!(
+            cookie(Some("ab"), false),
+            "thuocdo_session=ab; Path=/; HttpOnly; SameSite=Lax"
+        );
+        assert_eq!(
+            cookie(None, true),
+            "__Host-thuocdo_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
+    }
+
+    #[test]
+    fn only_a_well_formed_token_is_read_from_the_cookie_header() {
+        let token = "a".repeat(64);
+        let header = format!("i18n_pref_locale=vi; thuocdo_session={token}");
+        assert_eq!(token_from_cookies(&header, false), Some(token.as_str()));
+        assert_eq!(token_from_cookies(&header, true), None);
+        assert_eq!(token_from_cookies("thuocdo_session=../../etc", false), None);
+    }
+
+    #[test]
+    fn sessions_end_after_30_idle_minutes_or_12_hours() {
+        let start = DateTime::parse_from_rfc3339("2026-11-24T08:00:00Z")
+            .expect("date")
+            .with_timezone(&Utc);
+        let at = |minutes| start + Duration::minutes(minutes);
+        assert!(alive(start, at(0), at(29)));
+        assert!(!alive(start, at(0), at(30)));
+        assert!(alive(start, at(700), at(719)));
+        assert!(!alive(start, at(715), at(720)));
+    }
+
+    #[test]
+    fn the_stored_id_is_the_sha256_of_the_token() {
+        assert_eq!(
+            id_of("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

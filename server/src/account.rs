@@ -1,0 +1,246 @@
+//! Form endpoints that work with and without JavaScript: sign-in, sign-out, password change
+//! (each answers with a redirect), and the classification export download.
+
+use app::domain::access::Action;
+use app::ssr::auth::{self, Client, CurrentUser, LoginOutcome, guard::Caller, session};
+use app::ssr::state::AppState;
+use axum::{
+    Extension, Form,
+    extract::{Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use app::error::AppError;
+
+/// A 303 redirect to a local path, optionally setting a cookie.
+fn see_other(location: &str, cookie: Option<String>) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Some(cookie) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `next` if it is a local path, else `/`.
+pub fn local_path(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// The HTTP status that names an error.
+pub fn status_of(error: &AppError) -> StatusCode {
+    match error {
+        AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
+        AppError::Conflict => StatusCode::CONFLICT,
+        AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// An error response (internal causes were logged with their reference).
+fn failure(error: AppError) -> Response {
+    (status_of(&error), error.to_string()).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// `POST /login`: signs in and goes to `next`; on failure back to the form with a generic
+/// message (or the wait when rate limited).
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    user: Option<Extension<CurrentUser>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = local_path(form.next.as_deref());
+    let previous = user.map(|Extension(u)| u.session_id);
+    let outcome = auth::login(
+        &state.db,
+        state.auth,
+        &form.username,
+        &form.password,
+        previous.as_deref(),
+        &client,
+        chrono::Utc::now(),
+    )
+    .await;
+    let back = |error: &str| format!("/login?error={error}&next={}", encode(&next));
+    match outcome {
+        Ok(LoginOutcome::SignedIn { token }) => see_other(
+            &next,
+            Some(session::cookie(Some(&token), state.auth.cookie_secure)),
+        ),
+        Ok(LoginOutcome::Invalid) => see_other(&back("invalid"), None),
+        Ok(LoginOutcome::Throttled { retry_after }) => {
+            let minutes = (retry_after + 59) / 60;
+            see_other(&format!("{}&wait={minutes}", back("throttled")), None)
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// `POST /logout`: ends the session and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    user: Option<Extension<CurrentUser>>,
+) -> Response {
+    if let Some(Extension(user)) = user
+        && let Err(error) = auth::logout(&state.db, &user, &client, chrono::Utc::now()).await
+    {
+        return failure(error);
+    }
+    see_other(
+        "/login",
+        Some(session::cookie(None, state.auth.cookie_secure)),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+/// `POST /account/password`: changes the password and ends the account's other sessions.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    user: Option<Extension<CurrentUser>>,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return see_other("/login?next=/account", None);
+    };
+    let result = auth::change_password(
+        &state.db,
+        state.auth,
+        &user,
+        &form.current_password,
+        &form.new_password,
+        &form.confirm_password,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await;
+    match result {
+        Ok(ended) => see_other(&format!("/account?changed={ended}"), None),
+        Err(AppError::Invalid { field, message }) => {
+            see_other(&format!("/account?error={message}&field={field}"), None)
+        }
+        Err(error) => failure(error),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    unit: String,
+    cycle: String,
+    format: Option<String>,
+}
+
+/// `GET /export/classification?unit=CODE&cycle=CODE&format=xlsx|csv`: the classification
+/// list of a unit, for whoever may export that unit.
+pub async fn export_classification(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    user: Option<Extension<CurrentUser>>,
+    Query(query): Query<ExportQuery>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return failure(AppError::Unauthorized);
+    };
+    let caller = Caller {
+        state: state.clone(),
+        user,
+        client,
+    };
+    match export(&caller, &query).await {
+        Ok((content_type, file_name, bytes)) => {
+            let disposition = format!("attachment; filename=\"{file_name}\"");
+            (
+                [
+                    (header::CONTENT_TYPE, content_type.to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(error) => failure(error),
+    }
+}
+
+async fn export(
+    caller: &Caller,
+    query: &ExportQuery,
+) -> Result<(&'static str, String, Vec<u8>), AppError> {
+    use app::ssr::export;
+    use app::ssr::import::messages::Lang;
+    use app::ssr::repo::{audit, org_units};
+    let db = &caller.state.db;
+    let unit_id = org_units::id_by_code(db, &query.unit)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let target = app::ssr::auth::guard::unit_target(db, unit_id).await?;
+    caller
+        .authorize(Action::Export, &target, ("org_unit", unit_id))
+        .await?;
+    let list = export::classification_list(db, &query.unit, &query.cycle).await?;
+    let (content_type, extension, bytes) = match query.format.as_deref() {
+        Some("csv") => (
+            "text/csv; charset=utf-8",
+            "csv",
+            export::to_csv(Lang::Vi, &list)?,
+        ),
+        None | Some("xlsx") => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            export::to_xlsx(Lang::Vi, &list)?,
+        ),
+        Some(_) => {
+            return Err(AppError::Invalid {
+                field: "format".into(),
+                message: "unknown_format".into(),
+            });
+        }
+    };
+    let change = audit::Change {
+        action: "export".into(),
+        entity: "classification".into(),
+        entity_id: Some(format!("{}/{}", query.unit, query.cycle)),
+        before: None,
+        after: Some(serde_json::json!({ "rows": list.rows.len(), "format": extension })),
+        unit_id: Some(unit_id),
+    };
+    audit::record(db, &caller.actor(), change, chrono::Utc::now()).await?;
+    let file_name = format!("xep-loai-{}-{}.{extension}", query.unit, query.cycle);
+    Ok((content_type, file_name, bytes))
+}

@@ -1,0 +1,314 @@
+//! Accounts and sessions through the real HTTP endpoints, on SQLite and PostgreSQL: sign-in
+//! rotates the session, sign-out and idle expiry end it, a password change ends the other
+//! sessions, cross-site writes are refused, failed sign-ins are rate limited, security
+//! headers are set, and every kind of write leaves an audit entry that nothing can change.
+
+mod common;
+
+use app::domain::access::{Grant, Role};
+use app::ssr::entity::{audit_log, org_unit, session};
+use common::{Engine, PASSWORD, TestServer, create_account};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Statement,
+};
+
+/// A server with the demo units and one account `an` (leadership over the city).
+async fn with_account(engine: Engine) -> Option<(TestServer, DatabaseConnection)> {
+    let server = TestServer::start(engine, true).await?;
+    let db = server.db.connect().await;
+    let city = org_unit::Entity::find()
+        .filter(org_unit::Column::Code.eq("HUE"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("city");
+    let grant = Grant {
+        role: Role::Leadership,
+        unit_id: city.id,
+    };
+    create_account(&db, "an", None, &[grant]).await;
+    Some((server, db))
+}
+
+/// Whether `/api/me` recognises the cookie.
+async fn signed_in(server: &TestServer, cookie: &str) -> bool {
+    let (status, body) = server.call("/api/me", &[], Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    body.contains("\"username\":\"an\"")
+}
+
+async fn audit_actions(db: &DatabaseConnection) -> Vec<String> {
+    audit_log::Entity::find()
+        .all(db)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+on_both_databases!(
+    sign_in_rotates_the_session_and_sign_out_ends_it,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let (status, location, first) = server.login_as("an", PASSWORD, None).await;
+        assert_eq!((status.as_u16(), location.as_str()), (303, "/officials"));
+        let first = first.expect("a session cookie");
+        assert!(signed_in(&server, &first).await);
+        // Signing in again from the same browser replaces the session id.
+        let (_, _, second) = server.login_as("  AN ", PASSWORD, Some(&first)).await;
+        let second = second.expect("a new cookie");
+        assert_ne!(first, second);
+        assert!(
+            !signed_in(&server, &first).await,
+            "the old id no longer works"
+        );
+        assert!(signed_in(&server, &second).await);
+        // The cookie is HttpOnly and SameSite=Lax.
+        let response = server
+            .client
+            .post(server.url("/login"))
+            .form(&[("username", "an"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        let set_cookie = response.headers()["set-cookie"].to_str().expect("text");
+        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+        // Sign out: the row is gone and the cookie is cleared.
+        let response = server
+            .client
+            .post(server.url("/logout"))
+            .header("cookie", &second)
+            .send()
+            .await
+            .expect("logout");
+        assert_eq!(response.status(), 303);
+        assert!(
+            response.headers()["set-cookie"]
+                .to_str()
+                .expect("text")
+                .contains("Max-Age=0")
+        );
+        assert!(!signed_in(&server, &second).await);
+        let actions = audit_actions(&db).await;
+        for action in ["login", "logout"] {
+            assert!(
+                actions.iter().any(|a| a == action),
+                "{action} in {actions:?}"
+            );
+        }
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
+
+on_both_databases!(
+    a_session_ends_after_thirty_idle_minutes,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let cookie = server.session("an").await;
+        assert!(signed_in(&server, &cookie).await);
+        let idle = chrono::Utc::now() - chrono::Duration::minutes(31);
+        session::Entity::update_many()
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(idle),
+            )
+            .exec(&db)
+            .await
+            .expect("age the session");
+        assert!(!signed_in(&server, &cookie).await);
+        assert_eq!(session::Entity::find().count(&db).await.expect("count"), 0);
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
+
+on_both_databases!(
+    a_password_change_ends_the_other_sessions,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let here = server.session("an").await;
+        let elsewhere = server.session("an").await;
+        // Bad input changes nothing and names the problem.
+        let response = server
+            .client
+            .post(server.url("/account/password"))
+            .header("cookie", &here)
+            .form(&[
+                ("current_password", PASSWORD),
+                ("new_password", "short"),
+                ("confirm_password", "short"),
+            ])
+            .send()
+            .await
+            .expect("post");
+        let location = response.headers()["location"]
+            .to_str()
+            .expect("text")
+            .to_owned();
+        assert!(location.contains("error=password_too_short"), "{location}");
+        assert!(signed_in(&server, &elsewhere).await);
+        let new = "một mật khẩu mới dài".to_owned();
+        let (status, _) = server
+            .call(
+                "/account/password",
+                &[
+                    ("current_password", PASSWORD.to_owned()),
+                    ("new_password", new.clone()),
+                    ("confirm_password", new.clone()),
+                ],
+                Some(&here),
+            )
+            .await;
+        assert_eq!(status, 303);
+        assert!(signed_in(&server, &here).await, "this session goes on");
+        assert!(!signed_in(&server, &elsewhere).await, "the other one ended");
+        let (_, location, none) = server.login_as("an", PASSWORD, None).await;
+        assert!(none.is_none() && location.contains("error=invalid"));
+        let (_, _, cookie) = server.login_as("an", "một mật khẩu mới dài", None).await;
+        assert!(cookie.is_some());
+        assert!(
+            audit_actions(&db)
+                .await
+                .contains(&"password_change".to_owned())
+        );
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
+
+on_both_databases!(cross_site_writes_are_refused, |engine| async move {
+    let Some((server, db)) = with_account(engine).await else {
+        return;
+    };
+    let cookie = server.session("an").await;
+    let host = server.base.trim_start_matches("http://").to_owned();
+    let post = |headers: Vec<(&'static str, String)>| {
+        let mut request = server
+            .client
+            .post(server.url("/logout"))
+            .header("cookie", &cookie);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    let evil = post(vec![("origin", "https://evil.example".into())])
+        .await
+        .expect("post");
+    assert_eq!(evil.status(), 403);
+    let fetch = post(vec![("sec-fetch-site", "cross-site".into())])
+        .await
+        .expect("post");
+    assert_eq!(fetch.status(), 403);
+    assert!(
+        signed_in(&server, &cookie).await,
+        "the refused logouts did nothing"
+    );
+    let same = post(vec![("origin", format!("http://{host}"))])
+        .await
+        .expect("post");
+    assert_eq!(same.status(), 303);
+    assert!(!signed_in(&server, &cookie).await);
+    db.close().await.ok();
+    server.stop().await;
+});
+
+on_both_databases!(
+    failed_sign_ins_are_rate_limited_and_audited,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        for _ in 0..5 {
+            let (_, location, cookie) = server.login_as("an", "wrong password!", None).await;
+            assert!(
+                cookie.is_none() && location.contains("error=invalid"),
+                "{location}"
+            );
+        }
+        // Even the right password waits now, from this address.
+        let (_, location, cookie) = server.login_as("an", PASSWORD, None).await;
+        assert!(cookie.is_none(), "throttled");
+        assert!(
+            location.contains("error=throttled") && location.ends_with("wait=15"),
+            "{location}"
+        );
+        // An unknown username gets the same generic answer as a wrong password.
+        let (_, location, _) = server.login_as("nobody", "whatever pw", None).await;
+        assert!(location.contains("error=invalid"), "{location}");
+        let actions = audit_actions(&db).await;
+        assert_eq!(actions.iter().filter(|a| *a == "login_failed").count(), 6);
+        assert!(actions.contains(&"login_throttled".to_owned()));
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
+
+on_both_databases!(pages_carry_the_security_headers, |engine| async move {
+    let Some((server, db)) = with_account(engine).await else {
+        return;
+    };
+    let response = server
+        .client
+        .get(server.url("/login"))
+        .send()
+        .await
+        .expect("get");
+    let headers = response.headers().clone();
+    let policy = headers["content-security-policy"]
+        .to_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        policy.contains("frame-ancestors 'none'") && policy.contains("'nonce-"),
+        "{policy}"
+    );
+    assert!(policy.contains("'wasm-unsafe-eval'"));
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("nonce")
+        .to_owned();
+    let body = response.text().await.expect("body");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the inline script carries it"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+    let api = server.call("/api/me", &[], None).await;
+    assert_eq!(api.0, 200);
+    db.close().await.ok();
+    server.stop().await;
+});
+
+on_both_databases!(
+    the_audit_log_refuses_updates_and_deletes,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let backend = db.get_database_backend();
+        assert!(audit_log::Entity::find().count(&db).await.expect("count") > 0);
+        for sql in [
+            "UPDATE audit_log SET actor = 'someone else'",
+            "DELETE FROM audit_log",
+        ] {
+            let result = db.execute_raw(Statement::from_string(backend, sql)).await;
+            let error = result.expect_err("refused").to_string();
+            assert!(error.contains("append-only"), "{sql}: {error}");
+        }
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
