@@ -241,6 +241,15 @@ async fn export(
         unit_id: Some(unit_id),
     };
     audit::record(db, &caller.actor(), change, chrono::Utc::now()).await?;
-    let file_name = format!("xep-loai-{}-{}.{extension}", query.unit, query.cycle);
+    let safe = |code: &str| -> String {
+        code.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            .collect()
+    };
+    let file_name = format!(
+        "xep-loai-{}-{}.{extension}",
+        safe(&query.unit),
+        safe(&query.cycle)
+    );
     Ok((content_type, file_name, bytes))
 }
