@@ -8,11 +8,12 @@ use axum::{
     body::Body,
     extract::{Path, Query, State},
     http::{HeaderValue, Request, StatusCode, header},
+    middleware::Next,
     response::{IntoResponse, Response},
     routing::{get, post},
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower::ServiceBuilder;
 use tower_http::{
@@ -30,7 +31,6 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/locale/{code}", get(set_locale))
-        .route("/api/{*fn_name}", post(server_fn_handler))
         .route("/login", post(crate::account::login))
         .route("/logout", post(crate::account::logout))
         .route("/account/password", post(crate::account::change_password))
@@ -45,6 +45,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
             move || shell(leptos_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             crate::security::Security {
                 state: state.clone(),
@@ -94,14 +95,14 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Runs a server function. An error comes back from Leptos as status 500 with the
-/// [`AppError`](app::error::AppError) as JSON; it gets the status that names it (401, 403,
-/// 404, 400, 409 or 500), so clients and logs see what happened.
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> Response {
-    let response = handle_server_fns_with_context(move || provide_context(state.clone()), request)
-        .await
-        .into_response();
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+/// Gives a failed server function the status that names its error. Leptos answers every
+/// server function error with 500 and the [`AppError`](app::error::AppError) as JSON (marked
+/// by the `serverfnerror` header); clients and logs should see 401, 403, 404, 400 or 409.
+async fn server_fn_status(request: Request<Body>, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();

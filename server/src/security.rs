@@ -2,7 +2,7 @@
 //! refusal of cross-site writes (Origin / Sec-Fetch-Site), and the security headers.
 
 use app::ssr::auth::{Client, session};
-use app::ssr::headers::{STATIC_HEADERS, content_security_policy};
+use app::ssr::headers::{HSTS, STATIC_HEADERS, content_security_policy};
 use app::ssr::state::AppState;
 use axum::{
     body::Body,
@@ -80,6 +80,7 @@ pub async fn layer(
         return with_headers(
             (StatusCode::FORBIDDEN, "cross-site request refused").into_response(),
             false,
+            security.state.auth.cookie_secure,
         );
     }
     let secure = security.state.auth.cookie_secure;
@@ -102,13 +103,21 @@ pub async fn layer(
         }
     }
     request.extensions_mut().insert(client);
-    with_headers(next.run(request).await, signed_in)
+    with_headers(next.run(request).await, signed_in, secure)
 }
 
-fn with_headers(mut response: Response, signed_in: bool) -> Response {
+/// Adds the security headers; `https` (the site is served over HTTPS only, as configured by
+/// `THUOCDO_COOKIE_SECURE`) adds HSTS for a year.
+fn with_headers(mut response: Response, signed_in: bool, https: bool) -> Response {
     let headers = response.headers_mut();
     for (name, value) in STATIC_HEADERS {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
     }
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
         && let Ok(policy) = HeaderValue::from_str(&content_security_policy(None))

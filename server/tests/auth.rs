@@ -138,23 +138,25 @@ on_both_databases!(
         let here = server.session("an").await;
         let elsewhere = server.session("an").await;
         // Bad input changes nothing and names the problem.
-        let response = server
-            .client
-            .post(server.url("/account/password"))
-            .header("cookie", &here)
-            .form(&[
-                ("current_password", PASSWORD),
-                ("new_password", "short"),
-                ("confirm_password", "short"),
-            ])
-            .send()
-            .await
-            .expect("post");
-        let location = response.headers()["location"]
-            .to_str()
-            .expect("text")
-            .to_owned();
-        assert!(location.contains("error=password_too_short"), "{location}");
+        for (new, error) in [
+            ("short", "error=password_too_short"),
+            ("Thuocdo@2026!", "error=password_guessable"),
+        ] {
+            let response = server
+                .client
+                .post(server.url("/account/password"))
+                .header("cookie", &here)
+                .form(&[
+                    ("current_password", PASSWORD),
+                    ("new_password", new),
+                    ("confirm_password", new),
+                ])
+                .send()
+                .await
+                .expect("post");
+            let location = response.headers()["location"].to_str().expect("text");
+            assert!(location.contains(error), "{location}");
+        }
         assert!(signed_in(&server, &elsewhere).await);
         let new = "một mật khẩu mới dài".to_owned();
         let (status, _) = server
@@ -286,6 +288,9 @@ on_both_databases!(pages_carry_the_security_headers, |engine| async move {
     );
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "same-origin");
+    assert_eq!(headers["cross-origin-opener-policy"], "same-origin");
+    // Plain HTTP (no THUOCDO_COOKIE_SECURE): no HSTS, which would lock browsers out.
+    assert!(!headers.contains_key("strict-transport-security"));
     let api = server.call("/api/me", &[], None).await;
     assert_eq!(api.0, 200);
     db.close().await.ok();

@@ -217,6 +217,11 @@ on_both_databases!(
             ("civil_servant", "Chuyên viên")
         );
         assert_eq!((leader.version, leader.reviewer_id), (1, None));
+        // Columns that vary row by row are bound, the rest written as literals: both land.
+        assert_eq!(
+            (leader.task_group.as_str(), leader.status.as_str()),
+            ("C", "active")
+        );
         assert!(leader.created_at <= chrono::Utc::now());
         let commune = unit_named(&db, "Xã 00001").await;
         assert_eq!(commune.kind, "commune");
@@ -240,6 +245,18 @@ on_both_databases!(
         )
         .await
         .expect("insert after the seeder");
+        if engine == common::Engine::Sqlite {
+            // A new SQLite file gets the larger page size.
+            let row = sea_orm::ConnectionTrait::query_one_raw(
+                &db,
+                sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, "PRAGMA page_size"),
+            )
+            .await
+            .expect("pragma")
+            .expect("a row");
+            let size: i64 = row.try_get_by_index(0).expect("page size");
+            assert_eq!(size, i64::from(app::ssr::db::SQLITE_PAGE_SIZE));
+        }
         db.close().await.ok();
         test_db.drop_db().await;
     }

@@ -199,6 +199,13 @@ pub struct OfficialRow {
     pub unit_name: String,
 }
 
+/// A page of the officials list: the rows shown and how many matched in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfficialList {
+    pub rows: Vec<OfficialRow>,
+    pub total: usize,
+}
+
 /// One assessment of an official, with what the viewer may do to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentRow {
@@ -237,7 +244,7 @@ pub struct OfficialDetail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: i64,
-    /// RFC 3339, UTC.
+    /// UTC, to the second (`2026-11-24 08:30:00 UTC`).
     pub at: String,
     pub actor: String,
     pub action: String,

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::dto::{Me, OfficialDetail, OfficialRow};
+use super::dto::{Me, OfficialDetail, OfficialList};
 use crate::error::AppError;
 
 /// The signed-in person (`None` when nobody is signed in).
@@ -35,11 +35,16 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     }))
 }
 
-/// The officials the caller may read (at most 300, by unit then name).
+/// The officials the caller may read whose name, personnel code or unit contains `query`
+/// (ignoring case and diacritics; empty means all), by unit then name: the first 300, and how
+/// many there are in all.
 #[server(name = OfficialsInScope, prefix = "/api", endpoint = "officials")]
-pub async fn officials_in_scope() -> Result<Vec<OfficialRow>, AppError> {
+pub async fn officials_in_scope(query: Option<String>) -> Result<OfficialList, AppError> {
+    use super::dto::OfficialRow;
+    use crate::components::unit_table::fold;
     use crate::domain::access::{Action, Target, decide};
     use crate::ssr::repo::people;
+    const SHOWN: usize = 300;
     let caller = crate::ssr::auth::guard::caller()?;
     let db = &caller.state.db;
     let parents = people::parents(db).await?;
@@ -59,20 +64,31 @@ pub async fn officials_in_scope() -> Result<Vec<OfficialRow>, AppError> {
                 .any(|p| roots.contains(p))
         })
         .collect();
-    let rows = people::officials_in(db, &units, 5_000).await?;
-    Ok(rows
+    let needle = fold(query.as_deref().unwrap_or_default().trim());
+    let matches = |row: &OfficialRow| {
+        needle.is_empty()
+            || [&row.full_name, &row.personnel_code, &row.unit_name]
+                .iter()
+                .any(|text| fold(text).contains(&needle))
+    };
+    let readable: Vec<OfficialRow> = people::officials_in(db, &units, 100_000)
+        .await?
         .into_iter()
-        .filter(|(model, _)| {
+        .filter(|(model, row)| {
             let target = Target {
                 unit_path: people::path_in(&parents, model.unit_id),
                 owner: Some(model.id),
                 reviewer: model.reviewer_id,
             };
-            decide(&caller.user.principal, Action::Read, &target).is_some()
+            matches(row) && decide(&caller.user.principal, Action::Read, &target).is_some()
         })
         .map(|(_, row)| row)
-        .take(300)
-        .collect())
+        .collect();
+    let total = readable.len();
+    Ok(OfficialList {
+        rows: readable.into_iter().take(SHOWN).collect(),
+        total,
+    })
 }
 
 /// An official's page, if the caller may read it.
@@ -202,8 +218,10 @@ async fn decide_level(
         LevelDecision::Proposed
     };
     let unit = target.unit_path.first().copied().unwrap_or_default();
+    // The level and its audit entry are written together or not at all.
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
     people::decide_level(
-        db,
+        &txn,
         id,
         version,
         decision,
@@ -212,5 +230,7 @@ async fn decide_level(
         unit,
         chrono::Utc::now(),
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ pub fn Message(key: String) -> impl IntoView {
     match key.as_str() {
         "password_too_short" => t!(i18n, password_too_short).into_any(),
         "password_too_long" => t!(i18n, password_too_long).into_any(),
+        "password_guessable" => t!(i18n, password_guessable).into_any(),
         "password_mismatch" => t!(i18n, password_mismatch).into_any(),
         "password_unchanged" => t!(i18n, password_unchanged).into_any(),
         "password_wrong" => t!(i18n, password_wrong).into_any(),

@@ -1,6 +1,7 @@
 //! Reusable views shared by pages.
 
 pub mod error_view;
+pub mod labels;
 pub mod lang_switch;
 pub mod layout;
 pub mod message;

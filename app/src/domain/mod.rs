@@ -23,6 +23,7 @@ pub mod level;
 pub mod num;
 pub mod okr;
 pub mod period;
+pub mod permission_matrix;
 pub mod quota;
 pub mod rollup;
 pub mod scheme;

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::audit_trail;
 use crate::components::error_view::ErrorView;
+use crate::components::labels::ActionLabel;
 use crate::i18n::{t, use_i18n};
 
 /// The audit trail page.
@@ -45,10 +46,14 @@ pub fn AuditPage() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|e| view! {
                                         <tr>
-                                            <td>{e.at}</td><td>{e.actor}</td><td>{e.action}</td>
+                                            <td>{e.at}</td><td>{e.actor}</td><td><ActionLabel code=e.action /></td>
                                             <td>{format!("{} {}", e.entity, e.entity_id.unwrap_or_default())}</td>
                                             <td class="change">{e.before.unwrap_or_default()}" → "{e.after.unwrap_or_default()}</td>
-                                            <td>{e.request_id.unwrap_or_default()}</td>
+                                            {
+                                                let request = e.request_id.unwrap_or_default();
+                                                let short: String = request.chars().take(8).collect();
+                                                view! { <td class="code" title=request>{short}</td> }
+                                            }
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

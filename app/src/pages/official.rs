@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::dto::{AssessmentRow, KeyResultRow};
 use crate::api::people::{AddCheckIn, ApproveAssessment, ScoreAssessment, get_official};
 use crate::components::error_view::ErrorView;
+use crate::components::labels::StateLabel;
 use crate::i18n::{t, use_i18n};
 
 const LEVELS: [&str; 4] = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"];
@@ -135,7 +136,7 @@ fn assessment_row(
             <td>{a.score.map(|s| format!("{s:.2}")).unwrap_or_default()}</td>
             <td>{a.proposed_level.unwrap_or_default()}</td>
             <td>{a.approved_level.unwrap_or_default()}</td>
-            <td>{a.state}</td>
+            <td><StateLabel code=a.state /></td>
             {(may_score || may_approve).then(|| view! {
                 <td>
                     {may_score.then(|| view! {

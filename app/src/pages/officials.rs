@@ -2,6 +2,7 @@
 //! review, or everyone in the units they lead or oversee.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::people::officials_in_scope;
 use crate::components::error_view::ErrorView;
@@ -11,15 +12,25 @@ use crate::i18n::{t, use_i18n};
 #[component]
 pub fn OfficialsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let officials = Resource::new(|| (), |()| officials_in_scope());
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let officials = Resource::new(q, |q| officials_in_scope(Some(q)));
     view! {
         <section class="page officials">
             <h1>{t!(i18n, officials_title)}</h1>
+            <form method="get" action="/officials" class="search">
+                <label for="officials-q">{t!(i18n, officials_search)}</label>
+                <input id="officials-q" type="search" name="q" value=q />
+                <button type="submit">{t!(i18n, search_apply)}</button>
+            </form>
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match officials.await {
-                        Ok(rows) if rows.is_empty() => view! { <p>{t!(i18n, officials_empty)}</p> }.into_any(),
-                        Ok(rows) => view! {
+                        Ok(list) if list.rows.is_empty() => view! { <p>{t!(i18n, officials_empty)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <p class="count" data-testid="officials-count">
+                                {t!(i18n, officials_count, shown = list.rows.len(), total = list.total)}
+                            </p>
                             <table class="table" data-testid="officials">
                                 <thead><tr>
                                     <th>{t!(i18n, col_personnel_code)}</th>
@@ -28,7 +39,7 @@ pub fn OfficialsPage() -> impl IntoView {
                                     <th>{t!(i18n, col_unit)}</th>
                                 </tr></thead>
                                 <tbody>
-                                    {rows.into_iter().map(|o| view! {
+                                    {list.rows.into_iter().map(|o| view! {
                                         <tr>
                                             <td>{o.personnel_code}</td>
                                             <td><a href=format!("/officials/{}", o.id)>{o.full_name}</a></td>

@@ -25,9 +25,15 @@ impl Engine {
     }
 }
 
-/// Connects with the settings Thước đo relies on. For SQLite: the file is created if missing,
-/// WAL journal, foreign keys enforced, a 5-second busy timeout. For Postgres: a pool of
-/// `max_connections`.
+/// SQLite page size of a new database file. 16 KiB instead of SQLite's 4 KiB: fewer, fuller
+/// B-tree pages for tables of a million officials, which bulk loads, imports and the
+/// dashboards' scans all read and write (a 1 M-official seed runs about 40 % faster, see
+/// docs/PERFORMANCE.md). An existing file keeps the size it was created with.
+pub const SQLITE_PAGE_SIZE: u32 = 16_384;
+
+/// Connects with the settings Thước đo relies on. For SQLite: the file is created if missing
+/// (with [`SQLITE_PAGE_SIZE`]), WAL journal, foreign keys enforced, a 5-second busy timeout.
+/// For Postgres: a pool of `max_connections`.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
@@ -37,6 +43,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
+                .page_size(SQLITE_PAGE_SIZE)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)

@@ -16,11 +16,15 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 }
 
 /// Headers set on every response: (name, value).
-pub const STATIC_HEADERS: [(&str, &str); 3] = [
+pub const STATIC_HEADERS: [(&str, &str); 4] = [
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "same-origin"),
     ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
 ];
+
+/// Strict-Transport-Security when the site is served over HTTPS only: one year, subdomains.
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 #[cfg(test)]
 mod tests {

@@ -153,41 +153,23 @@ pub async fn scale(
         ProgressStyle::with_template("{bar:40} {pos}/{len} officials {per_sec} ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let shared = |text: &str| -> Arc<str> { text.into() };
-    let (category, position, status) = (
-        shared("civil_servant"),
-        shared("Chuyên viên"),
-        shared("active"),
-    );
-    let groups = [shared("B"), shared("C")];
-    let mut rng = fastrand::Rng::with_seed(335);
+    // The next chunk is generated on a blocking thread while SQLite or PostgreSQL writes the
+    // current one.
+    let officials = Officials::new(spec.tag.clone(), first_official, unit_ids, now);
+    let mut pending = (spec.officials > 0).then(|| officials.chunk(0, CHUNK.min(spec.officials)));
     let mut written = 0u64;
     let mut generating = Duration::ZERO;
-    while written < spec.officials {
-        let size = CHUNK.min(spec.officials - written);
-        let generation_started = Instant::now();
-        let mut rows = Vec::with_capacity(size as usize * OFFICIAL_COLUMNS.len());
-        for i in 0..size {
-            let n = written + i;
-            rows.extend([
-                Cell::Int(first_official + i64::try_from(n).unwrap_or(i64::MAX)),
-                Cell::Text(format!("{tag}-{n:09}")),
-                Cell::Text(super::names::full_name(&mut rng)),
-                Cell::Shared(category.clone()),
-                Cell::Shared(position.clone()),
-                Cell::Shared(groups[(n % 2) as usize].clone()),
-                Cell::Bool(n.is_multiple_of(15)),
-                Cell::Int(unit_ids[(n as usize) % unit_ids.len().max(1)]),
-                Cell::Null,
-                Cell::Shared(status.clone()),
-                Cell::Int(1),
-                Cell::Shared(now.clone()),
-                Cell::Shared(now.clone()),
-            ]);
-        }
-        generating += generation_started.elapsed();
+    while let Some((generator, rows, took)) = pending.take() {
+        generating += took;
+        let after = written + (rows.len() / OFFICIAL_COLUMNS.len()) as u64;
+        let following = CHUNK.min(spec.officials - after);
+        let upcoming = (following > 0)
+            .then(|| tokio::task::spawn_blocking(move || generator.chunk(after, following)));
         load.insert("official", &OFFICIAL_COLUMNS, rows).await?;
-        written += size;
+        if let Some(upcoming) = upcoming {
+            pending = Some(upcoming.await?);
+        }
+        written = after;
         bar.set_position(written);
     }
     load.commit().await?;
@@ -198,4 +180,59 @@ pub async fn scale(
         elapsed: started.elapsed(),
         generating,
     })
+}
+
+/// Generates official rows from a fixed random seed; `chunk` hands itself back (its random
+/// state moved on) so that it can run on another thread.
+struct Officials {
+    tag: String,
+    first_id: i64,
+    unit_ids: Arc<[i64]>,
+    rng: fastrand::Rng,
+    now: Arc<str>,
+    category: Arc<str>,
+    position: Arc<str>,
+    status: Arc<str>,
+    groups: [Arc<str>; 2],
+}
+
+impl Officials {
+    fn new(tag: String, first_id: i64, unit_ids: Vec<i64>, now: Arc<str>) -> Self {
+        Officials {
+            tag,
+            first_id,
+            unit_ids: unit_ids.into(),
+            rng: fastrand::Rng::with_seed(335),
+            now,
+            category: "civil_servant".into(),
+            position: "Chuyên viên".into(),
+            status: "active".into(),
+            groups: ["B".into(), "C".into()],
+        }
+    }
+
+    /// The cells of officials `from .. from + size`, and how long making them took.
+    fn chunk(mut self, from: u64, size: u64) -> (Self, Vec<Cell>, Duration) {
+        let started = Instant::now();
+        let units = self.unit_ids.len().max(1);
+        let mut rows = Vec::with_capacity(size as usize * OFFICIAL_COLUMNS.len());
+        for n in from..from + size {
+            rows.extend([
+                Cell::Int(self.first_id + i64::try_from(n).unwrap_or(i64::MAX)),
+                Cell::Text(format!("{}-{n:09}", self.tag)),
+                Cell::Text(super::names::full_name(&mut self.rng)),
+                Cell::Shared(self.category.clone()),
+                Cell::Shared(self.position.clone()),
+                Cell::Shared(self.groups[(n % 2) as usize].clone()),
+                Cell::Bool(n.is_multiple_of(15)),
+                Cell::Int(self.unit_ids[(n as usize) % units]),
+                Cell::Null,
+                Cell::Shared(self.status.clone()),
+                Cell::Int(1),
+                Cell::Shared(self.now.clone()),
+                Cell::Shared(self.now.clone()),
+            ]);
+        }
+        (self, rows, started.elapsed())
+    }
 }

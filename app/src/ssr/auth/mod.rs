@@ -248,7 +248,7 @@ pub async fn change_password(
             message: "password_wrong".into(),
         });
     }
-    password::check_new(new, confirm, Some(current))?;
+    password::check_new(new, confirm, Some(current), &account.username)?;
     let hash = password::hash(new, config.hashing)?;
     let txn = db.begin().await?;
     let version = account.version;
@@ -303,7 +303,7 @@ pub async fn create_account(
             message: "username_taken".into(),
         });
     }
-    password::check_new(new.password, new.password, None)?;
+    password::check_new(new.password, new.password, None, &username)?;
     let created = account::ActiveModel {
         username: Set(username.clone()),
         display_name: Set(new.display_name.to_owned()),

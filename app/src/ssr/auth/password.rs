@@ -57,8 +57,58 @@ pub fn verify_nothing(password: &str, cost: Cost) {
     }
 }
 
-/// Checks a new password against the rules; the error names the field.
-pub fn check_new(new: &str, confirm: &str, current: Option<&str>) -> Result<(), AppError> {
+/// Words of this application and its users that make a password easy to guess when they
+/// are all its letters (with digits and symbols around them): `thuocdo2026!` is refused.
+pub const CONTEXT_WORDS: [&str; 12] = [
+    "thuocdo",
+    "matkhau",
+    "password",
+    "admin",
+    "quantri",
+    "hue",
+    "thuathienhue",
+    "ubnd",
+    "canbo",
+    "congchuc",
+    "noivu",
+    "qwerty",
+];
+
+/// Whether `password` is easy to guess: one character repeated, a run of the keyboard or of
+/// the alphabet or digits, or, once digits and symbols are taken away, nothing but the
+/// username or one of the [`CONTEXT_WORDS`].
+pub fn guessable(password: &str, username: &str) -> bool {
+    let plain: String = password
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let letters: String = plain.chars().filter(char::is_ascii_alphabetic).collect();
+    let first = plain.chars().next();
+    let runs = [
+        "01234567890123456789012345678901234567890",
+        "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz",
+        "qwertyuiopasdfghjklzxcvbnmqwertyuiopasdfghjklzxcvbnm",
+        "09876543210987654321098765432109876543210",
+    ];
+    if !password.is_ascii() {
+        // Vietnamese words with diacritics are not in the lists; keep only the run checks.
+        return plain.chars().all(|c| Some(c) == first) && plain.len() >= MIN_LENGTH;
+    }
+    plain.chars().all(|c| Some(c) == first)
+        || runs.iter().any(|run| run.contains(plain.as_str()))
+        || letters.is_empty()
+        || letters == username.to_lowercase()
+        || CONTEXT_WORDS.contains(&letters.as_str())
+}
+
+/// Checks a new password of `username` against the rules; the error names the field.
+pub fn check_new(
+    new: &str,
+    confirm: &str,
+    current: Option<&str>,
+    username: &str,
+) -> Result<(), AppError> {
     let invalid = |field: &str, message: &str| AppError::Invalid {
         field: field.into(),
         message: message.into(),
@@ -69,6 +119,9 @@ pub fn check_new(new: &str, confirm: &str, current: Option<&str>) -> Result<(), 
     }
     if length > MAX_LENGTH {
         return Err(invalid("new_password", "password_too_long"));
+    }
+    if guessable(new, username) {
+        return Err(invalid("new_password", "password_guessable"));
     }
     if new != confirm {
         return Err(invalid("confirm_password", "password_mismatch"));
@@ -112,21 +165,51 @@ mod tests {
             other => format!("{other:?}"),
         };
         assert_eq!(
-            field(check_new("short", "short", None)),
+            field(check_new("short", "short", None, "an")),
             "new_password:password_too_short"
         );
         assert_eq!(
-            field(check_new("long enough pw", "long enough px", None)),
+            field(check_new("long enough pw", "long enough px", None, "an")),
             "confirm_password:password_mismatch"
         );
         assert_eq!(
             field(check_new(
                 "long enough pw",
                 "long enough pw",
-                Some("long enough pw")
+                Some("long enough pw"),
+                "an"
             )),
             "new_password:password_unchanged"
         );
-        assert!(check_new("mật khẩu mới dài", "mật khẩu mới dài", Some("cũ")).is_ok());
+        assert!(check_new("mật khẩu mới dài", "mật khẩu mới dài", Some("cũ"), "an").is_ok());
+        assert_eq!(
+            field(check_new("Thuocdo@2026!", "Thuocdo@2026!", None, "an")),
+            "new_password:password_guessable"
+        );
+    }
+
+    #[test]
+    fn guessable_passwords_are_recognised() {
+        for weak in [
+            "123456789012",
+            "aaaaaaaaaaaa",
+            "qwertyuiop[]",
+            "abcdefghijklm",
+            "0987654321098",
+            "2026-11-24!!!",
+            "thuocdo2026!",
+            "MatKhau@12345",
+            "nguyenvan2026",
+        ] {
+            assert!(guessable(weak, "NguyenVan"), "{weak}");
+        }
+        for strong in [
+            "demo-thuocdo-2026",
+            "correct horse battery",
+            "mật khẩu mới dài",
+            "Hue mua thu 1975",
+        ] {
+            assert!(!guessable(strong, "nguyenvan"), "{strong}");
+        }
     }
 }

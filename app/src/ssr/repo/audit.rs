@@ -126,7 +126,7 @@ pub async fn list(
         .into_iter()
         .map(|e| crate::api::dto::AuditEntry {
             id: e.id,
-            at: e.at.to_rfc3339(),
+            at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             actor: e.actor,
             action: e.action,
             entity: e.entity,

@@ -39,7 +39,29 @@ pub enum Cell {
     Shared(Arc<str>),
 }
 
+/// Cells are equal when they are the same value in the database: text equals shared text of
+/// the same content.
+impl PartialEq for Cell {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Cell::Null, Cell::Null) => true,
+            (Cell::Int(a), Cell::Int(b)) => a == b,
+            (Cell::Bool(a), Cell::Bool(b)) => a == b,
+            _ => self.text().is_some() && self.text() == other.text(),
+        }
+    }
+}
+
 impl Cell {
+    /// The text of a text cell.
+    fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(v) => Some(v),
+            Cell::Shared(v) => Some(v),
+            _ => None,
+        }
+    }
+
     /// An optional integer (a nullable foreign key).
     pub fn opt_int(value: Option<i64>) -> Self {
         value.map_or(Cell::Null, Cell::Int)
@@ -150,21 +172,29 @@ impl Loader {
             .join(", ");
         match &mut self.tx {
             Tx::Sqlite(tx) => {
-                let per_statement = (MAX_SQLITE_PARAMS / width).max(1);
+                // Columns with one value in every row are written into the SQL as literals:
+                // fewer values to bind, copy and check.
+                let constants = constant_columns(&cells, width);
+                let bound = constants.iter().filter(|c| c.is_none()).count().max(1);
+                let row = sqlite_row(&constants);
+                let per_statement = (MAX_SQLITE_PARAMS / bound).max(1);
                 let mut written = 0;
-                let mut cells = cells.into_iter();
                 let mut remaining = cells.len() / width;
+                let mut cells = cells.iter().enumerate();
                 while remaining > 0 {
                     let rows = remaining.min(per_statement);
-                    let sql = sqlite_insert(table, &names, width, rows);
+                    let sql = sqlite_insert(table, &names, &row, rows);
                     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-                    for cell in cells.by_ref().take(rows * width) {
+                    for (i, cell) in cells.by_ref().take(rows * width) {
+                        if constants[i % width].is_some() {
+                            continue;
+                        }
                         query = match cell {
                             Cell::Null => query.bind(None::<i64>),
-                            Cell::Int(v) => query.bind(v),
-                            Cell::Bool(v) => query.bind(v),
-                            Cell::Text(v) => query.bind(v),
-                            Cell::Shared(v) => query.bind(v),
+                            Cell::Int(v) => query.bind(*v),
+                            Cell::Bool(v) => query.bind(*v),
+                            Cell::Text(v) => query.bind(v.clone()),
+                            Cell::Shared(v) => query.bind(v.clone()),
                         };
                     }
                     written += query
@@ -228,15 +258,42 @@ async fn set_cache(tx: &mut sqlx::Transaction<'static, Sqlite>, kib: i64) -> Res
     Ok(())
 }
 
-/// `INSERT INTO "t" (…) VALUES (?, ?), (?, ?)…` for `rows` rows of `width` values.
-fn sqlite_insert(table: &str, names: &str, width: usize, rows: usize) -> String {
-    let row = format!("({})", vec!["?"; width].join(", "));
-    let mut sql = format!("INSERT INTO \"{table}\" ({names}) VALUES ");
+/// For each column, its value when every row has the same one (and there are two rows or
+/// more), else `None`.
+fn constant_columns(cells: &[Cell], width: usize) -> Vec<Option<Cell>> {
+    (0..width)
+        .map(|column| {
+            let first = cells.get(column)?;
+            let mut values = cells.iter().skip(column).step_by(width);
+            (cells.len() >= 2 * width && values.all(|v| v == first)).then(|| first.clone())
+        })
+        .collect()
+}
+
+/// One row of an SQLite `VALUES` list: `?` for a bound value, the literal of a constant.
+fn sqlite_row(constants: &[Option<Cell>]) -> String {
+    let values: Vec<String> = constants
+        .iter()
+        .map(|constant| match constant {
+            None => "?".into(),
+            Some(Cell::Null) => "NULL".into(),
+            Some(Cell::Int(v)) => v.to_string(),
+            Some(Cell::Bool(v)) => u8::from(*v).to_string(),
+            Some(text) => format!("'{}'", text.text().unwrap_or_default().replace('\'', "''")),
+        })
+        .collect();
+    format!("({})", values.join(", "))
+}
+
+/// `INSERT INTO "t" (…) VALUES row, row, …` for `rows` copies of `row`.
+fn sqlite_insert(table: &str, names: &str, row: &str, rows: usize) -> String {
+    let mut sql = String::with_capacity(64 + names.len() + rows * (row.len() + 2));
+    let _ = write!(sql, "INSERT INTO \"{table}\" ({names}) VALUES ");
     for i in 0..rows {
         if i > 0 {
             sql.push_str(", ");
         }
-        sql.push_str(&row);
+        sql.push_str(row);
     }
     sql
 }
@@ -269,11 +326,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sqlite_insert_repeats_one_row_of_placeholders() {
+    fn sqlite_insert_repeats_one_row() {
         assert_eq!(
-            sqlite_insert("t", "\"a\", \"b\"", 2, 3),
-            r#"INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?), (?, ?)"#
+            sqlite_insert("t", "\"a\", \"b\"", "(?, 1)", 3),
+            r#"INSERT INTO "t" ("a", "b") VALUES (?, 1), (?, 1), (?, 1)"#
         );
+    }
+
+    #[test]
+    fn columns_equal_in_every_row_become_literals() {
+        let shared: Arc<str> = "it's".into();
+        let rows = [
+            [
+                Cell::Int(1),
+                Cell::Shared(shared.clone()),
+                Cell::Null,
+                Cell::Bool(true),
+            ],
+            [
+                Cell::Int(2),
+                Cell::Shared(shared.clone()),
+                Cell::Null,
+                Cell::Bool(true),
+            ],
+            [
+                Cell::Int(3),
+                Cell::Text("it's".into()),
+                Cell::Null,
+                Cell::Bool(true),
+            ],
+        ];
+        let constants = constant_columns(&rows.concat(), 4);
+        assert_eq!(constants[0], None);
+        // Text and shared text of the same content are one value; quotes are doubled.
+        assert_eq!(sqlite_row(&constants), "(?, 'it''s', NULL, 1)");
+        assert_ne!(Cell::Int(0), Cell::Bool(false));
+        assert_ne!(Cell::Null, Cell::Text(String::new()));
+        // A single row is bound as it is.
+        assert_eq!(sqlite_row(&constant_columns(&rows[0], 4)), "(?, ?, ?, ?)");
     }
 
     #[test]
