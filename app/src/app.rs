@@ -10,8 +10,8 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
-    account::AccountPage, audit::AuditPage, home::HomePage, login::LoginPage,
-    not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage,
+    account::AccountPage, accounts::AccountsPage, audit::AuditPage, home::HomePage,
+    login::LoginPage, not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

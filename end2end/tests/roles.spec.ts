@@ -226,3 +226,47 @@ test("the pages read in English too", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit trail");
   await shoot(page, "role-unit-leader-audit-en");
 });
+
+test("the administrator creates an account, grants a role and disables it", async ({ page }, info) => {
+  const username = `kiemthu-${info.project.name}`;
+  await signIn(page, "quantri");
+  await page.getByRole("link", { name: "Tài khoản", exact: true }).click();
+  await settle(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Quản lý tài khoản");
+  // Canbo's official (Sở Nội vụ) gets a second account.
+  const create = page.getByTestId("create-account");
+  await create.getByLabel("Tên đăng nhập").fill(username);
+  await create.getByLabel("Tên hiển thị").fill("Tài khoản kiểm thử");
+  await create.getByLabel("Mã cán bộ").fill("CB000104");
+  await create.getByLabel("Mật khẩu ban đầu").fill("một mật khẩu đủ dài");
+  const created = page.waitForResponse((r) => r.url().endsWith("/api/admin/account/create"));
+  await create.getByRole("button", { name: "Tạo tài khoản" }).click();
+  await created;
+  await settle(page);
+  await page.getByLabel("Tìm theo tên đăng nhập, tên hoặc đơn vị").fill(username);
+  await page.getByRole("button", { name: "Lọc" }).click();
+  await settle(page);
+  const row = page.locator(`tr[data-username="${username}"]`);
+  await expect(row).toContainText("Cán bộ, công chức — Sở Nội vụ");
+  await expect(row).toContainText("Đang hoạt động");
+  await row.locator('select[name="role"]').selectOption("reviewer");
+  await row.locator('select[name="unit_id"]').selectOption({ label: "Sở Nội vụ" });
+  await row.getByRole("button", { name: "Cấp vai trò" }).click();
+  await expect(row).toContainText("Người đánh giá — Sở Nội vụ");
+  await settle(page);
+  await row.getByRole("button", { name: "Khóa tài khoản" }).click();
+  await expect(row).toContainText("Đã khóa");
+  await shoot(page, "role-admin-accounts");
+  // The administrator's own account offers no actions on itself.
+  await page.goto("/accounts?q=quantri");
+  await settle(page);
+  await expect(page.locator('tr[data-username="quantri"] button')).toHaveCount(0);
+});
+
+test("an official has no accounts page", async ({ page }) => {
+  await signIn(page, "canbo");
+  await expect(page.getByRole("link", { name: "Tài khoản", exact: true })).toHaveCount(0);
+  await page.goto("/accounts");
+  await settle(page);
+  await expect(page.getByText(FORBIDDEN)).toBeVisible();
+});

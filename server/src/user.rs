@@ -8,7 +8,7 @@ use app::domain::access::{Grant, Role};
 use app::ssr::auth::{self, AuthConfig, NewAccount, password::Cost};
 use app::ssr::entity::{official, org_unit};
 use app::ssr::repo::audit::Actor;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// What to create.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ pub async fn create(
         .iter()
         .flat_map(|&role| units.iter().map(move |&unit_id| Grant { role, unit_id }))
         .collect();
-    let txn = db.begin().await?;
+    let txn = app::ssr::db::write(db).await?;
     let id = auth::create_account(
         &txn,
         NewAccount {

@@ -94,7 +94,8 @@ on_both_databases!(
         );
         assert!(!signed_in(&server, &second).await);
         let actions = audit_actions(&db).await;
-        for action in ["login", "logout"] {
+        // Creating the account is a write too.
+        for action in ["account_create", "login", "logout"] {
             assert!(
                 actions.iter().any(|a| a == action),
                 "{action} in {actions:?}"
@@ -314,6 +315,57 @@ on_both_databases!(
             assert!(error.contains("append-only"), "{sql}: {error}");
         }
         db.close().await.ok();
+        server.stop().await;
+    }
+);
+
+on_both_databases!(
+    concurrent_writes_that_read_first_all_succeed,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        // A grant reads whether the account holds the role, then writes it and its audit
+        // entry. On SQLite such a transaction must take the write lock up front: one that
+        // read before another committed would fail with "database is locked".
+        let city = org_unit::Entity::find()
+            .filter(org_unit::Column::Code.eq("HUE"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("city")
+            .id;
+        let scope = |role| Grant {
+            role,
+            unit_id: city,
+        };
+        create_account(&db, "root", None, &[scope(Role::Admin)]).await;
+        let mut accounts = Vec::new();
+        for i in 0..16 {
+            accounts.push(
+                create_account(&db, &format!("user{i}"), None, &[scope(Role::Official)]).await,
+            );
+        }
+        let root = server.session("root").await;
+        let server = std::sync::Arc::new(server);
+        let mut grants = tokio::task::JoinSet::new();
+        for account in accounts {
+            let (server, root) = (server.clone(), root.clone());
+            grants.spawn(async move {
+                let form = [
+                    ("account_id", account.to_string()),
+                    ("role", "reviewer".to_owned()),
+                    ("unit_id", city.to_string()),
+                ];
+                server.call("/api/admin/grant", &form, Some(&root)).await
+            });
+        }
+        while let Some(result) = grants.join_next().await {
+            let (status, body) = result.expect("task");
+            assert_eq!((status.as_u16(), body.as_str()), (200, "true"));
+        }
+        db.close().await.ok();
+        let server = std::sync::Arc::into_inner(server).expect("the only owner");
         server.stop().await;
     }
 );

@@ -19,31 +19,16 @@ use std::sync::Arc;
 
 use app::domain::access::{Action, Grant, Role};
 use app::domain::permission_matrix::{self, Cell, Expect, Scope};
-use app::ssr::entity::{
-    assessment, audit_log, check_in, cycle, key_result, objective, official, org_unit, role_grant,
-};
-use common::{Engine, TestServer, create_account};
+use app::ssr::entity::{assessment, audit_log, check_in, role_grant};
+use common::{Engine, Person, TestServer, person, unit};
 use libtest_mimic::{Arguments, Failed, Trial};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use tokio::sync::{Mutex, OnceCell};
 
 const MATRIX: &str = include_str!("../../docs/permission-matrix.csv");
 const CYCLE: &str = "2026-11";
-
-/// An official with an account, a key result and an assessment.
-struct Person {
-    official: i64,
-    account: i64,
-    username: String,
-    full_name: String,
-    key_result: i64,
-    assessment: i64,
-    unit_id: i64,
-    unit_code: String,
-}
 
 /// What a cell may change.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,123 +60,6 @@ struct Fixture {
     turn: Mutex<()>,
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
-}
-
-async fn unit(db: &DatabaseConnection, code: &str, kind: &str, parent: Option<i64>) -> i64 {
-    org_unit::ActiveModel {
-        code: Set(code.into()),
-        name: Set(format!("Đơn vị {code}")),
-        kind: Set(kind.into()),
-        parent_id: Set(parent),
-        approved_headcount: Set(10),
-        valid_from: Set(today()),
-        created_at: Set(chrono::Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("unit")
-    .id
-}
-
-/// An official of `unit` with one objective, one key result, one assessment in the cycle and an
-/// account holding `grants` (the official's own grant when empty).
-async fn person(
-    db: &DatabaseConnection,
-    code: &str,
-    (unit_id, unit_code): (i64, &str),
-    reviewer: Option<i64>,
-    cycle_id: i64,
-    grants: &[Grant],
-) -> Person {
-    let now = chrono::Utc::now();
-    let full_name = format!("Cán bộ {code}");
-    let official = official::ActiveModel {
-        personnel_code: Set(code.into()),
-        full_name: Set(full_name.clone()),
-        category: Set("civil_servant".into()),
-        job_position: Set("Chuyên viên".into()),
-        task_group: Set("specialist".into()),
-        is_leader: Set(false),
-        unit_id: Set(unit_id),
-        reviewer_id: Set(reviewer),
-        status: Set("active".into()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("official")
-    .id;
-    let objective = objective::ActiveModel {
-        cycle_id: Set(cycle_id),
-        owner_official_id: Set(Some(official)),
-        title: Set("Mục tiêu".into()),
-        weight: Set(1.0),
-        version: Set(1),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("objective")
-    .id;
-    let key_result = key_result::ActiveModel {
-        objective_id: Set(objective),
-        code: Set(format!("{code}-KR1")),
-        title: Set("Hồ sơ giải quyết đúng hạn".into()),
-        kind: Set("increase_to".into()),
-        start_value: Set(0.0),
-        target_value: Set(100.0),
-        current_value: Set(10.0),
-        weight: Set(1.0),
-        unit_of_measure: Set("hồ sơ".into()),
-        data_source: Set("manual".into()),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("key result")
-    .id;
-    let assessment = assessment::ActiveModel {
-        official_id: Set(official),
-        cycle_id: Set(cycle_id),
-        computed_score: Set(Some(80.0)),
-        proposed_level: Set(Some("HTNV".into())),
-        state: Set("self_assessed".into()),
-        notes: Set(String::new()),
-        version: Set(1),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("assessment")
-    .id;
-    let username = code.to_lowercase();
-    let own = [Grant {
-        role: Role::Official,
-        unit_id,
-    }];
-    let grants = if grants.is_empty() { &own[..] } else { grants };
-    let account = create_account(db, &username, Some(official), grants).await;
-    Person {
-        official,
-        account,
-        username,
-        full_name,
-        key_result,
-        assessment,
-        unit_id,
-        unit_code: unit_code.into(),
-    }
-}
-
 impl Fixture {
     async fn build(engine: Engine) -> Option<Fixture> {
         let server = TestServer::start(engine, false).await?;
@@ -202,23 +70,7 @@ impl Fixture {
         let o = unit(&db, "P1-O", "agency", Some(p1)).await;
         let p2 = unit(&db, "P2", "province", None).await;
         let q = unit(&db, "P2-Q", "commune", Some(p2)).await;
-        let cycle_id = cycle::ActiveModel {
-            code: Set(CYCLE.into()),
-            scheme_id: Set("decree-335-2025".into()),
-            scheme_version: Set("1".into()),
-            period_kind: Set("month".into()),
-            year: Set(2026),
-            period_no: Set(11),
-            starts_on: Set(today()),
-            ends_on: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")),
-            state: Set("open".into()),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&db)
-        .await
-        .expect("cycle")
-        .id;
+        let cycle_id = common::month_cycle(&db, CYCLE).await;
         // The reviewer holder first: everyone else is assigned to them.
         let mut roles = Role::ALL.to_vec();
         roles.sort_by_key(|r| *r != Role::Reviewer);

@@ -1,23 +1,69 @@
-//! Server functions for administrators and leaders: role grants and the audit trail, each
-//! limited to the caller's scope.
+//! Server functions for administrators and leaders: accounts (list, create, enable and
+//! disable), role grants and revocations, and the audit trail, each limited to the caller's
+//! scope.
 
 use leptos::prelude::*;
 
-use super::dto::AuditEntry;
+use super::dto::{AccountsView, AuditEntry};
 use crate::error::AppError;
 
 /// Grants `role` over `unit_id` to an account. The caller needs the admin action both over
-/// the unit granted and over the account's official (nobody grants themselves anything).
+/// the unit granted and over the account (nobody grants themselves anything).
 #[server(name = GrantRole, prefix = "/api", endpoint = "admin/grant")]
 pub async fn grant_role(account_id: i64, role: String, unit_id: i64) -> Result<bool, AppError> {
+    let (caller, account, grant) = authorize_role_change(account_id, &role, unit_id).await?;
+    let txn = crate::ssr::db::write(&caller.state.db).await?;
+    let added = crate::ssr::repo::accounts::grant(
+        &txn,
+        &account,
+        grant,
+        &caller.actor(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(added)
+}
+
+/// Takes `role` over `unit_id` away from an account (admin over the unit and the account).
+#[server(name = RevokeRole, prefix = "/api", endpoint = "admin/revoke")]
+pub async fn revoke_role(account_id: i64, role: String, unit_id: i64) -> Result<bool, AppError> {
+    let (caller, account, grant) = authorize_role_change(account_id, &role, unit_id).await?;
+    let txn = crate::ssr::db::write(&caller.state.db).await?;
+    let removed = crate::ssr::repo::accounts::revoke(
+        &txn,
+        &account,
+        grant,
+        &caller.actor(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(removed)
+}
+
+/// The caller, the account and the grant of a role change, once the caller may administer
+/// both the unit and the account.
+#[cfg(feature = "ssr")]
+async fn authorize_role_change(
+    account_id: i64,
+    role: &str,
+    unit_id: i64,
+) -> Result<
+    (
+        crate::ssr::auth::guard::Caller,
+        crate::ssr::entity::account::Model,
+        crate::domain::access::Grant,
+    ),
+    AppError,
+> {
     use crate::domain::access::{Action, Grant, Role};
     use crate::ssr::auth::guard;
     use crate::ssr::entity::account;
-    use crate::ssr::repo::audit;
-    use sea_orm::{EntityTrait, TransactionTrait};
+    use sea_orm::EntityTrait;
     let caller = guard::caller()?;
     let db = &caller.state.db;
-    let role = Role::from_code(&role).ok_or_else(|| AppError::Invalid {
+    let role = Role::from_code(role).ok_or_else(|| AppError::Invalid {
         field: "role".into(),
         message: "unknown_role".into(),
     })?;
@@ -29,30 +75,8 @@ pub async fn grant_role(account_id: i64, role: String, unit_id: i64) -> Result<b
     caller
         .authorize(Action::Admin, &unit, ("org_unit", unit_id))
         .await?;
-    let holder = match account.official_id {
-        Some(official) => guard::official_target(db, official).await?,
-        None if account.id == caller.user.principal.account_id => {
-            return Err(AppError::Forbidden);
-        }
-        None => unit.clone(),
-    };
-    caller
-        .authorize(Action::Admin, &holder, ("account", account_id))
-        .await?;
-    let now = chrono::Utc::now();
-    let txn = db.begin().await?;
-    let added = guard::insert_grant(&txn, account_id, Grant { role, unit_id }, now).await?;
-    let change = audit::Change {
-        action: "grant_role".into(),
-        entity: "account".into(),
-        entity_id: Some(account.username),
-        before: None,
-        after: Some(serde_json::json!({ "role": role.code(), "unit_id": unit_id, "added": added })),
-        unit_id: Some(unit_id),
-    };
-    audit::record(&txn, &caller.actor(), change, now).await?;
-    txn.commit().await?;
-    Ok(added)
+    caller.authorize_account(Action::Admin, &account).await?;
+    Ok((caller, account, Grant { role, unit_id }))
 }
 
 /// The newest audit entries the caller may read (their audit scopes), filtered by action,
@@ -83,7 +107,10 @@ pub async fn audit_trail(
         })
         .collect();
     if units.is_empty() {
-        return Err(AppError::Forbidden);
+        let nothing = crate::domain::access::Target::default();
+        return Err(caller
+            .deny(Action::Audit, &nothing, ("audit_log", 0))
+            .await?);
     }
     // Entries without a unit (sign-ins, system jobs) belong to whoever audits a whole tree.
     let whole_tree = principal.grants.iter().any(|g| {
@@ -109,4 +136,191 @@ pub async fn audit_trail(
         limit: 200,
     };
     audit::list(db, &filter).await
+}
+
+/// The accounts the caller administers (their official, or all their grants, inside the
+/// caller's admin scope) whose username, name or unit contains `query`: the first 300, how
+/// many in all, and the units the caller may grant roles over.
+#[server(name = AccountsInScope, prefix = "/api", endpoint = "admin/accounts")]
+pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, AppError> {
+    use super::dto::{AccountRow, GrantRow};
+    use crate::components::unit_table::fold;
+    use crate::domain::access::{Action, Target, decide};
+    use crate::ssr::entity::official;
+    use crate::ssr::repo::{accounts, people};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use std::collections::{HashMap, HashSet};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let db = &caller.state.db;
+    let parents = people::parents(db).await?;
+    let names = people::unit_names(db).await?;
+    let principal = &caller.user.principal;
+    let scope: HashSet<i64> = parents
+        .keys()
+        .copied()
+        .filter(|u| {
+            let target = Target {
+                unit_path: people::path_in(&parents, *u),
+                owner: None,
+                reviewer: None,
+            };
+            decide(principal, Action::Admin, &target).is_some()
+        })
+        .collect();
+    if scope.is_empty() {
+        return Err(caller
+            .deny(Action::Admin, &Target::default(), ("account", 0))
+            .await?);
+    }
+    let all = accounts::all_with_grants(db).await?;
+    let ids: Vec<i64> = all.iter().filter_map(|(a, _)| a.official_id).collect();
+    let mut officials = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for o in official::Entity::find()
+            .filter(official::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            officials.insert(o.id, o);
+        }
+    }
+    let name_of = |unit: i64| names.get(&unit).cloned().unwrap_or_default();
+    let needle = fold(query.as_deref().unwrap_or_default().trim());
+    let rows: Vec<AccountRow> = all
+        .into_iter()
+        .filter_map(|(account, grants)| {
+            let official = account.official_id.and_then(|id| officials.get(&id));
+            let units: Vec<i64> = match official {
+                Some(o) => vec![o.unit_id],
+                None => grants.iter().map(|g| g.unit_id).collect(),
+            };
+            if units.is_empty() || !units.iter().all(|u| scope.contains(u)) {
+                return None;
+            }
+            let mut unit_names: Vec<String> = units.iter().map(|u| name_of(*u)).collect();
+            unit_names.dedup();
+            Some(AccountRow {
+                mine: account.id == principal.account_id,
+                official: official.map(|o| format!("{} ({})", o.full_name, o.personnel_code)),
+                unit_name: unit_names.join(", "),
+                grants: grants
+                    .iter()
+                    .map(|g| GrantRow {
+                        role: g.role.clone(),
+                        unit_id: g.unit_id,
+                        unit_name: name_of(g.unit_id),
+                    })
+                    .collect(),
+                id: account.id,
+                username: account.username,
+                display_name: account.display_name,
+                is_active: account.is_active,
+                is_demo: account.is_demo,
+                version: account.version,
+            })
+        })
+        .filter(|row| {
+            needle.is_empty()
+                || [&row.username, &row.display_name, &row.unit_name]
+                    .into_iter()
+                    .chain(row.official.as_ref())
+                    .any(|text| fold(text).contains(&needle))
+        })
+        .collect();
+    let mut units: Vec<(i64, String)> = scope.into_iter().map(|u| (u, name_of(u))).collect();
+    units.sort_by_key(|a| fold(&a.1));
+    Ok(AccountsView {
+        total: rows.len(),
+        rows: rows.into_iter().take(300).collect(),
+        units,
+    })
+}
+
+/// Creates an account for the official with `personnel_code` (an admin over that official),
+/// holding the official role over the official's unit.
+#[server(name = CreateAccount, prefix = "/api", endpoint = "admin/account/create")]
+pub async fn create_account(
+    username: String,
+    display_name: String,
+    personnel_code: String,
+    password: String,
+) -> Result<i64, AppError> {
+    use crate::domain::access::{Action, Grant, Role};
+    use crate::ssr::auth::{self, NewAccount, guard};
+    use crate::ssr::entity::official;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let caller = guard::caller()?;
+    let db = &caller.state.db;
+    let official = official::Entity::find()
+        .filter(official::Column::PersonnelCode.eq(personnel_code.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::Invalid {
+            field: "personnel_code".into(),
+            message: "unknown_official".into(),
+        })?;
+    let target = guard::official_target(db, official.id).await?;
+    caller
+        .authorize(Action::Admin, &target, ("official", official.id))
+        .await?;
+    if display_name.trim().is_empty() {
+        return Err(AppError::Invalid {
+            field: "display_name".into(),
+            message: "missing".into(),
+        });
+    }
+    let grants = [Grant {
+        role: Role::Official,
+        unit_id: official.unit_id,
+    }];
+    let txn = crate::ssr::db::write(db).await?;
+    let id = auth::create_account(
+        &txn,
+        NewAccount {
+            username: &username,
+            display_name: display_name.trim(),
+            password: &password,
+            official_id: Some(official.id),
+            is_demo: false,
+            grants: &grants,
+        },
+        caller.state.auth,
+        &caller.actor(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Enables or disables an account (seen at `version`); disabling ends its sessions at once.
+#[server(name = SetAccountActive, prefix = "/api", endpoint = "admin/account/active")]
+pub async fn set_account_active(
+    account_id: i64,
+    active: bool,
+    version: i32,
+) -> Result<u64, AppError> {
+    use crate::domain::access::Action;
+    use crate::ssr::entity::account;
+    use crate::ssr::repo::accounts;
+    use sea_orm::EntityTrait;
+    let caller = crate::ssr::auth::guard::caller()?;
+    let db = &caller.state.db;
+    let account = account::Entity::find_by_id(account_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    caller.authorize_account(Action::Admin, &account).await?;
+    let txn = crate::ssr::db::write(db).await?;
+    let ended = accounts::set_active(
+        &txn,
+        &account,
+        active,
+        version,
+        &caller.actor(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended)
 }

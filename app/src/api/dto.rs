@@ -187,6 +187,8 @@ pub struct Me {
     pub roles: Vec<(String, String)>,
     /// Whether any grant lets them read the audit trail.
     pub can_audit: bool,
+    /// Whether any grant lets them administer accounts.
+    pub can_admin: bool,
 }
 
 /// An official in a list.
@@ -253,4 +255,39 @@ pub struct AuditEntry {
     pub before: Option<String>,
     pub after: Option<String>,
     pub request_id: Option<String>,
+}
+
+/// A role an account holds, as an administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantRow {
+    pub role: String,
+    pub unit_id: i64,
+    pub unit_name: String,
+}
+
+/// An account, as an administrator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// The official's name and personnel code, when the account belongs to one.
+    pub official: Option<String>,
+    /// The official's unit, or the units of the grants.
+    pub unit_name: String,
+    pub is_active: bool,
+    pub is_demo: bool,
+    pub version: i32,
+    pub grants: Vec<GrantRow>,
+    /// The caller's own account (nobody administers their own).
+    pub mine: bool,
+}
+
+/// The accounts page: the accounts shown, how many matched, and the units the caller may
+/// grant roles over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsView {
+    pub rows: Vec<AccountRow>,
+    pub total: usize,
+    pub units: Vec<(i64, String)>,
 }

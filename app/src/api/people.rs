@@ -18,6 +18,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     let names = crate::ssr::repo::people::unit_names(&state.db).await?;
     Ok(Some(Me {
         can_audit: may_somewhere(&user.principal, Action::Audit),
+        can_admin: may_somewhere(&user.principal, Action::Admin),
         roles: user
             .principal
             .grants
@@ -126,7 +127,7 @@ pub async fn add_check_in(
     use crate::domain::access::Action;
     use crate::ssr::auth::guard;
     use crate::ssr::repo::{audit, okrs, people};
-    use sea_orm::TransactionTrait;
+
     let caller = guard::caller()?;
     let db = &caller.state.db;
     let owner = people::key_result_owner(db, key_result_id).await?;
@@ -160,7 +161,7 @@ pub async fn add_check_in(
         confidence,
         author_official_id: owner,
     };
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::write(db).await?;
     okrs::insert_check_ins(&txn, vec![fields.clone()]).await?;
     okrs::set_current(&txn, key_result_id, value, now).await?;
     let change = audit::Change {
@@ -219,7 +220,7 @@ async fn decide_level(
     };
     let unit = target.unit_path.first().copied().unwrap_or_default();
     // The level and its audit entry are written together or not at all.
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let txn = crate::ssr::db::write(db).await?;
     people::decide_level(
         &txn,
         id,

@@ -1,6 +1,7 @@
 //! One module per route; route components end in `Page`.
 
 pub mod account;
+pub mod accounts;
 pub mod audit;
 pub mod home;
 pub mod login;

@@ -23,7 +23,7 @@ use app::ssr::entity::{
 };
 use app::ssr::repo::{audit, bulk, org_units, rollups};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Set, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 
 /// The date the demo pretends it is: check-ins and staleness are relative to it.
 pub fn as_of() -> DateTime<Utc> {
@@ -148,7 +148,7 @@ pub async fn units_only(db: &DatabaseConnection) -> anyhow::Result<usize> {
     let mut data = Demo::default();
     data.units_and_officials(&mut fastrand::Rng::with_seed(SEED))?;
     let units = data.units.len();
-    let txn = db.begin().await?;
+    let txn = app::ssr::db::write(db).await?;
     bulk::insert_all(&txn, data.units).await?;
     bulk::sync_id_sequence(&txn, "org_unit").await?;
     txn.commit().await?;
@@ -163,7 +163,7 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
     let data = Demo::generate(&scheme)?;
     let officials = data.officials.len();
     let units = data.units.len();
-    let txn = db.begin().await?;
+    let txn = app::ssr::db::write(db).await?;
     data.insert(&txn).await?;
     for table in TABLES_WITH_EXPLICIT_IDS {
         bulk::sync_id_sequence(&txn, table).await?;

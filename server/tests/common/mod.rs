@@ -325,3 +325,159 @@ impl TestServer {
         (status, response.text().await.expect("body"))
     }
 }
+
+// ---- Records for authorization tests -------------------------------------------------------
+
+use app::domain::access::{Grant, Role};
+use app::ssr::entity::{assessment, cycle, key_result, objective, official, org_unit};
+use sea_orm::{ActiveModelTrait, Set};
+
+/// An official with an account, a key result and an assessment.
+pub struct Person {
+    pub official: i64,
+    pub account: i64,
+    pub username: String,
+    pub full_name: String,
+    pub key_result: i64,
+    pub assessment: i64,
+    pub unit_id: i64,
+    pub unit_code: String,
+}
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date")
+}
+
+pub async fn unit(db: &DatabaseConnection, code: &str, kind: &str, parent: Option<i64>) -> i64 {
+    org_unit::ActiveModel {
+        code: Set(code.into()),
+        name: Set(format!("Đơn vị {code}")),
+        kind: Set(kind.into()),
+        parent_id: Set(parent),
+        approved_headcount: Set(10),
+        valid_from: Set(today()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("unit")
+    .id
+}
+
+/// An official of `unit` with one objective, one key result, one assessment in the cycle and an
+/// account holding `grants` (the official's own grant when empty).
+pub async fn person(
+    db: &DatabaseConnection,
+    code: &str,
+    (unit_id, unit_code): (i64, &str),
+    reviewer: Option<i64>,
+    cycle_id: i64,
+    grants: &[Grant],
+) -> Person {
+    let now = chrono::Utc::now();
+    let full_name = format!("Cán bộ {code}");
+    let official = official::ActiveModel {
+        personnel_code: Set(code.into()),
+        full_name: Set(full_name.clone()),
+        category: Set("civil_servant".into()),
+        job_position: Set("Chuyên viên".into()),
+        task_group: Set("specialist".into()),
+        is_leader: Set(false),
+        unit_id: Set(unit_id),
+        reviewer_id: Set(reviewer),
+        status: Set("active".into()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("official")
+    .id;
+    let objective = objective::ActiveModel {
+        cycle_id: Set(cycle_id),
+        owner_official_id: Set(Some(official)),
+        title: Set("Mục tiêu".into()),
+        weight: Set(1.0),
+        version: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("objective")
+    .id;
+    let key_result = key_result::ActiveModel {
+        objective_id: Set(objective),
+        code: Set(format!("{code}-KR1")),
+        title: Set("Hồ sơ giải quyết đúng hạn".into()),
+        kind: Set("increase_to".into()),
+        start_value: Set(0.0),
+        target_value: Set(100.0),
+        current_value: Set(10.0),
+        weight: Set(1.0),
+        unit_of_measure: Set("hồ sơ".into()),
+        data_source: Set("manual".into()),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("key result")
+    .id;
+    let assessment = assessment::ActiveModel {
+        official_id: Set(official),
+        cycle_id: Set(cycle_id),
+        computed_score: Set(Some(80.0)),
+        proposed_level: Set(Some("HTNV".into())),
+        state: Set("self_assessed".into()),
+        notes: Set(String::new()),
+        version: Set(1),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("assessment")
+    .id;
+    let username = code.to_lowercase();
+    let own = [Grant {
+        role: Role::Official,
+        unit_id,
+    }];
+    let grants = if grants.is_empty() { &own[..] } else { grants };
+    let account = create_account(db, &username, Some(official), grants).await;
+    Person {
+        official,
+        account,
+        username,
+        full_name,
+        key_result,
+        assessment,
+        unit_id,
+        unit_code: unit_code.into(),
+    }
+}
+
+/// The open month cycle `code` (November 2026), its id.
+pub async fn month_cycle(db: &DatabaseConnection, code: &str) -> i64 {
+    cycle::ActiveModel {
+        code: Set(code.into()),
+        scheme_id: Set("decree-335-2025".into()),
+        scheme_version: Set("1".into()),
+        period_kind: Set("month".into()),
+        year: Set(2026),
+        period_no: Set(11),
+        starts_on: Set(today()),
+        ends_on: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")),
+        state: Set("open".into()),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("cycle")
+    .id
+}

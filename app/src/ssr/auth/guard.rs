@@ -11,7 +11,7 @@ use sea_orm::{
 use super::{Client, CurrentUser};
 use crate::domain::access::{self, Action, Grant, Target};
 use crate::error::AppError;
-use crate::ssr::entity::{official, role_grant};
+use crate::ssr::entity::{account, official, role_grant};
 use crate::ssr::repo::audit::{self, Actor, Change};
 use crate::ssr::state::AppState;
 
@@ -62,6 +62,48 @@ impl Caller {
         if let Some(grant) = access::decide(&self.user.principal, action, target) {
             return Ok(grant);
         }
+        Err(self.deny(action, target, what).await?)
+    }
+
+    /// Allows `action` on an account: on its official's record, or, for an account without
+    /// one, on every unit it holds a grant at. Nobody acts on their own account.
+    pub async fn authorize_account(
+        &self,
+        action: Action,
+        account: &account::Model,
+    ) -> Result<(), AppError> {
+        let what = ("account", account.id);
+        let targets = match account.official_id {
+            Some(official) => vec![official_target(&self.state.db, official).await?],
+            None => {
+                let grants = role_grant::Entity::find()
+                    .filter(role_grant::Column::AccountId.eq(account.id))
+                    .all(&self.state.db)
+                    .await?;
+                let mut targets = Vec::with_capacity(grants.len());
+                for grant in grants {
+                    targets.push(unit_target(&self.state.db, grant.unit_id).await?);
+                }
+                targets
+            }
+        };
+        if account.id == self.user.principal.account_id || targets.is_empty() {
+            let target = targets.into_iter().next().unwrap_or_default();
+            return Err(self.deny(action, &target, what).await?);
+        }
+        for target in &targets {
+            self.authorize(action, target, what).await?;
+        }
+        Ok(())
+    }
+
+    /// Logs and audits a refusal; returns the error to answer with.
+    pub async fn deny(
+        &self,
+        action: Action,
+        target: &Target,
+        what: (&str, i64),
+    ) -> Result<AppError, AppError> {
         tracing::warn!(
             user = %self.user.username,
             action = action.code(),
@@ -78,7 +120,7 @@ impl Caller {
             unit_id: target.unit_path.first().copied(),
         };
         audit::record(&self.state.db, &self.actor(), change, Utc::now()).await?;
-        Err(AppError::Forbidden)
+        Ok(AppError::Forbidden)
     }
 
     /// The audit actor for this caller.

@@ -14,7 +14,7 @@ pub mod session;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 
 use crate::domain::throttle::{self, Failures};
@@ -104,7 +104,7 @@ pub async fn login(
             false
         }
     };
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::write(db).await?;
     login_attempt::ActiveModel {
         at: Set(now),
         username: Set(username.clone()),
@@ -250,7 +250,7 @@ pub async fn change_password(
     }
     password::check_new(new, confirm, Some(current), &account.username)?;
     let hash = password::hash(new, config.hashing)?;
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::write(db).await?;
     let version = account.version;
     let mut active: account::ActiveModel = account.into();
     active.password_hash = Set(hash);

@@ -18,7 +18,7 @@ mod products;
 mod refs;
 mod units;
 
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 
 use self::fields::{Column, Errors, Sheet, file_error, match_score};
@@ -140,7 +140,7 @@ pub async fn import_table(
         Ok(sheet) => sheet,
         Err(errors) => return Ok(failed(options, Some(kind), rows, errors)),
     };
-    let txn = db.begin().await?;
+    let txn = crate::ssr::db::write(db).await?;
     let context = Context { txn: &txn, options };
     let outcome = match kind {
         ImportKind::Units => units::run(&context, &sheet).await,

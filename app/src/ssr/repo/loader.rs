@@ -107,9 +107,10 @@ impl Loader {
     pub async fn begin(db: &DatabaseConnection) -> Result<Self, AppError> {
         let tx = match db.get_database_backend() {
             DatabaseBackend::Sqlite => {
+                // Take the write lock at once (see `db::write`).
                 let mut tx = db
                     .get_sqlite_connection_pool()
-                    .begin()
+                    .begin_with("BEGIN IMMEDIATE")
                     .await
                     .map_err(sqlx_error)?;
                 set_cache(&mut tx, LOAD_CACHE_KIB).await?;

@@ -1,0 +1,167 @@
+//! `/accounts` — for administrators: the accounts in their scope with their roles; create an
+//! account for an official, grant and revoke roles, disable and enable accounts. Forms are
+//! server function forms: hydrated, or plain posts without JavaScript.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::admin::{
+    CreateAccount, GrantRole, RevokeRole, SetAccountActive, accounts_in_scope,
+};
+use crate::api::dto::AccountRow;
+use crate::components::error_view::ErrorView;
+use crate::components::role_label::RoleLabel;
+use crate::domain::access::Role;
+use crate::i18n::{t, use_i18n};
+
+/// The actions of the page, shared by its rows.
+#[derive(Clone, Copy)]
+struct Actions {
+    grant: ServerAction<GrantRole>,
+    revoke: ServerAction<RevokeRole>,
+    active: ServerAction<SetAccountActive>,
+}
+
+/// The accounts page.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let create = ServerAction::<CreateAccount>::new();
+    let actions = Actions {
+        grant: ServerAction::new(),
+        revoke: ServerAction::new(),
+        active: ServerAction::new(),
+    };
+    let view_data = Resource::new(
+        move || {
+            (
+                q(),
+                create.version().get(),
+                actions.grant.version().get(),
+                actions.revoke.version().get(),
+                actions.active.version().get(),
+            )
+        },
+        |(q, ..)| accounts_in_scope(Some(q)),
+    );
+    let failure = move || {
+        [
+            create.value().get().and_then(Result::err),
+            actions.grant.value().get().and_then(Result::err),
+            actions.revoke.value().get().and_then(Result::err),
+            actions.active.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|error| view! { <ErrorView error /> })
+    };
+    view! {
+        <section class="page accounts">
+            <h1>{t!(i18n, accounts_title)}</h1>
+            {failure}
+            <h2>{t!(i18n, accounts_create)}</h2>
+            <ActionForm action=create attr:class="inline-form" attr:data-testid="create-account">
+                <label>{t!(i18n, login_username)}<input name="username" required autocomplete="off" /></label>
+                <label>{t!(i18n, accounts_display_name)}<input name="display_name" required /></label>
+                <label>{t!(i18n, col_personnel_code)}<input name="personnel_code" required /></label>
+                <label>{t!(i18n, accounts_password)}<input name="password" type="password" required autocomplete="new-password" /></label>
+                <button type="submit">{t!(i18n, accounts_create_submit)}</button>
+            </ActionForm>
+            <form method="get" action="/accounts" class="search">
+                <label for="accounts-q">{t!(i18n, accounts_search)}</label>
+                <input id="accounts-q" type="search" name="q" value=q />
+                <button type="submit">{t!(i18n, search_apply)}</button>
+            </form>
+            <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match view_data.await {
+                        Ok(data) if data.rows.is_empty() => view! { <p>{t!(i18n, accounts_empty)}</p> }.into_any(),
+                        Ok(data) => {
+                            let units = StoredValue::new(data.units);
+                            view! {
+                                <p class="count">{t!(i18n, accounts_count, shown = data.rows.len(), total = data.total)}</p>
+                                <table class="table" data-testid="accounts">
+                                    <thead><tr>
+                                        <th>{t!(i18n, login_username)}</th>
+                                        <th>{t!(i18n, accounts_display_name)}</th>
+                                        <th>{t!(i18n, col_unit)}</th>
+                                        <th>{t!(i18n, accounts_roles)}</th>
+                                        <th>{t!(i18n, col_state)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {data.rows.into_iter().map(|row| account_row(row, actions, units)).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+fn account_row(
+    row: AccountRow,
+    actions: Actions,
+    units: StoredValue<Vec<(i64, String)>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (id, version, active, mine) = (row.id, row.version, row.is_active, row.mine);
+    let username = row.username.clone();
+    let grants = row.grants.into_iter().map(|g| {
+        view! {
+            <li>
+                <RoleLabel code=g.role.clone() />" — "{g.unit_name}
+                {(!mine).then(|| view! {
+                    <ActionForm action=actions.revoke attr:class="inline">
+                        <input type="hidden" name="account_id" value=id />
+                        <input type="hidden" name="role" value=g.role.clone() />
+                        <input type="hidden" name="unit_id" value=g.unit_id />
+                        <button type="submit" class="link-button">{t!(i18n, accounts_revoke)}</button>
+                    </ActionForm>
+                })}
+            </li>
+        }
+    }).collect_view();
+    view! {
+        <tr data-username=username>
+            <td>{row.username}{row.is_demo.then(|| view! { " " <span class="tag">"demo"</span> })}</td>
+            <td>{row.display_name}<br /><small>{row.official.unwrap_or_default()}</small></td>
+            <td>{row.unit_name}</td>
+            <td>
+                <ul class="grants">{grants}</ul>
+                {(!mine).then(|| view! {
+                    <ActionForm action=actions.grant attr:class="inline-form">
+                        <input type="hidden" name="account_id" value=id />
+                        <select name="role" aria-label=move || crate::i18n::t_string!(i18n, accounts_role)>
+                            {Role::ALL.map(|r| view! { <option value=r.code()><RoleLabel code=r.code().to_owned() /></option> }).collect_view()}
+                        </select>
+                        <select name="unit_id" aria-label=move || crate::i18n::t_string!(i18n, col_unit)>
+                            {units.get_value().into_iter().map(|(unit, name)| view! { <option value=unit>{name}</option> }).collect_view()}
+                        </select>
+                        <button type="submit">{t!(i18n, accounts_grant)}</button>
+                    </ActionForm>
+                })}
+            </td>
+            <td>
+                {if active { t!(i18n, accounts_active).into_any() } else { t!(i18n, accounts_disabled).into_any() }}
+                {(!mine).then(|| view! {
+                    <ActionForm action=actions.active attr:class="inline">
+                        <input type="hidden" name="account_id" value=id />
+                        <input type="hidden" name="active" value=(!active).to_string() />
+                        <input type="hidden" name="version" value=version />
+                        <button type="submit">
+                            {if active { t!(i18n, accounts_disable).into_any() } else { t!(i18n, accounts_enable).into_any() }}
+                        </button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
+    }
+}
