@@ -1,7 +1,7 @@
 //! Account administration through the real HTTP endpoints, on SQLite and PostgreSQL: an
 //! administrator sees, creates, grants, revokes, disables and enables accounts inside their
 //! scope only; disabling ends the account's sessions; nobody administers their own account;
-//! each change is audited.
+//! each change is audited, and the audit trail is read within the reader's scope.
 
 mod common;
 
@@ -210,6 +210,79 @@ on_both_databases!(
             me.contains("\"roles\":[[\"official\",\"Đơn vị P1-U\"]]"),
             "{me}"
         );
+        server.stop().await;
+    }
+);
+
+on_both_databases!(
+    the_audit_trail_is_read_within_scope_and_filtered,
+    |engine| async move {
+        let Some((server, db, root, a, b)) = setup(engine).await else {
+            return;
+        };
+        let unit_id = |code: &'static str| {
+            let db = db.clone();
+            async move {
+                app::ssr::repo::org_units::id_by_code(&db, code)
+                    .await
+                    .expect("query")
+                    .expect("unit")
+            }
+        };
+        let (p2, u, q) = (
+            unit_id("P2").await,
+            unit_id("P1-U").await,
+            unit_id("P2-Q").await,
+        );
+        let admin_p2 = Grant {
+            role: Role::Admin,
+            unit_id: p2,
+        };
+        create_account(&db, "root2", None, &[admin_p2]).await;
+        let root2 = server.session("root2").await;
+        // Each administrator grants a role in their own province.
+        for (cookie, account, unit) in [(&root, a, u), (&root2, b, q)] {
+            let grant = form(&[
+                ("account_id", &account.to_string()),
+                ("role", "reviewer"),
+                ("unit_id", &unit.to_string()),
+            ]);
+            let (status, body) = server.call("/api/admin/grant", &grant, Some(cookie)).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        let read = |cookie: String, action: &'static str| {
+            let server = &server;
+            async move {
+                let (status, body) = server
+                    .call("/api/audit", &form(&[("action", action)]), Some(&cookie))
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                let entries: Vec<serde_json::Value> = serde_json::from_str(&body).expect("json");
+                entries
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            e["actor"].as_str().unwrap_or(""),
+                            e["entity_id"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            }
+        };
+        // Each sees the grant made in their scope, not the other province's.
+        assert_eq!(read(root.clone(), "grant_role").await, ["root a"]);
+        assert_eq!(read(root2.clone(), "grant_role").await, ["root2 b"]);
+        // Sign-ins have no unit: whoever audits a whole tree (a province) sees them.
+        assert!(
+            read(root.clone(), "login")
+                .await
+                .contains(&"root root".to_owned())
+        );
+        // An official reads no audit trail.
+        let official = server.session("a").await;
+        let (status, _) = server.call("/api/audit", &[], Some(&official)).await;
+        assert_eq!(status, 403);
         server.stop().await;
     }
 );

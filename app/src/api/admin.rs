@@ -94,18 +94,7 @@ pub async fn audit_trail(
     let db = &caller.state.db;
     let parents = people::parents(db).await?;
     let principal = &caller.user.principal;
-    let units: Vec<i64> = parents
-        .keys()
-        .copied()
-        .filter(|u| {
-            let target = crate::domain::access::Target {
-                unit_path: people::path_in(&parents, *u),
-                owner: None,
-                reviewer: None,
-            };
-            decide(principal, Action::Audit, &target).is_some()
-        })
-        .collect();
+    let units = guard::units_allowing(&parents, principal, Action::Audit);
     if units.is_empty() {
         let nothing = crate::domain::access::Target::default();
         return Err(caller
@@ -145,7 +134,7 @@ pub async fn audit_trail(
 pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, AppError> {
     use super::dto::{AccountRow, GrantRow};
     use crate::components::unit_table::fold;
-    use crate::domain::access::{Action, Target, decide};
+    use crate::domain::access::{Action, Target};
     use crate::ssr::entity::official;
     use crate::ssr::repo::{accounts, people};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -155,18 +144,10 @@ pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, Ap
     let parents = people::parents(db).await?;
     let names = people::unit_names(db).await?;
     let principal = &caller.user.principal;
-    let scope: HashSet<i64> = parents
-        .keys()
-        .copied()
-        .filter(|u| {
-            let target = Target {
-                unit_path: people::path_in(&parents, *u),
-                owner: None,
-                reviewer: None,
-            };
-            decide(principal, Action::Admin, &target).is_some()
-        })
-        .collect();
+    let scope: HashSet<i64> =
+        crate::ssr::auth::guard::units_allowing(&parents, principal, Action::Admin)
+            .into_iter()
+            .collect();
     if scope.is_empty() {
         return Err(caller
             .deny(Action::Admin, &Target::default(), ("account", 0))

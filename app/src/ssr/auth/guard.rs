@@ -129,6 +129,27 @@ impl Caller {
     }
 }
 
+/// The units on whose own records (lists, exports, the audit trail) `principal` may perform
+/// `action`, from a [`people::parents`](crate::ssr::repo::people::parents) map.
+pub fn units_allowing(
+    parents: &std::collections::HashMap<i64, Option<i64>>,
+    principal: &access::Principal,
+    action: Action,
+) -> Vec<i64> {
+    parents
+        .keys()
+        .copied()
+        .filter(|unit| {
+            let target = Target {
+                unit_path: crate::ssr::repo::people::path_in(parents, *unit),
+                owner: None,
+                reviewer: None,
+            };
+            access::decide(principal, action, &target).is_some()
+        })
+        .collect()
+}
+
 /// `unit_id` followed by its ancestors up to the root (empty when the unit does not exist).
 pub async fn unit_path(db: &impl ConnectionTrait, unit_id: i64) -> Result<Vec<i64>, AppError> {
     let backend = db.get_database_backend();
