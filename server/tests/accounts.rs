@@ -20,7 +20,7 @@ async fn setup(engine: Engine) -> Option<(TestServer, DatabaseConnection, String
     let u = unit(&db, "P1-U", "agency", Some(p1)).await;
     let p2 = unit(&db, "P2", "province", None).await;
     let q = unit(&db, "P2-Q", "commune", Some(p2)).await;
-    let cycle = month_cycle(&db, "2026-11").await;
+    let cycle = month_cycle(&db, "2026-11", "open").await;
     let a = person(&db, "A", (u, "P1-U"), None, cycle, &[]).await;
     let b = person(&db, "B", (q, "P2-Q"), None, cycle, &[]).await;
     person(&db, "C", (u, "P1-U"), None, cycle, &[]).await;

@@ -70,7 +70,7 @@ impl Fixture {
         let o = unit(&db, "P1-O", "agency", Some(p1)).await;
         let p2 = unit(&db, "P2", "province", None).await;
         let q = unit(&db, "P2-Q", "commune", Some(p2)).await;
-        let cycle_id = common::month_cycle(&db, CYCLE).await;
+        let cycle_id = common::month_cycle(&db, CYCLE, "open").await;
         // The reviewer holder first: everyone else is assigned to them.
         let mut roles = Role::ALL.to_vec();
         roles.sort_by_key(|r| *r != Role::Reviewer);

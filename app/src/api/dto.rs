@@ -218,6 +218,8 @@ pub struct AssessmentRow {
     pub approved_level: Option<String>,
     pub state: String,
     pub version: i32,
+    /// Whether the cycle is closed (its level no longer changes).
+    pub cycle_closed: bool,
 }
 
 /// One key result of an official.
@@ -228,6 +230,8 @@ pub struct KeyResultRow {
     pub current_value: f64,
     pub target_value: f64,
     pub unit_of_measure: String,
+    /// Whether the key result's cycle is closed (no more check-ins).
+    pub cycle_closed: bool,
 }
 
 /// An official's page: who they are, their key results and assessments, and which actions

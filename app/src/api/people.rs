@@ -130,11 +130,12 @@ pub async fn add_check_in(
 
     let caller = guard::caller()?;
     let db = &caller.state.db;
-    let owner = people::key_result_owner(db, key_result_id).await?;
+    let (owner, cycle) = people::key_result_owner(db, key_result_id).await?;
     let target = guard::official_target(db, owner).await?;
     caller
         .authorize(Action::CheckIn, &target, ("key_result", key_result_id))
         .await?;
+    people::ensure_not_closed(db, cycle).await?;
     let invalid = |field: &str, message: &str| AppError::Invalid {
         field: field.into(),
         message: message.into(),
@@ -201,11 +202,12 @@ async fn decide_level(
     use crate::ssr::repo::people::{self, LevelDecision};
     let caller = guard::caller()?;
     let db = &caller.state.db;
-    let official = people::assessment_official(db, id).await?;
+    let (official, cycle) = people::assessment_official(db, id).await?;
     let target = guard::official_target(db, official).await?;
     caller
         .authorize(action, &target, ("assessment", id))
         .await?;
+    people::ensure_not_closed(db, cycle).await?;
     let known = serde_json::from_value::<crate::domain::Level>(serde_json::json!(level));
     if known.is_err() {
         return Err(AppError::Invalid {

@@ -18,6 +18,7 @@ pub fn known(key: &str) -> Option<AnyView> {
         "username_format" => t!(i18n, username_format).into_any(),
         "username_taken" => t!(i18n, username_taken).into_any(),
         "unknown_official" => t!(i18n, unknown_official).into_any(),
+        "cycle_closed" => t!(i18n, cycle_closed).into_any(),
         _ => return None,
     })
 }

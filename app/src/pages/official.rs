@@ -99,8 +99,11 @@ fn key_result_row(
             <td>{kr.title}</td>
             <td>{format!("{} {}", kr.current_value, kr.unit_of_measure)}</td>
             <td>{format!("{} {}", kr.target_value, kr.unit_of_measure)}</td>
+            // The actions column is there when the viewer may check in; the form only on
+            // key results of a cycle not yet closed.
             {may_check_in.then(|| view! {
                 <td>
+                    {(!kr.cycle_closed).then(|| view! {
                     <ActionForm action=action attr:class="inline-form">
                         <input type="hidden" name="key_result_id" value=kr.id />
                         <label>{t!(i18n, checkin_value)}<input name="value" type="number" step="any" required /></label>
@@ -109,6 +112,7 @@ fn key_result_row(
                         <label>{t!(i18n, checkin_evidence)}<input name="evidence_url" type="url" /></label>
                         <button type="submit">{t!(i18n, checkin_submit)}</button>
                     </ActionForm>
+                    })}
                 </td>
             })}
         </tr>
@@ -129,7 +133,7 @@ fn assessment_row(
     approve: ServerAction<ApproveAssessment>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (id, version) = (a.id, a.version);
+    let (id, version, open) = (a.id, a.version, !a.cycle_closed);
     view! {
         <tr>
             <td>{a.cycle_code}</td>
@@ -137,9 +141,11 @@ fn assessment_row(
             <td>{a.proposed_level.unwrap_or_default()}</td>
             <td>{a.approved_level.unwrap_or_default()}</td>
             <td><StateLabel code=a.state /></td>
+            // The actions column is there when the viewer may act; the forms only on the
+            // rows of a cycle not yet closed (a closed cycle's level no longer changes).
             {(may_score || may_approve).then(|| view! {
                 <td>
-                    {may_score.then(|| view! {
+                    {(may_score && open).then(|| view! {
                         <ActionForm action=score attr:class="inline-form">
                             <input type="hidden" name="id" value=id />
                             <input type="hidden" name="version" value=version />
@@ -147,7 +153,7 @@ fn assessment_row(
                             <button type="submit">{t!(i18n, score_submit)}</button>
                         </ActionForm>
                     })}
-                    {may_approve.then(|| view! {
+                    {(may_approve && open).then(|| view! {
                         <ActionForm action=approve attr:class="inline-form">
                             <input type="hidden" name="id" value=id />
                             <input type="hidden" name="version" value=version />

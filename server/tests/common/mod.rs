@@ -461,8 +461,8 @@ pub async fn person(
     }
 }
 
-/// The open month cycle `code` (November 2026), its id.
-pub async fn month_cycle(db: &DatabaseConnection, code: &str) -> i64 {
+/// A month cycle `code` (November 2026) in `state` (`open`, `closed`), its id.
+pub async fn month_cycle(db: &DatabaseConnection, code: &str, state: &str) -> i64 {
     cycle::ActiveModel {
         code: Set(code.into()),
         scheme_id: Set("decree-335-2025".into()),
@@ -472,7 +472,7 @@ pub async fn month_cycle(db: &DatabaseConnection, code: &str) -> i64 {
         period_no: Set(11),
         starts_on: Set(today()),
         ends_on: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")),
-        state: Set("open".into()),
+        state: Set(state.into()),
         version: Set(1),
         ..Default::default()
     }

@@ -2,7 +2,7 @@
 //! assessments, and the writes made from those pages (check-ins, proposed and approved
 //! levels), each audited with the record's unit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -95,21 +95,25 @@ pub async fn key_results(
     db: &impl ConnectionTrait,
     official_id: i64,
 ) -> Result<Vec<KeyResultRow>, AppError> {
-    let objectives: Vec<i64> = objective::Entity::find()
+    let closed = closed_cycles(db).await?;
+    let objectives: HashMap<i64, i64> = objective::Entity::find()
         .filter(objective::Column::OwnerOfficialId.eq(official_id))
         .order_by_desc(objective::Column::CycleId)
         .all(db)
         .await?
         .into_iter()
-        .map(|o| o.id)
+        .map(|o| (o.id, o.cycle_id))
         .collect();
     Ok(key_result::Entity::find()
-        .filter(key_result::Column::ObjectiveId.is_in(objectives))
+        .filter(key_result::Column::ObjectiveId.is_in(objectives.keys().copied()))
         .order_by_asc(key_result::Column::Id)
         .all(db)
         .await?
         .into_iter()
         .map(|k| KeyResultRow {
+            cycle_closed: objectives
+                .get(&k.objective_id)
+                .is_none_or(|c| closed.contains(c)),
             id: k.id,
             title: k.title,
             current_value: k.current_value,
@@ -119,16 +123,45 @@ pub async fn key_results(
         .collect())
 }
 
+/// The ids of the closed cycles: their check-ins and levels no longer change (every other
+/// state — open, in review — still does).
+pub async fn closed_cycles(db: &impl ConnectionTrait) -> Result<HashSet<i64>, AppError> {
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::State.eq("closed"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
+}
+
+/// `Invalid` (field `cycle`, `cycle_closed`) when `cycle_id` is closed (or missing): a closed
+/// period's check-ins and levels no longer change.
+pub async fn ensure_not_closed(db: &impl ConnectionTrait, cycle_id: i64) -> Result<(), AppError> {
+    let changeable = cycle::Entity::find_by_id(cycle_id)
+        .one(db)
+        .await?
+        .is_some_and(|c| c.state != "closed");
+    if changeable {
+        Ok(())
+    } else {
+        Err(AppError::Invalid {
+            field: "cycle".into(),
+            message: "cycle_closed".into(),
+        })
+    }
+}
+
 /// An official's assessments, newest cycle first.
 pub async fn assessments(
     db: &impl ConnectionTrait,
     official_id: i64,
 ) -> Result<Vec<AssessmentRow>, AppError> {
-    let cycles: HashMap<i64, String> = cycle::Entity::find()
+    let cycles: HashMap<i64, cycle::Model> = cycle::Entity::find()
         .all(db)
         .await?
         .into_iter()
-        .map(|c| (c.id, c.code))
+        .map(|c| (c.id, c))
         .collect();
     Ok(assessment::Entity::find()
         .filter(assessment::Column::OfficialId.eq(official_id))
@@ -138,7 +171,11 @@ pub async fn assessments(
         .into_iter()
         .map(|a| AssessmentRow {
             id: a.id,
-            cycle_code: cycles.get(&a.cycle_id).cloned().unwrap_or_default(),
+            cycle_code: cycles
+                .get(&a.cycle_id)
+                .map(|c| c.code.clone())
+                .unwrap_or_default(),
+            cycle_closed: cycles.get(&a.cycle_id).is_none_or(|c| c.state == "closed"),
             score: a.computed_score,
             proposed_level: a.proposed_level,
             approved_level: a.approved_level,
@@ -148,11 +185,12 @@ pub async fn assessments(
         .collect())
 }
 
-/// The official who owns a key result (through its objective); `NotFound` if none.
+/// The official who owns a key result (through its objective) and the objective's cycle;
+/// `NotFound` if none.
 pub async fn key_result_owner(
     db: &impl ConnectionTrait,
     key_result_id: i64,
-) -> Result<i64, AppError> {
+) -> Result<(i64, i64), AppError> {
     let kr = key_result::Entity::find_by_id(key_result_id)
         .one(db)
         .await?
@@ -160,16 +198,19 @@ pub async fn key_result_owner(
     objective::Entity::find_by_id(kr.objective_id)
         .one(db)
         .await?
-        .and_then(|o| o.owner_official_id)
+        .and_then(|o| Some((o.owner_official_id?, o.cycle_id)))
         .ok_or(AppError::NotFound)
 }
 
-/// An assessment's official; `NotFound` if there is no such assessment.
-pub async fn assessment_official(db: &impl ConnectionTrait, id: i64) -> Result<i64, AppError> {
+/// An assessment's official and cycle; `NotFound` if there is no such assessment.
+pub async fn assessment_official(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<(i64, i64), AppError> {
     assessment::Entity::find_by_id(id)
         .one(db)
         .await?
-        .map(|a| a.official_id)
+        .map(|a| (a.official_id, a.cycle_id))
         .ok_or(AppError::NotFound)
 }
 
