@@ -127,7 +127,6 @@ pub async fn add_check_in(
     use crate::domain::access::Action;
     use crate::ssr::auth::guard;
     use crate::ssr::repo::{audit, okrs, people};
-
     let caller = guard::caller()?;
     let db = &caller.state.db;
     let (owner, cycle) = people::key_result_owner(db, key_result_id).await?;
