@@ -17,19 +17,9 @@ use crate::pages::{
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 
-/// The full HTML document rendered by the server for every page. On the server it also sets
-/// the page's Content-Security-Policy, allowing the inline hydration script by its nonce.
+/// The full HTML document rendered by the server for every page. Its inline scripts carry the
+/// request's nonce, which the request pipeline also puts in the Content-Security-Policy.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) {
-        let policy = crate::ssr::headers::content_security_policy(Some(&nonce.to_string()));
-        if let Ok(value) = http::HeaderValue::from_str(&policy) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
-        }
-    }
     view! {
         <!DOCTYPE html>
         <html>

@@ -92,6 +92,11 @@ test("an official sees only themselves and may check in, not score", async ({ pa
   await page.goto("/audit");
   await settle(page);
   await expect(page.getByText(FORBIDDEN)).toBeVisible();
+  // The account page lists this session among the sign-in sessions.
+  await page.goto("/account");
+  await settle(page);
+  await expect(page.getByTestId("sessions")).toContainText("Phiên này");
+  await shoot(page, "role-official-account");
 });
 
 test("an official's check-in is saved, with and without JavaScript", async ({ page }, info) => {

@@ -41,10 +41,13 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            page_context(context_state.clone()),
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context(state.clone()), shell))
         .layer(axum::middleware::from_fn(server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             crate::security::Security {
@@ -77,6 +80,14 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id_header)),
         )
         .with_state(state)
+}
+
+/// The context of every page render: the application state, and the request's CSP nonce.
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        provide_context(state.clone());
+        app::ssr::headers::provide_page_nonce();
+    }
 }
 
 /// Liveness: the process is up and answering.

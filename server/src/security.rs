@@ -2,7 +2,7 @@
 //! refusal of cross-site writes (Origin / Sec-Fetch-Site), and the security headers.
 
 use app::ssr::auth::{Client, session};
-use app::ssr::headers::{HSTS, STATIC_HEADERS, content_security_policy};
+use app::ssr::headers::{HSTS, PageNonce, STATIC_HEADERS, content_security_policy};
 use app::ssr::state::AppState;
 use axum::{
     body::Body,
@@ -63,8 +63,9 @@ pub fn cross_site(method: &Method, headers: &HeaderMap) -> bool {
     }
 }
 
-/// The middleware: refuses cross-site writes, loads the session, runs the request and adds
-/// the security headers.
+/// The middleware: refuses cross-site writes, loads the session, draws the page's CSP nonce
+/// (given to Leptos through the request, see [`PageNonce`]), runs the request and adds the
+/// security headers.
 pub async fn layer(
     State(security): State<Security>,
     mut request: Request<Body>,
@@ -103,7 +104,20 @@ pub async fn layer(
         }
     }
     request.extensions_mut().insert(client);
-    with_headers(next.run(request).await, signed_in, secure)
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_page && let Ok(policy) = HeaderValue::from_str(&content_security_policy(Some(&nonce))) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    with_headers(response, signed_in, secure)
 }
 
 /// Adds the security headers; `https` (the site is served over HTTPS only, as configured by

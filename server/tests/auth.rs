@@ -369,3 +369,48 @@ on_both_databases!(
         server.stop().await;
     }
 );
+
+on_both_databases!(
+    a_user_sees_their_sessions_and_ends_the_others_with_their_password,
+    |engine| async move {
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let here = server.session("an").await;
+        let elsewhere = server.session("an").await;
+        let (status, body) = server.call("/api/sessions", &[], Some(&here)).await;
+        assert_eq!(status, 200, "{body}");
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&body).expect("json");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows.iter().filter(|r| r["current"] == true).count(),
+            1,
+            "{body}"
+        );
+        // A wrong password ends nothing (a stolen session alone cannot sign the owner out).
+        let wrong = [("current_password", "not the password".to_owned())];
+        let (status, body) = server
+            .call("/api/sessions/end-others", &wrong, Some(&here))
+            .await;
+        assert_eq!(status, 400);
+        assert!(body.contains("\"field\":\"current_password\""), "{body}");
+        assert!(signed_in(&server, &elsewhere).await);
+        let right = [("current_password", PASSWORD.to_owned())];
+        let (status, body) = server
+            .call("/api/sessions/end-others", &right, Some(&here))
+            .await;
+        assert_eq!((status.as_u16(), body.as_str()), (200, "1"));
+        assert!(!signed_in(&server, &elsewhere).await);
+        assert!(signed_in(&server, &here).await);
+        assert!(
+            audit_actions(&db)
+                .await
+                .contains(&"sessions_end".to_owned())
+        );
+        // Signed out, there is nothing to list.
+        let (status, _) = server.call("/api/sessions", &[], None).await;
+        assert_eq!(status, 401);
+        db.close().await.ok();
+        server.stop().await;
+    }
+);

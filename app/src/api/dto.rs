@@ -295,3 +295,15 @@ pub struct AccountsView {
     pub total: usize,
     pub units: Vec<(i64, String)>,
 }
+
+/// One of my sign-in sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// UTC, to the minute.
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    /// The session of this request.
+    pub current: bool,
+}

@@ -36,6 +36,44 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     }))
 }
 
+/// The signed-in person's live sessions (where and when), this one marked.
+#[server(name = MySessions, prefix = "/api", endpoint = "sessions")]
+pub async fn my_sessions() -> Result<Vec<super::dto::SessionRow>, AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    let minute = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let sessions = crate::ssr::auth::session::of_account(
+        &caller.state.db,
+        caller.user.principal.account_id,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(sessions
+        .into_iter()
+        .map(|s| super::dto::SessionRow {
+            current: s.id == caller.user.session_id,
+            created_at: minute(s.created_at),
+            last_seen_at: minute(s.last_seen_at),
+            ip: s.ip,
+            user_agent: s.user_agent,
+        })
+        .collect())
+}
+
+/// Ends every other session of the signed-in person, after their password (a stolen session
+/// alone cannot sign the owner out). Returns how many ended.
+#[server(name = EndOtherSessions, prefix = "/api", endpoint = "sessions/end-others")]
+pub async fn end_other_sessions(current_password: String) -> Result<u64, AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    crate::ssr::auth::end_other_sessions(
+        &caller.state.db,
+        &caller.user,
+        &current_password,
+        &caller.client,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
 /// The officials the caller may read whose name, personnel code or unit contains `query`
 /// (ignoring case and diacritics; empty means all), by unit then name: the first 300, and how
 /// many there are in all.

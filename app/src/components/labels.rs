@@ -27,6 +27,7 @@ pub fn ActionLabel(code: String) -> impl IntoView {
         "login_failed" => t!(i18n, audit_login_failed).into_any(),
         "login_throttled" => t!(i18n, audit_login_throttled).into_any(),
         "password_change" => t!(i18n, audit_password_change).into_any(),
+        "sessions_end" => t!(i18n, audit_sessions_end).into_any(),
         "access_denied" => t!(i18n, audit_access_denied).into_any(),
         "account_create" => t!(i18n, audit_account_create).into_any(),
         "grant_role" => t!(i18n, audit_grant_role).into_any(),

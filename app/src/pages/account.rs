@@ -1,9 +1,12 @@
-//! `/account` — who I am, my roles with their scopes, and the password change form.
+//! `/account` — who I am, my roles with their scopes, my sessions (ending the others takes
+//! my password again), and the password change form.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::people::who_am_i;
+use leptos::form::ActionForm;
+
+use crate::api::people::{EndOtherSessions, my_sessions, who_am_i};
 use crate::components::error_view::ErrorView;
 use crate::components::role_label::RoleLabel;
 use crate::i18n::{t, use_i18n};
@@ -14,6 +17,18 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let me = Resource::new(|| (), |()| who_am_i());
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let sessions = Resource::new(move || end_others.version().get(), |_| my_sessions());
+    let ended = move || {
+        match end_others.value().get() {
+        Some(Ok(count)) => Some(
+            view! { <div class="alert alert-ok" role="status">{t!(i18n, sessions_ended, count)}</div> }
+                .into_any(),
+        ),
+        Some(Err(error)) => Some(view! { <ErrorView error /> }.into_any()),
+        None => None,
+    }
+    };
     let message = move || {
         let q = query.read();
         if let Some(count) = q.get("changed") {
@@ -51,6 +66,35 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <h2>{t!(i18n, sessions_title)}</h2>
+            {ended}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    sessions.await.ok().map(|rows| view! {
+                        <table class="table" data-testid="sessions">
+                            <thead><tr>
+                                <th>{t!(i18n, sessions_started)}</th><th>{t!(i18n, sessions_last_seen)}</th>
+                                <th>{t!(i18n, sessions_ip)}</th><th>{t!(i18n, sessions_browser)}</th><th></th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|s| view! {
+                                    <tr>
+                                        <td>{s.created_at}</td><td>{s.last_seen_at}</td>
+                                        <td>{s.ip.unwrap_or_default()}</td><td class="change">{s.user_agent.unwrap_or_default()}</td>
+                                        <td>{s.current.then(|| view! { <strong>{t!(i18n, sessions_current)}</strong> })}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })
+                })}
+            </Suspense>
+            <ActionForm action=end_others attr:class="inline-form" attr:data-testid="end-sessions">
+                <label>{t!(i18n, account_current_password)}
+                    <input name="current_password" type="password" autocomplete="current-password" required />
+                </label>
+                <button type="submit">{t!(i18n, sessions_end_others)}</button>
+            </ActionForm>
             <h2>{t!(i18n, account_password)}</h2>
             <form method="post" action="/account/password" class="form">
                 <label for="current_password">{t!(i18n, account_current_password)}</label>

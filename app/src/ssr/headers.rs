@@ -15,6 +15,24 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
+/// The nonce of one page response. The request pipeline draws it, puts it in the request's
+/// extensions and writes it into the page's Content-Security-Policy header; the page's inline
+/// scripts get the same one through [`provide_page_nonce`]. (Setting the header from inside
+/// the render, through Leptos' response options, lost it on some responses.)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageNonce(pub String);
+
+/// Makes the request's [`PageNonce`] the nonce Leptos writes on its inline scripts. Call it
+/// in the context of every page render.
+pub fn provide_page_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageNonce>().cloned());
+    if let Some(PageNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
 /// Headers set on every response: (name, value).
 pub const STATIC_HEADERS: [(&str, &str); 4] = [
     ("x-content-type-options", "nosniff"),

@@ -272,6 +272,40 @@ pub async fn change_password(
     Ok(ended)
 }
 
+/// Ends every other session of the signed-in user, after checking their password again.
+/// Returns how many ended.
+pub async fn end_other_sessions(
+    db: &sea_orm::DatabaseConnection,
+    user: &CurrentUser,
+    password: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let account = account::Entity::find_by_id(user.principal.account_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !password::verify(password, &account.password_hash) {
+        return Err(AppError::Invalid {
+            field: "current_password".into(),
+            message: "password_wrong".into(),
+        });
+    }
+    let txn = crate::ssr::db::write(db).await?;
+    let ended = session::delete_others(&txn, account.id, &user.session_id).await?;
+    let change = Change {
+        action: "sessions_end".into(),
+        entity: "account".into(),
+        entity_id: Some(user.username.clone()),
+        before: None,
+        after: Some(serde_json::json!({ "other_sessions_ended": ended })),
+        unit_id: None,
+    };
+    audit::record(&txn, &actor(user, client), change, now).await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
 /// Creates an account (with its grants) — `server user create` and the demo seeder.
 pub async fn create_account(
     db: &impl ConnectionTrait,

@@ -6,7 +6,8 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
@@ -115,6 +116,22 @@ pub async fn delete_others(
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// The live sessions of `account_id`, the most recently used first.
+pub async fn of_account(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<session::Model>, AppError> {
+    Ok(session::Entity::find()
+        .filter(session::Column::AccountId.eq(account_id))
+        .order_by_desc(session::Column::LastSeenAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|s| alive(s.created_at, s.last_seen_at, now))
+        .collect())
 }
 
 /// Whether a session last seen at `last_seen` and started at `created` is still alive.
