@@ -11,35 +11,34 @@ use crate::error::AppError;
 /// the unit granted and over the account (nobody grants themselves anything).
 #[server(name = GrantRole, prefix = "/api", endpoint = "admin/grant")]
 pub async fn grant_role(account_id: i64, role: String, unit_id: i64) -> Result<bool, AppError> {
-    let (caller, account, grant) = authorize_role_change(account_id, &role, unit_id).await?;
-    let txn = crate::ssr::db::write(&caller.state.db).await?;
-    let added = crate::ssr::repo::accounts::grant(
-        &txn,
-        &account,
-        grant,
-        &caller.actor(),
-        chrono::Utc::now(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(added)
+    change_role(account_id, &role, unit_id, true).await
 }
 
 /// Takes `role` over `unit_id` away from an account (admin over the unit and the account).
 #[server(name = RevokeRole, prefix = "/api", endpoint = "admin/revoke")]
 pub async fn revoke_role(account_id: i64, role: String, unit_id: i64) -> Result<bool, AppError> {
-    let (caller, account, grant) = authorize_role_change(account_id, &role, unit_id).await?;
+    change_role(account_id, &role, unit_id, false).await
+}
+
+/// Grants (`add`) or revokes a role, audited; `false` when nothing changed.
+#[cfg(feature = "ssr")]
+async fn change_role(
+    account_id: i64,
+    role: &str,
+    unit_id: i64,
+    add: bool,
+) -> Result<bool, AppError> {
+    use crate::ssr::repo::accounts;
+    let (caller, account, grant) = authorize_role_change(account_id, role, unit_id).await?;
     let txn = crate::ssr::db::write(&caller.state.db).await?;
-    let removed = crate::ssr::repo::accounts::revoke(
-        &txn,
-        &account,
-        grant,
-        &caller.actor(),
-        chrono::Utc::now(),
-    )
-    .await?;
+    let (actor, now) = (caller.actor(), chrono::Utc::now());
+    let changed = if add {
+        accounts::grant(&txn, &account, grant, &actor, now).await?
+    } else {
+        accounts::revoke(&txn, &account, grant, &actor, now).await?
+    };
     txn.commit().await?;
-    Ok(removed)
+    Ok(changed)
 }
 
 /// The caller, the account and the grant of a role change, once the caller may administer

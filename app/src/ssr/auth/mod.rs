@@ -238,16 +238,7 @@ pub async fn change_password(
     client: &Client,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
-    let account = account::Entity::find_by_id(user.principal.account_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !password::verify(current, &account.password_hash) {
-        return Err(AppError::Invalid {
-            field: "current_password".into(),
-            message: "password_wrong".into(),
-        });
-    }
+    let account = reauthenticated(db, user, current).await?;
     password::check_new(new, confirm, Some(current), &account.username)?;
     let hash = password::hash(new, config.hashing)?;
     let txn = crate::ssr::db::write(db).await?;
@@ -258,16 +249,7 @@ pub async fn change_password(
     active.updated_at = Set(now);
     active.version = Set(version + 1);
     active.update(&txn).await?;
-    let ended = session::delete_others(&txn, user.principal.account_id, &user.session_id).await?;
-    let change = Change {
-        action: "password_change".into(),
-        entity: "account".into(),
-        entity_id: Some(user.username.clone()),
-        before: None,
-        after: Some(serde_json::json!({ "other_sessions_ended": ended })),
-        unit_id: None,
-    };
-    audit::record(&txn, &actor(user, client), change, now).await?;
+    let ended = end_others_audited(&txn, user, client, "password_change", now).await?;
     txn.commit().await?;
     Ok(ended)
 }
@@ -281,6 +263,20 @@ pub async fn end_other_sessions(
     client: &Client,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
+    reauthenticated(db, user, password).await?;
+    let txn = crate::ssr::db::write(db).await?;
+    let ended = end_others_audited(&txn, user, client, "sessions_end", now).await?;
+    txn.commit().await?;
+    Ok(ended)
+}
+
+/// The signed-in user's account, once `password` proves it is them; a wrong password is an
+/// invalid `current_password`.
+async fn reauthenticated(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    password: &str,
+) -> Result<account::Model, AppError> {
     let account = account::Entity::find_by_id(user.principal.account_id)
         .one(db)
         .await?
@@ -291,18 +287,27 @@ pub async fn end_other_sessions(
             message: "password_wrong".into(),
         });
     }
-    let txn = crate::ssr::db::write(db).await?;
-    let ended = session::delete_others(&txn, account.id, &user.session_id).await?;
+    Ok(account)
+}
+
+/// Ends the user's other sessions and audits it as `action`; returns how many ended.
+async fn end_others_audited(
+    txn: &impl ConnectionTrait,
+    user: &CurrentUser,
+    client: &Client,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let ended = session::delete_others(txn, user.principal.account_id, &user.session_id).await?;
     let change = Change {
-        action: "sessions_end".into(),
+        action: action.into(),
         entity: "account".into(),
         entity_id: Some(user.username.clone()),
         before: None,
         after: Some(serde_json::json!({ "other_sessions_ended": ended })),
         unit_id: None,
     };
-    audit::record(&txn, &actor(user, client), change, now).await?;
-    txn.commit().await?;
+    audit::record(txn, &actor(user, client), change, now).await?;
     Ok(ended)
 }
 
