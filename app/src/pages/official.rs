@@ -119,8 +119,11 @@ fn key_result_row(
     }
 }
 
-fn level_select() -> impl IntoView {
+/// The fields of a level decision (score or approval) on assessment `id` seen at `version`.
+fn level_fields(id: i64, version: i32) -> impl IntoView {
     view! {
+        <input type="hidden" name="id" value=id />
+        <input type="hidden" name="version" value=version />
         <select name="level">{LEVELS.map(|l| view! { <option value=l>{l}</option> }).collect_view()}</select>
     }
 }
@@ -147,17 +150,13 @@ fn assessment_row(
                 <td>
                     {(may_score && open).then(|| view! {
                         <ActionForm action=score attr:class="inline-form">
-                            <input type="hidden" name="id" value=id />
-                            <input type="hidden" name="version" value=version />
-                            {level_select()}
+                            {level_fields(id, version)}
                             <button type="submit">{t!(i18n, score_submit)}</button>
                         </ActionForm>
                     })}
                     {(may_approve && open).then(|| view! {
                         <ActionForm action=approve attr:class="inline-form">
-                            <input type="hidden" name="id" value=id />
-                            <input type="hidden" name="version" value=version />
-                            {level_select()}
+                            {level_fields(id, version)}
                             <button type="submit">{t!(i18n, approve_submit)}</button>
                         </ActionForm>
                     })}

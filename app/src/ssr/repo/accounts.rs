@@ -87,16 +87,7 @@ pub async fn grant(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let added = crate::ssr::auth::guard::insert_grant(db, account.id, grant, now).await?;
-    let change = Change {
-        action: "grant_role".into(),
-        entity: "account".into(),
-        entity_id: Some(account.username.clone()),
-        before: None,
-        after: Some(
-            serde_json::json!({ "role": grant.role.code(), "unit_id": grant.unit_id, "added": added }),
-        ),
-        unit_id: Some(grant.unit_id),
-    };
+    let change = role_change("grant_role", account, grant, added);
     audit::record(db, actor, change, now).await?;
     Ok(added)
 }
@@ -117,14 +108,24 @@ pub async fn revoke(
         .await?
         .rows_affected
         > 0;
-    let change = Change {
-        action: "revoke_role".into(),
-        entity: "account".into(),
-        entity_id: Some(account.username.clone()),
-        before: Some(serde_json::json!({ "role": grant.role.code(), "unit_id": grant.unit_id })),
-        after: Some(serde_json::json!({ "removed": removed })),
-        unit_id: Some(grant.unit_id),
-    };
+    let change = role_change("revoke_role", account, grant, removed);
     audit::record(db, actor, change, now).await?;
     Ok(removed)
+}
+
+/// The audit entry of a grant or revocation: which role over which unit, and whether the
+/// account's roles changed.
+fn role_change(action: &str, account: &account::Model, grant: Grant, changed: bool) -> Change {
+    Change {
+        action: action.into(),
+        entity: "account".into(),
+        entity_id: Some(account.username.clone()),
+        before: None,
+        after: Some(serde_json::json!({
+            "role": grant.role.code(),
+            "unit_id": grant.unit_id,
+            "changed": changed,
+        })),
+        unit_id: Some(grant.unit_id),
+    }
 }
