@@ -10,8 +10,9 @@ use leptos_router::{
 use crate::components::layout::Layout;
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
-    account::AccountPage, accounts::AccountsPage, audit::AuditPage, home::HomePage,
-    login::LoginPage, not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage,
+    account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
+    home::HomePage, login::LoginPage, not_found::NotFoundPage, official::OfficialPage,
+    officials::OfficialsPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -66,6 +67,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("officials"), ParamSegment("id"))
                             view=OfficialPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("assessments"), ParamSegment("id"))
+                            view=AssessmentPage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />

@@ -1,31 +1,11 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { jsOn, settle, shoot, signIn } from "./helpers";
 
 // Each demo account signs in through the form and sees only what its role allows: the
 // officials list, the audit link, and the forms on an official's page. Runs with JavaScript
 // on (hydrated) and off (plain forms and server rendering).
-const PASSWORD = "demo-thuocdo-2026";
-const shots = process.env.E2E_SCREENSHOTS ?? "test-results/screenshots";
-const jsOn = (name: string) => name === "js-on";
-
 const FORBIDDEN = "Bạn không có quyền thực hiện thao tác này.";
 const UNAUTHORIZED = "Bạn cần đăng nhập để tiếp tục.";
-
-async function settle(page: Page) {
-  if (jsOn(test.info().project.name)) {
-    await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
-  }
-}
-
-async function signIn(page: Page, username: string) {
-  await page.goto("/login");
-  await settle(page);
-  await page.getByLabel("Tên đăng nhập").fill(username);
-  await page.getByLabel("Mật khẩu").fill(PASSWORD);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  await expect(page).toHaveURL(/\/officials$/);
-  await settle(page);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Cán bộ trong phạm vi của tôi");
-}
 
 const rows = (page: Page) => page.locator('[data-testid="officials"] tbody tr');
 
@@ -66,13 +46,6 @@ async function forms(page: Page) {
     score: await page.getByRole("button", { name: "Đề xuất mức" }).count(),
     approve: await page.getByRole("button", { name: "Phê duyệt" }).count(),
   };
-}
-
-async function shoot(page: Page, name: string) {
-  await page.screenshot({
-    path: `${shots}/${name}-${test.info().project.name}.png`,
-    fullPage: true,
-  });
 }
 
 test("an official sees only themselves and may check in, not score", async ({ page }) => {

@@ -7,6 +7,8 @@ mod common;
 mod m20260101_000001_create_org_unit;
 mod m20260101_000002_create_core_tables;
 mod m20261124_000003_create_accounts;
+mod m20261130_000004_assessment_inputs;
+mod m20261130_000005_unit_closure_and_search;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -18,6 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20260101_000001_create_org_unit::Migration),
             Box::new(m20260101_000002_create_core_tables::Migration),
             Box::new(m20261124_000003_create_accounts::Migration),
+            Box::new(m20261130_000004_assessment_inputs::Migration),
+            Box::new(m20261130_000005_unit_closure_and_search::Migration),
         ]
     }
 }

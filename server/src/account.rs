@@ -1,7 +1,6 @@
 //! Form endpoints that work with and without JavaScript: sign-in, sign-out, password change
 //! (each answers with a redirect), and the classification export download.
 
-use app::domain::access::Action;
 use app::ssr::auth::{self, Client, CurrentUser, LoginOutcome, guard::Caller, session};
 use app::ssr::state::AppState;
 use axum::{
@@ -29,7 +28,7 @@ fn see_other(location: &str, cookie: Option<String>) -> Response {
 
 /// `next` if it is a local path, else `/`.
 pub fn local_path(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+    next.and_then(app::domain::text::local_path)
         .unwrap_or("/")
         .to_owned()
 }
@@ -202,45 +201,23 @@ async fn export(
     caller: &Caller,
     query: &ExportQuery,
 ) -> Result<(&'static str, String, Vec<u8>), AppError> {
-    use app::ssr::export;
     use app::ssr::import::messages::Lang;
-    use app::ssr::repo::{audit, org_units};
-    let db = &caller.state.db;
-    let unit_id = org_units::id_by_code(db, &query.unit)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let target = app::ssr::auth::guard::unit_target(db, unit_id).await?;
-    caller
-        .authorize(Action::Export, &target, ("org_unit", unit_id))
-        .await?;
-    let list = export::classification_list(db, &query.unit, &query.cycle).await?;
-    let (content_type, extension, bytes) = match query.format.as_deref() {
-        Some("csv") => (
-            "text/csv; charset=utf-8",
-            "csv",
-            export::to_csv(Lang::Vi, &list)?,
-        ),
-        None | Some("xlsx") => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            export::to_xlsx(Lang::Vi, &list)?,
-        ),
-        Some(_) => {
-            return Err(AppError::Invalid {
-                field: "format".into(),
-                message: "unknown_format".into(),
-            });
-        }
+    use app::ssr::service::exports::{self, Format};
+    let format = Format::from_code(query.format.as_deref().unwrap_or("xlsx"))?;
+    let exported = exports::classification(
+        &caller.state.db,
+        &caller.service_actor(),
+        (&query.unit, &query.cycle),
+        format,
+        Lang::Vi,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let content_type = match format {
+        Format::Csv => "text/csv; charset=utf-8",
+        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     };
-    let change = audit::Change {
-        action: "export".into(),
-        entity: "classification".into(),
-        entity_id: Some(format!("{}/{}", query.unit, query.cycle)),
-        before: None,
-        after: Some(serde_json::json!({ "rows": list.rows.len(), "format": extension })),
-        unit_id: Some(unit_id),
-    };
-    audit::record(db, &caller.actor(), change, chrono::Utc::now()).await?;
+    let (extension, bytes) = (format.extension(), exported.bytes);
     let safe = |code: &str| -> String {
         code.chars()
             .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))

@@ -7,7 +7,6 @@ use std::path::Path;
 use anyhow::Context;
 use app::api::dto::{ImportKind, ImportReport};
 use app::error::AppError;
-use app::ssr::export;
 use app::ssr::import::{self, Options, messages};
 use app::ssr::repo::audit::Actor;
 use sea_orm::DatabaseConnection;
@@ -66,17 +65,38 @@ pub async fn export_classification(
     out: &Path,
     lang: Lang,
 ) -> anyhow::Result<usize> {
-    let list = export::classification_list(db, unit, cycle)
+    use app::ssr::service::{self, exports};
+    let format = match format {
+        ExportFormat::Xlsx => exports::Format::Xlsx,
+        ExportFormat::Csv => exports::Format::Csv,
+    };
+    let exported = exports::classification(
+        db,
+        &service::Actor::system("cli:export"),
+        (unit, cycle),
+        format,
+        lang,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::NotFound => anyhow::anyhow!("no unit {unit:?} or no cycle {cycle:?}"),
+        other => anyhow::anyhow!("exporting the classification list: {other}"),
+    })?;
+    std::fs::write(out, exported.bytes).with_context(|| format!("writing {}", out.display()))?;
+    Ok(exported.rows)
+}
+
+/// Recomputes the assessments of the cycle with this code (`server recompute`); returns how
+/// many.
+pub async fn recompute(db: &DatabaseConnection, cycle_code: &str) -> anyhow::Result<usize> {
+    use app::ssr::repo::cycles;
+    use app::ssr::service::{self, assessments};
+    let cycle = cycles::find_by_code(db, cycle_code)
+        .await?
+        .with_context(|| format!("no cycle {cycle_code:?}"))?;
+    let actor = service::Actor::system("cli:recompute");
+    assessments::recompute_cycle(db, &actor, cycle.id, chrono::Utc::now())
         .await
-        .map_err(|e| match e {
-            AppError::NotFound => anyhow::anyhow!("no unit {unit:?} or no cycle {cycle:?}"),
-            other => anyhow::anyhow!("reading the classification list: {other}"),
-        })?;
-    let bytes = match format {
-        ExportFormat::Xlsx => export::to_xlsx(lang, &list),
-        ExportFormat::Csv => export::to_csv(lang, &list),
-    }
-    .map_err(|e| anyhow::anyhow!("writing the classification list: {e}"))?;
-    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
-    Ok(list.rows.len())
+        .map_err(|e| anyhow::anyhow!("recomputing {cycle_code}: {e}"))
 }

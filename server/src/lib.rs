@@ -38,6 +38,14 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
     Migrator::up(&db, None)
         .await
         .context("applying migrations")?;
+    // What derives from stored rows and may predate its migration: the unit closure and the
+    // search keys (a no-op when current).
+    app::ssr::repo::scope::rebuild_units(&db)
+        .await
+        .context("rebuilding the unit closure")?;
+    app::ssr::repo::scope::backfill_search_keys(&db)
+        .await
+        .context("filling search keys")?;
     if config.seed_demo {
         seed::demo_if_empty(&db, config.hashing)
             .await

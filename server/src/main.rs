@@ -66,6 +66,13 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Recompute every assessment of a cycle from its stored inputs (after a correction made
+    /// outside the application); refused for a closed cycle. Audited.
+    Recompute {
+        /// The cycle's code, e.g. 2026-11.
+        #[arg(long)]
+        cycle: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +150,16 @@ enum SeedWhat {
         /// Prefix of the generated codes (lets several runs coexist).
         #[arg(long, default_value = "N")]
         tag: String,
+    },
+    /// A month of inputs (assessments, criteria points, products) for the first officials of
+    /// a `seed scale` run, in an open cycle `TAG-2026-11` (for `server recompute`).
+    Month {
+        /// The `seed scale` run whose officials are assessed.
+        #[arg(long, default_value = "N")]
+        tag: String,
+        /// How many officials.
+        #[arg(long, default_value_t = 50_000)]
+        officials: u64,
     },
 }
 
@@ -266,6 +283,13 @@ async fn main() -> anyhow::Result<()> {
             println!("account {} created (id {id})", user.username);
             Ok(())
         }
+        Command::Recompute { cycle } => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            Migrator::up(&db, None).await?;
+            let count = server::io::recompute(&db, &cycle).await?;
+            println!("{count} assessments of {cycle} recomputed");
+            Ok(())
+        }
         Command::Seed { what } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
             Migrator::up(&db, None).await?;
@@ -277,6 +301,10 @@ async fn main() -> anyhow::Result<()> {
                     } else {
                         println!("demo city loaded: {officials} officials");
                     }
+                }
+                SeedWhat::Month { tag, officials } => {
+                    let (code, count) = server::seed::month::month(&db, &tag, officials).await?;
+                    println!("cycle {code}: {count} officials assessed");
                 }
                 SeedWhat::Scale {
                     officials,

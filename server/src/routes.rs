@@ -137,10 +137,7 @@ async fn set_locale(Path(code): Path<String>, Query(query): Query<LocaleQuery>) 
     if !matches!(code.as_str(), "vi" | "en") {
         return (StatusCode::NOT_FOUND, "unknown language").into_response();
     }
-    let next = query
-        .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/".to_owned());
+    let next = crate::account::local_path(query.next.as_deref());
     let cookie = format!("{LOCALE_COOKIE}={code}; Path=/; Max-Age=31536000; SameSite=Lax");
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();

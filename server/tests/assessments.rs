@@ -44,6 +44,7 @@ fn decision(id: i64, level: &str, version: i32) -> Vec<(&'static str, String)> {
         ("id", id.to_string()),
         ("level", level.to_owned()),
         ("version", version.to_string()),
+        ("reason", "Đối chiếu minh chứng".to_owned()),
     ]
 }
 
@@ -145,7 +146,7 @@ on_both_databases!(a_closed_cycle_no_longer_changes, |engine| async move {
     // Under review is not closed: levels still change.
     let (status, _) = server
         .call(
-            "/api/assessment/approve",
+            "/api/assessment/score",
             &decision(r.assessment, "HTTNV", 1),
             Some(&lead),
         )

@@ -24,7 +24,7 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 18] = [
+const SCHEMA: [&str; 19] = [
     "account",
     "assessment",
     "audit_log",
@@ -38,6 +38,7 @@ const SCHEMA: [&str; 18] = [
     "official",
     "official_unit_history",
     "org_unit",
+    "org_unit_closure",
     "personnel_decision",
     "product",
     "role_grant",

@@ -22,6 +22,7 @@ use app::domain::permission_matrix::{self, Cell, Expect, Scope};
 use app::ssr::entity::{assessment, audit_log, check_in, role_grant};
 use common::{Engine, Person, TestServer, person, unit};
 use libtest_mimic::{Arguments, Failed, Trial};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -204,6 +205,14 @@ impl Fixture {
             Action::Admin => "grant_role",
             Action::Audit => return Err("the matrix has no audit column".into()),
         };
+        // Each cell starts from an assessment awaiting approval, where both a proposal and an
+        // approval are moves the state machine allows: the matrix tests who, not when.
+        assessment::Entity::update_many()
+            .col_expr(assessment::Column::State, Expr::value("reviewed"))
+            .filter(assessment::Column::Id.eq(record.assessment))
+            .exec(&self.db)
+            .await
+            .expect("reset state");
         let before = self.state_of(record).await;
         let denials = self.audit_count(actor, "access_denied").await;
         let writes = self.audit_count(actor, audited).await;
@@ -231,6 +240,7 @@ impl Fixture {
                     ("id", record.assessment.to_string()),
                     ("level", other_level(current_level).into()),
                     ("version", before.version.to_string()),
+                    ("reason", "Đối chiếu minh chứng".into()),
                 ];
                 self.server.call(path, &form, cookie).await
             }

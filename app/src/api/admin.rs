@@ -86,37 +86,22 @@ pub async fn audit_trail(
     entity: Option<String>,
     actor: Option<String>,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    use crate::domain::access::{Action, decide};
+    use crate::domain::access::{Action, Target, scope};
     use crate::ssr::auth::guard;
-    use crate::ssr::repo::{audit, people};
+    use crate::ssr::repo::{audit, org_units};
     let caller = guard::caller()?;
     let db = &caller.state.db;
-    let parents = people::parents(db).await?;
-    let principal = &caller.user.principal;
-    let units = guard::units_allowing(&parents, principal, Action::Audit);
-    if units.is_empty() {
-        let nothing = crate::domain::access::Target::default();
+    let under = scope(&caller.user.principal, Action::Audit).subtrees;
+    if under.is_empty() {
         return Err(caller
-            .deny(Action::Audit, &nothing, ("audit_log", 0))
+            .deny(Action::Audit, &Target::default(), ("audit_log", 0))
             .await?);
     }
     // Entries without a unit (sign-ins, system jobs) belong to whoever audits a whole tree.
-    let whole_tree = principal.grants.iter().any(|g| {
-        parents.get(&g.unit_id) == Some(&None)
-            && decide(
-                principal,
-                Action::Audit,
-                &crate::domain::access::Target {
-                    unit_path: vec![g.unit_id],
-                    owner: None,
-                    reviewer: None,
-                },
-            )
-            .is_some()
-    });
+    let whole_tree = org_units::any_top_level(db, &under).await?;
     let keep = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
     let filter = audit::Filter {
-        units,
+        under,
         include_unscoped: whole_tree,
         action: keep(action),
         entity: keep(entity),
@@ -132,58 +117,47 @@ pub async fn audit_trail(
 #[server(name = AccountsInScope, prefix = "/api", endpoint = "admin/accounts")]
 pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, AppError> {
     use super::dto::{AccountRow, GrantRow};
-    use crate::components::unit_table::fold;
-    use crate::domain::access::{Action, Target};
-    use crate::ssr::entity::official;
-    use crate::ssr::repo::{accounts, people};
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    use std::collections::{HashMap, HashSet};
+    use crate::domain::access::{Action, Target, scope};
+    use crate::domain::text::contains_pattern;
+    use crate::ssr::repo::{accounts, org_units};
+    const SHOWN: u64 = 300;
     let caller = crate::ssr::auth::guard::caller()?;
     let db = &caller.state.db;
-    let parents = people::parents(db).await?;
-    let names = people::unit_names(db).await?;
     let principal = &caller.user.principal;
-    let scope: HashSet<i64> =
-        crate::ssr::auth::guard::units_allowing(&parents, principal, Action::Admin)
-            .into_iter()
-            .collect();
-    if scope.is_empty() {
+    let roots = scope(principal, Action::Admin).subtrees;
+    if roots.is_empty() {
         return Err(caller
             .deny(Action::Admin, &Target::default(), ("account", 0))
             .await?);
     }
-    let all = accounts::all_with_grants(db).await?;
-    let ids: Vec<i64> = all.iter().filter_map(|(a, _)| a.official_id).collect();
-    let mut officials = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for o in official::Entity::find()
-            .filter(official::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            officials.insert(o.id, o);
-        }
-    }
+    let pattern = contains_pattern(query.as_deref().unwrap_or_default());
+    let (listed, total) = accounts::page_in_scope(db, &roots, pattern.as_deref(), SHOWN).await?;
+    let units_shown = listed.iter().flat_map(|l| {
+        l.grants
+            .iter()
+            .map(|g| g.unit_id)
+            .chain(l.official.as_ref().map(|o| o.unit_id))
+    });
+    let names = org_units::names_of(db, units_shown.collect::<Vec<_>>()).await?;
     let name_of = |unit: i64| names.get(&unit).cloned().unwrap_or_default();
-    let needle = fold(query.as_deref().unwrap_or_default().trim());
-    let rows: Vec<AccountRow> = all
+    let rows = listed
         .into_iter()
-        .filter_map(|(account, grants)| {
-            let official = account.official_id.and_then(|id| officials.get(&id));
-            let units: Vec<i64> = match official {
+        .map(|l| {
+            let units: Vec<i64> = match &l.official {
                 Some(o) => vec![o.unit_id],
-                None => grants.iter().map(|g| g.unit_id).collect(),
+                None => l.grants.iter().map(|g| g.unit_id).collect(),
             };
-            if units.is_empty() || !units.iter().all(|u| scope.contains(u)) {
-                return None;
-            }
             let mut unit_names: Vec<String> = units.iter().map(|u| name_of(*u)).collect();
             unit_names.dedup();
-            Some(AccountRow {
-                mine: account.id == principal.account_id,
-                official: official.map(|o| format!("{} ({})", o.full_name, o.personnel_code)),
+            AccountRow {
+                mine: l.account.id == principal.account_id,
+                official: l
+                    .official
+                    .as_ref()
+                    .map(|o| format!("{} ({})", o.full_name, o.personnel_code)),
                 unit_name: unit_names.join(", "),
-                grants: grants
+                grants: l
+                    .grants
                     .iter()
                     .map(|g| GrantRow {
                         role: g.role.clone(),
@@ -191,28 +165,19 @@ pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, Ap
                         unit_name: name_of(g.unit_id),
                     })
                     .collect(),
-                id: account.id,
-                username: account.username,
-                display_name: account.display_name,
-                is_active: account.is_active,
-                is_demo: account.is_demo,
-                version: account.version,
-            })
-        })
-        .filter(|row| {
-            needle.is_empty()
-                || [&row.username, &row.display_name, &row.unit_name]
-                    .into_iter()
-                    .chain(row.official.as_ref())
-                    .any(|text| fold(text).contains(&needle))
+                id: l.account.id,
+                username: l.account.username,
+                display_name: l.account.display_name,
+                is_active: l.account.is_active,
+                is_demo: l.account.is_demo,
+                version: l.account.version,
+            }
         })
         .collect();
-    let mut units: Vec<(i64, String)> = scope.into_iter().map(|u| (u, name_of(u))).collect();
-    units.sort_by_key(|a| fold(&a.1));
     Ok(AccountsView {
-        total: rows.len(),
-        rows: rows.into_iter().take(300).collect(),
-        units,
+        total: usize::try_from(total).unwrap_or(usize::MAX),
+        rows,
+        units: org_units::named_under(db, &roots).await?,
     })
 }
 

@@ -2,44 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The kind of an organisational unit in the two-level local government.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    /// Province or centrally-run city (the upper level).
-    Province,
-    /// Specialised agency of the provincial People's Committee.
-    Agency,
-    /// Commune or ward (the lower level).
-    Commune,
-    /// Party committee or Party body.
-    Party,
-}
+use crate::domain::{AssessmentMove, AssessmentState, Level};
 
-impl UnitKind {
-    /// Every kind, in display order.
-    pub const ALL: [UnitKind; 4] = [
-        UnitKind::Province,
-        UnitKind::Agency,
-        UnitKind::Commune,
-        UnitKind::Party,
-    ];
-
-    /// The stable code stored in the database and used in URLs.
-    pub fn code(self) -> &'static str {
-        match self {
-            UnitKind::Province => "province",
-            UnitKind::Agency => "agency",
-            UnitKind::Commune => "commune",
-            UnitKind::Party => "party",
-        }
-    }
-
-    /// Parses the stable code; `None` for anything else.
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-}
+pub use crate::domain::vocab::{DataSource, KrKind, OfficialCategory, OfficialStatus, UnitKind};
 
 /// One organisational unit as shown in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,93 +17,14 @@ pub struct OrgUnit {
     pub approved_headcount: i32,
 }
 
-/// Declares a fieldless enum stored and sent as a stable snake_case code, with `ALL` (display
-/// order), `code()` and `from_code()`.
-macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The stable code stored in the database.
-            pub fn code(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-
-            /// Parses the stable code; `None` for anything else.
-            pub fn from_code(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|k| k.code() == code)
-            }
-        }
-    };
-}
-
-code_enum! {
-    /// What an official is under the Law on Cadres and Civil Servants.
-    OfficialCategory {
-        /// Cán bộ (elected or appointed to a term).
-        Cadre => "cadre",
-        /// Công chức.
-        CivilServant => "civil_servant",
-        /// Viên chức (public service units).
-        PublicEmployee => "public_employee",
-    }
-}
-
-code_enum! {
-    /// Whether an official is currently working.
-    OfficialStatus {
-        /// Working.
-        Active => "active",
-        /// On long leave (maternity, training, sick leave).
-        OnLeave => "on_leave",
-        /// Retired.
-        Retired => "retired",
-        /// Left the public service (resigned, dismissed, moved elsewhere).
-        Left => "left",
-    }
-}
-
-code_enum! {
-    /// How a key result is measured (see `domain::okr::Measure`).
-    KrKind {
-        /// Raise a value from start to target.
-        IncreaseTo => "increase_to",
-        /// Lower a value from start to target.
-        DecreaseTo => "decrease_to",
-        /// Done (1) or not (0).
-        Milestone => "milestone",
-        /// Keep a value within [band_low, band_high].
-        StayWithin => "stay_within",
-    }
-}
-
-code_enum! {
-    /// Where a key result's current value comes from.
-    DataSource {
-        /// Entered by people (check-ins).
-        Manual => "manual",
-        /// Read from a metric series (`metric_key`).
-        Metric => "metric",
-    }
-}
-
-code_enum! {
+crate::code_enum! {
     /// What a bulk import file holds.
-    ImportKind {
-        Units => "units",
-        Officials => "officials",
-        KeyResults => "key_results",
-        Products => "products",
-        CheckIns => "check_ins",
+    pub enum ImportKind {
+        Units = "units",
+        Officials = "officials",
+        KeyResults = "key_results",
+        Products = "products",
+        CheckIns = "check_ins",
     }
 }
 
@@ -214,12 +100,33 @@ pub struct AssessmentRow {
     pub id: i64,
     pub cycle_code: String,
     pub score: Option<f64>,
-    pub proposed_level: Option<String>,
-    pub approved_level: Option<String>,
-    pub state: String,
+    /// The engine's level for the score (what a proposal follows unless a reason is given).
+    pub engine_level: Option<Level>,
+    pub proposed_level: Option<Level>,
+    pub approved_level: Option<Level>,
+    pub state: AssessmentState,
+    /// Why the last decision departs from the level it should follow.
+    pub level_reason: Option<String>,
+    /// Why the assessment was returned for revision.
+    pub return_reason: Option<String>,
+    /// Whether the engine's explanation is stored (the explanation page has something).
+    pub has_explanation: bool,
     pub version: i32,
     /// Whether the cycle is closed (its level no longer changes).
     pub cycle_closed: bool,
+    /// The moves the state machine allows now (the viewer's rights are separate).
+    pub moves: Vec<AssessmentMove>,
+}
+
+/// One assessment with its explanation, for the explanation page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentDetail {
+    pub official_id: i64,
+    pub official_name: String,
+    pub unit_name: String,
+    pub row: AssessmentRow,
+    /// The engine's explanation tree (`None` when nothing was scored).
+    pub explanation: Option<crate::domain::Node>,
 }
 
 /// One key result of an official.

@@ -2,6 +2,7 @@
 //! loads through `ssr::repo`, applies `domain` rules and returns DTOs from [`dto`].
 
 pub mod admin;
+pub mod assessments;
 pub mod dto;
 pub mod org;
 pub mod people;

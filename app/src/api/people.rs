@@ -15,7 +15,8 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
         return Ok(None);
     };
     let state = crate::ssr::state::AppState::from_context()?;
-    let names = crate::ssr::repo::people::unit_names(&state.db).await?;
+    let units = user.principal.grants.iter().map(|g| g.unit_id);
+    let names = crate::ssr::repo::org_units::names_of(&state.db, units.collect::<Vec<_>>()).await?;
     Ok(Some(Me {
         can_audit: may_somewhere(&user.principal, Action::Audit),
         can_admin: may_somewhere(&user.principal, Action::Admin),
@@ -76,58 +77,38 @@ pub async fn end_other_sessions(current_password: String) -> Result<u64, AppErro
 
 /// The officials the caller may read whose name, personnel code or unit contains `query`
 /// (ignoring case and diacritics; empty means all), by unit then name: the first 300, and how
-/// many there are in all.
+/// many there are in all — scoped, filtered, counted and paged in SQL.
 #[server(name = OfficialsInScope, prefix = "/api", endpoint = "officials")]
 pub async fn officials_in_scope(query: Option<String>) -> Result<OfficialList, AppError> {
-    use super::dto::OfficialRow;
-    use crate::components::unit_table::fold;
-    use crate::domain::access::{Action, Target, decide};
-    use crate::ssr::repo::people;
-    const SHOWN: usize = 300;
+    use crate::domain::access::{Action, scope};
+    use crate::domain::text::contains_pattern;
+    const SHOWN: u64 = 300;
     let caller = crate::ssr::auth::guard::caller()?;
-    let db = &caller.state.db;
-    let parents = people::parents(db).await?;
-    let roots: Vec<i64> = caller
-        .user
-        .principal
-        .grants
-        .iter()
-        .map(|g| g.unit_id)
-        .collect();
-    let units: Vec<i64> = parents
-        .keys()
-        .copied()
-        .filter(|u| {
-            people::path_in(&parents, *u)
-                .iter()
-                .any(|p| roots.contains(p))
-        })
-        .collect();
-    let needle = fold(query.as_deref().unwrap_or_default().trim());
-    let matches = |row: &OfficialRow| {
-        needle.is_empty()
-            || [&row.full_name, &row.personnel_code, &row.unit_name]
-                .iter()
-                .any(|text| fold(text).contains(&needle))
-    };
-    let readable: Vec<OfficialRow> = people::officials_in(db, &units, 100_000)
-        .await?
-        .into_iter()
-        .filter(|(model, row)| {
-            let target = Target {
-                unit_path: people::path_in(&parents, model.unit_id),
-                owner: Some(model.id),
-                reviewer: model.reviewer_id,
-            };
-            matches(row) && decide(&caller.user.principal, Action::Read, &target).is_some()
-        })
-        .map(|(_, row)| row)
-        .collect();
-    let total = readable.len();
+    let scope = scope(&caller.user.principal, Action::Read);
+    let pattern = contains_pattern(query.as_deref().unwrap_or_default());
+    let (rows, total) = crate::ssr::repo::people::officials_page(
+        &caller.state.db,
+        &scope,
+        pattern.as_deref(),
+        SHOWN,
+    )
+    .await?;
     Ok(OfficialList {
-        rows: readable.into_iter().take(SHOWN).collect(),
-        total,
+        rows: rows.into_iter().map(official_row).collect(),
+        total: usize::try_from(total).unwrap_or(usize::MAX),
     })
+}
+
+/// The wire row of a listed official.
+#[cfg(feature = "ssr")]
+fn official_row(o: crate::ssr::repo::people::Listed) -> super::dto::OfficialRow {
+    super::dto::OfficialRow {
+        id: o.id,
+        personnel_code: o.personnel_code,
+        full_name: o.full_name,
+        job_position: o.job_position,
+        unit_name: o.unit_name,
+    }
 }
 
 /// An official's page, if the caller may read it.
@@ -144,133 +125,106 @@ pub async fn get_official(id: i64) -> Result<OfficialDetail, AppError> {
         .await?;
     let may = |action| decide(&caller.user.principal, action, &target).is_some();
     Ok(OfficialDetail {
-        official: people::official_row(db, id).await?,
+        official: official_row(people::official_row(db, id).await?),
         key_results: people::key_results(db, id).await?,
-        assessments: people::assessments(db, id).await?,
+        assessments: crate::ssr::repo::assessments::of_official(db, id)
+            .await?
+            .into_iter()
+            .map(|(a, cycle)| super::assessments::row(a, &cycle))
+            .collect::<Result<_, _>>()?,
         may_check_in: may(Action::CheckIn),
         may_score: may(Action::Score),
         may_approve: may(Action::Approve),
     })
 }
 
-/// Records progress on a key result (the owner only). Returns the new check-in's key result.
+/// Records progress on a key result (the owner only). Returns the key result's id.
 #[server(name = AddCheckIn, prefix = "/api", endpoint = "check-in")]
 pub async fn add_check_in(
     key_result_id: i64,
     value: f64,
-    confidence: i16,
+    confidence: i64,
     note: String,
     evidence_url: Option<String>,
 ) -> Result<i64, AppError> {
-    use crate::domain::access::Action;
-    use crate::ssr::auth::guard;
-    use crate::ssr::repo::{audit, okrs, people};
-    let caller = guard::caller()?;
-    let db = &caller.state.db;
-    let (owner, cycle) = people::key_result_owner(db, key_result_id).await?;
-    let target = guard::official_target(db, owner).await?;
-    caller
-        .authorize(Action::CheckIn, &target, ("key_result", key_result_id))
-        .await?;
-    people::ensure_not_closed(db, cycle).await?;
-    let invalid = |field: &str, message: &str| AppError::Invalid {
-        field: field.into(),
-        message: message.into(),
-    };
-    if !value.is_finite() {
-        return Err(invalid("value", "not_a_number"));
-    }
-    if !(0..=10).contains(&confidence) {
-        return Err(invalid("confidence", "confidence_range"));
-    }
-    let evidence_url = evidence_url.filter(|u| !u.trim().is_empty());
-    if let Some(url) = &evidence_url
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        return Err(invalid("evidence_url", "url_scheme"));
-    }
-    let now = chrono::Utc::now();
-    let fields = okrs::CheckInFields {
-        key_result_id,
-        at: now,
+    use crate::domain::check_in::Draft;
+    use crate::ssr::service::check_ins::{NewCheckIn, record};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let draft = Draft {
         value,
-        note: note.chars().take(2_000).collect(),
-        evidence_url,
         confidence,
-        author_official_id: owner,
+        note,
+        evidence_url,
     };
-    let txn = crate::ssr::db::write(db).await?;
-    okrs::insert_check_ins(&txn, vec![fields.clone()]).await?;
-    okrs::set_current(&txn, key_result_id, value, now).await?;
-    let change = audit::Change {
-        action: "check_in".into(),
-        entity: "key_result".into(),
-        entity_id: Some(key_result_id.to_string()),
-        before: None,
-        after: serde_json::to_value(&fields).ok(),
-        unit_id: target.unit_path.first().copied(),
+    let input = NewCheckIn {
+        key_result_id,
+        draft,
     };
-    audit::record(&txn, &caller.actor(), change, now).await?;
-    txn.commit().await?;
-    Ok(key_result_id)
+    record(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
-/// A reviewer's (or unit leader's) proposed level for an assessment.
+/// A reviewer's (or unit leader's) proposed level for an assessment; a level other than the
+/// engine's needs a reason.
 #[server(name = ScoreAssessment, prefix = "/api", endpoint = "assessment/score")]
-pub async fn score_assessment(id: i64, level: String, version: i32) -> Result<(), AppError> {
-    decide_level(id, level, version, crate::domain::access::Action::Score).await
-}
-
-/// The approved level of an assessment (unit leader, organiser, leadership).
-#[server(name = ApproveAssessment, prefix = "/api", endpoint = "assessment/approve")]
-pub async fn approve_assessment(id: i64, level: String, version: i32) -> Result<(), AppError> {
-    decide_level(id, level, version, crate::domain::access::Action::Approve).await
-}
-
-#[cfg(feature = "ssr")]
-async fn decide_level(
+pub async fn score_assessment(
     id: i64,
     level: String,
     version: i32,
-    action: crate::domain::access::Action,
+    #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    use crate::domain::access::Action;
-    use crate::ssr::auth::guard;
-    use crate::ssr::repo::people::{self, LevelDecision};
-    let caller = guard::caller()?;
-    let db = &caller.state.db;
-    let (official, cycle) = people::assessment_official(db, id).await?;
-    let target = guard::official_target(db, official).await?;
-    caller
-        .authorize(action, &target, ("assessment", id))
-        .await?;
-    people::ensure_not_closed(db, cycle).await?;
-    let known = serde_json::from_value::<crate::domain::Level>(serde_json::json!(level));
-    if known.is_err() {
-        return Err(AppError::Invalid {
-            field: "level".into(),
-            message: "unknown_level".into(),
-        });
-    }
-    let decision = if action == Action::Approve {
-        LevelDecision::Approved
-    } else {
-        LevelDecision::Proposed
-    };
-    let unit = target.unit_path.first().copied().unwrap_or_default();
-    // The level and its audit entry are written together or not at all.
-    let txn = crate::ssr::db::write(db).await?;
-    people::decide_level(
-        &txn,
-        id,
+    let step = crate::domain::AssessmentMove::Propose;
+    decide(id, version, step, Some(level), reason).await
+}
+
+/// The approved level of an assessment (unit leader, organiser, leadership); a level other
+/// than the proposed one needs a reason.
+#[server(name = ApproveAssessment, prefix = "/api", endpoint = "assessment/approve")]
+pub async fn approve_assessment(
+    id: i64,
+    level: String,
+    version: i32,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    let step = crate::domain::AssessmentMove::Approve;
+    decide(id, version, step, Some(level), reason).await
+}
+
+/// Returns an assessment for revision, with a reason the official sees.
+#[server(name = ReturnAssessment, prefix = "/api", endpoint = "assessment/return")]
+pub async fn return_assessment(id: i64, version: i32, reason: String) -> Result<(), AppError> {
+    let step = crate::domain::AssessmentMove::Return;
+    decide(id, version, step, None, reason).await
+}
+
+/// One decision on an assessment by the signed-in caller, through the service.
+#[cfg(feature = "ssr")]
+async fn decide(
+    id: i64,
+    version: i32,
+    step: crate::domain::AssessmentMove,
+    level: Option<String>,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::ssr::service::assessments::{Decision, decide};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = Decision {
+        assessment_id: id,
         version,
-        decision,
-        &level,
-        &caller.actor(),
-        unit,
+        step,
+        level,
+        reason,
+    };
+    decide(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
         chrono::Utc::now(),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }

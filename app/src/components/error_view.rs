@@ -14,8 +14,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         AppError::Forbidden => t!(i18n, error_forbidden).into_any(),
         AppError::NotFound => t!(i18n, error_not_found).into_any(),
         AppError::Conflict => t!(i18n, error_conflict).into_any(),
-        AppError::Invalid { field, message } => super::message::known(&message)
-            .unwrap_or_else(|| t!(i18n, error_invalid, field).into_any()),
+        AppError::Invalid { field, message } => super::message::invalid_field(&field, &message),
         AppError::Internal { reference } => t!(i18n, error_internal, reference).into_any(),
     };
     view! {

@@ -13,8 +13,37 @@ pub fn StateLabel(code: String) -> impl IntoView {
         "self_assessed" => t!(i18n, state_self_assessed).into_any(),
         "reviewed" => t!(i18n, state_reviewed).into_any(),
         "approved" => t!(i18n, state_approved).into_any(),
+        "returned" => t!(i18n, state_returned).into_any(),
         _ => code.into_any(),
     }
+}
+
+/// The explanation language of the page's locale.
+pub fn explain_lang() -> crate::domain::explain::Lang {
+    use crate::domain::explain::Lang;
+    if use_i18n().get_locale() == crate::i18n::Locale::en {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+/// A level as its legal code with its full name in the page's language, e.g.
+/// `HTTNV — Hoàn thành tốt nhiệm vụ` (never a bare code); empty for `None`.
+#[component]
+pub fn LevelLabel(level: Option<crate::domain::Level>) -> impl IntoView {
+    let lang = explain_lang();
+    level.map(|l| {
+        let code = l.code();
+        let name =
+            crate::domain::explain::template(&format!("level.{code}"), lang).unwrap_or_default();
+        view! {
+            <span class="level" data-level=code>
+                <abbr title=name>{code}</abbr>
+                <span class="level-name">{name}</span>
+            </span>
+        }
+    })
 }
 
 /// The translated name of an audit action (the code itself when unknown).
@@ -37,6 +66,8 @@ pub fn ActionLabel(code: String) -> impl IntoView {
         "check_in" => t!(i18n, audit_check_in).into_any(),
         "assessment_score" => t!(i18n, audit_assessment_score).into_any(),
         "assessment_approve" => t!(i18n, audit_assessment_approve).into_any(),
+        "assessment_return" => t!(i18n, audit_assessment_return).into_any(),
+        "assessment_submit" => t!(i18n, audit_assessment_submit).into_any(),
         "export" => t!(i18n, audit_export).into_any(),
         "import" => t!(i18n, audit_import).into_any(),
         "seed" => t!(i18n, audit_seed).into_any(),

@@ -19,8 +19,44 @@ pub fn known(key: &str) -> Option<AnyView> {
         "username_taken" => t!(i18n, username_taken).into_any(),
         "unknown_official" => t!(i18n, unknown_official).into_any(),
         "cycle_closed" => t!(i18n, cycle_closed).into_any(),
+        "cycle_not_started" => t!(i18n, cycle_not_started).into_any(),
+        "not_a_number" => t!(i18n, not_a_number).into_any(),
+        "value_range" => t!(i18n, value_range).into_any(),
+        "confidence_range" => t!(i18n, confidence_range).into_any(),
+        "url_scheme" => t!(i18n, url_scheme).into_any(),
+        "too_long" => t!(i18n, too_long).into_any(),
+        "unknown_level" => t!(i18n, unknown_level).into_any(),
+        "reason_required" => t!(i18n, reason_required).into_any(),
+        "move_not_allowed" => t!(i18n, move_not_allowed).into_any(),
         _ => return None,
     })
+}
+
+/// The translated name of a form field the server refused, if known.
+pub fn field_name(field: &str) -> Option<AnyView> {
+    let i18n = use_i18n();
+    Some(match field {
+        "value" => t!(i18n, field_value).into_any(),
+        "confidence" => t!(i18n, field_confidence).into_any(),
+        "note" => t!(i18n, field_note).into_any(),
+        "evidence_url" => t!(i18n, field_evidence_url).into_any(),
+        "reason" => t!(i18n, field_reason).into_any(),
+        "level" => t!(i18n, field_level).into_any(),
+        "cycle" => t!(i18n, field_cycle).into_any(),
+        "state" => t!(i18n, field_state).into_any(),
+        _ => return None,
+    })
+}
+
+/// A refused field as a sentence: its translated name and the translated message; the
+/// generic "invalid data in field …" when either is unknown.
+pub fn invalid_field(field: &str, key: &str) -> AnyView {
+    let i18n = use_i18n();
+    match (field_name(field), known(key)) {
+        (Some(name), Some(message)) => view! { {name}": "{message} }.into_any(),
+        (None, Some(message)) => message,
+        _ => t!(i18n, error_invalid, field = field.to_owned()).into_any(),
+    }
 }
 
 /// The message of `key`; unknown keys show a generic "invalid data" text.

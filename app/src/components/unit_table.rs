@@ -3,12 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::dto::{OrgUnit, UnitKind};
+use crate::domain::text::fold;
 use crate::i18n::{t, use_i18n};
-
-/// Folds Vietnamese text for matching: lower case, without diacritics (`Điền` → `dien`).
-pub fn fold(text: &str) -> String {
-    deunicode::deunicode(text).to_lowercase()
-}
 
 /// Keeps the units whose name or code contains `query` (ignoring case and diacritics).
 pub fn filter_units<'a>(units: &'a [OrgUnit], query: &str) -> Vec<&'a OrgUnit> {

@@ -199,6 +199,69 @@ pub fn may_somewhere(principal: &Principal, action: Action) -> bool {
     principal.grants.iter().any(|g| g.role.allows(action))
 }
 
+/// The records on which a principal may perform an action, as data a query filters by (the
+/// same answer as [`decide`], for every record at once): an official's record is in scope
+/// when its unit lies in one of `subtrees`; or the official is assigned to this principal
+/// (`me`) and the unit lies in one of `reviewed_in`; or it is the principal's own record and
+/// the unit lies in one of `own_in` — never their own record when `exclude_me` (actions that
+/// need someone else). A unit's own records (lists, exports) are in scope in `subtrees` only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scope {
+    pub me: Option<i64>,
+    /// Roots of the subtrees where every official's record is in scope.
+    pub subtrees: Vec<i64>,
+    /// Roots of the subtrees where the officials assigned to `me` are in scope.
+    pub reviewed_in: Vec<i64>,
+    /// Roots of the subtrees where `me`'s own record is in scope.
+    pub own_in: Vec<i64>,
+    /// Whether `me`'s own record is out of scope whatever the grants.
+    pub exclude_me: bool,
+}
+
+impl Scope {
+    /// Whether nothing at all is in scope (no query needed).
+    pub fn is_empty(&self) -> bool {
+        self.subtrees.is_empty() && self.reviewed_in.is_empty() && self.own_in.is_empty()
+    }
+
+    /// Whether a record is in scope — the evaluation a query performs, written out.
+    pub fn contains(&self, target: &Target) -> bool {
+        let within = |roots: &[i64]| roots.iter().any(|r| target.within(*r));
+        let own = self.me.is_some() && target.owner == self.me;
+        if own && self.exclude_me {
+            return false;
+        }
+        within(&self.subtrees)
+            || (target.owner.is_some()
+                && target.reviewer == self.me
+                && self.me.is_some()
+                && within(&self.reviewed_in))
+            || (own && within(&self.own_in))
+    }
+}
+
+/// The scope of `action` for `principal` (see [`Scope`]).
+pub fn scope(principal: &Principal, action: Action) -> Scope {
+    let me = principal.official_id;
+    let mut scope = Scope {
+        me,
+        exclude_me: me.is_some() && action.needs_someone_else(),
+        ..Scope::default()
+    };
+    for grant in principal.grants.iter().filter(|g| g.role.allows(action)) {
+        let roots = match grant.role {
+            Role::Official if me.is_some() => &mut scope.own_in,
+            Role::Reviewer if me.is_some() => &mut scope.reviewed_in,
+            Role::Official | Role::Reviewer => continue,
+            _ => &mut scope.subtrees,
+        };
+        if !roots.contains(&grant.unit_id) {
+            roots.push(grant.unit_id);
+        }
+    }
+    scope
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +411,55 @@ mod tests {
         };
         assert!(decide(&admin, Action::Admin, &ownerless).is_some());
         assert!(decide(&admin, Action::Read, &ownerless).is_none());
+    }
+
+    /// Every target of the sample tree, personal (several owners and reviewers) and not.
+    fn targets() -> Vec<Target> {
+        let mut all = Vec::new();
+        for unit in [CITY, AGENCY, DEPARTMENT, OTHER, PROVINCE_B] {
+            all.push(Target {
+                unit_path: path(unit),
+                owner: None,
+                reviewer: None,
+            });
+            for owner in [100, 200, 300] {
+                for reviewer in [None, Some(100), Some(200)] {
+                    all.push(record(unit, owner, reviewer));
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_scope_holds_exactly_the_records_decide_allows() {
+        let principals = [
+            person(100, &[(Role::Official, AGENCY)]),
+            person(200, &[(Role::Reviewer, AGENCY), (Role::Official, AGENCY)]),
+            person(300, &[(Role::UnitLeader, AGENCY), (Role::Official, AGENCY)]),
+            person(100, &[(Role::Organiser, CITY), (Role::Reviewer, OTHER)]),
+            person(200, &[(Role::Leadership, PROVINCE_B), (Role::Admin, CITY)]),
+            Principal {
+                account_id: 1,
+                official_id: None,
+                grants: vec![Grant {
+                    role: Role::Reviewer,
+                    unit_id: CITY,
+                }],
+            },
+        ];
+        for principal in &principals {
+            for action in Action::ALL {
+                let s = scope(principal, action);
+                for target in targets() {
+                    assert_eq!(
+                        s.contains(&target),
+                        decide(principal, action, &target).is_some(),
+                        "{principal:?} {action:?} {target:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -141,6 +141,7 @@ pub const EXPLAIN_KEYS: &[&str] = &[
     "quota.exception",
     "quota.tie",
     "result",
+    "incomplete",
     "level.HTXSNV",
     "level.HTTNV",
     "level.HTNV",
@@ -148,4 +149,200 @@ pub const EXPLAIN_KEYS: &[&str] = &[
     "level.NOT_CLASSIFIED",
     "period_kind.month",
     "period_kind.quarter",
+    // The names of the built-in schemes' criteria (groups and criteria by id).
+    "criterion.politics_ethics_discipline",
+    "criterion.competence_responsibility",
+    "criterion.innovation",
+    "criterion.general_criteria",
+    "criterion.politics_ideology",
+    "criterion.ethics_lifestyle",
+    "criterion.working_style",
+    "criterion.discipline_order",
+    "criterion.admin_reform_it",
+    "criterion.organisation_discipline",
 ];
+
+/// The explanation of a period that cannot be scored yet: why, as the engine's error.
+pub fn incomplete(error: &super::DomainError) -> Node {
+    let message = error.message();
+    let mut cause = Node::new("incomplete");
+    cause.key = Cow::Owned(message.key);
+    cause.args = message
+        .args
+        .into_iter()
+        .map(|(name, value)| (Cow::Owned(name), Arg::Text(value)))
+        .collect();
+    Node::new("incomplete").child(cause)
+}
+
+/// A language of the explanation templates in `explain_keys.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+/// The templates of every key, parsed once: `key → (vi, en)`.
+fn templates() -> &'static BTreeMap<String, (String, String)> {
+    static TEMPLATES: std::sync::OnceLock<BTreeMap<String, (String, String)>> =
+        std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        #[derive(Deserialize)]
+        struct Pair {
+            vi: String,
+            en: String,
+        }
+        serde_json::from_str::<BTreeMap<String, Pair>>(super::EXPLAIN_KEYS_JSON)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, p)| (k, (p.vi, p.en)))
+            .collect()
+    })
+}
+
+/// The template of `key` in `lang`, if the file has it.
+pub fn template(key: &str, lang: Lang) -> Option<&'static str> {
+    templates().get(key).map(|(vi, en)| match lang {
+        Lang::Vi => vi.as_str(),
+        Lang::En => en.as_str(),
+    })
+}
+
+/// A level code with its full name, e.g. `HTXSNV (Hoàn thành xuất sắc nhiệm vụ)`; any other
+/// text unchanged.
+pub fn level_with_name(code: &str, lang: Lang) -> String {
+    match template(&format!("level.{code}"), lang) {
+        Some(name) => format!("{code} ({name})"),
+        None => code.to_owned(),
+    }
+}
+
+/// The display name of a built-in scheme, e.g. `Nghị định 335/2025/NĐ-CP — …`.
+fn scheme_name(id: &str, lang: Lang) -> Option<String> {
+    static SCHEMES: std::sync::OnceLock<Vec<super::Scheme>> = std::sync::OnceLock::new();
+    let schemes = SCHEMES.get_or_init(|| super::builtin_schemes().unwrap_or_default());
+    let scheme = schemes.iter().find(|s| s.id == id)?;
+    Some(match lang {
+        Lang::Vi => scheme.name.vi.clone(),
+        Lang::En => scheme.name.en.clone(),
+    })
+}
+
+/// One argument as shown: numbers without needless zeros, level codes with their names,
+/// period kinds, criteria and schemes by their names.
+fn show_arg(name: &str, arg: &Arg, lang: Lang) -> String {
+    match arg {
+        Arg::Num(n) => {
+            let text = format!("{n:.4}");
+            let text = text.trim_end_matches('0').trim_end_matches('.');
+            if text == "-0" {
+                "0".to_owned()
+            } else {
+                text.to_owned()
+            }
+        }
+        Arg::Text(t) if name == "period_kind" => {
+            template(&format!("period_kind.{t}"), lang).map_or_else(|| t.clone(), str::to_owned)
+        }
+        Arg::Text(t) if name == "group" || name == "criterion" => {
+            template(&format!("criterion.{t}"), lang).map_or_else(|| t.clone(), str::to_owned)
+        }
+        Arg::Text(t) if name == "scheme" => scheme_name(t, lang).unwrap_or_else(|| t.clone()),
+        Arg::Text(t) => level_with_name(t, lang),
+    }
+}
+
+/// One line of an explanation in `lang`: the node's template with its `{arg}` placeholders
+/// filled; the key itself when the file lacks it.
+pub fn render_line(node: &Node, lang: Lang) -> String {
+    let Some(template) = template(&node.key, lang) else {
+        return node.key.to_string();
+    };
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match node.args.get(name) {
+                    Some(arg) => out.push_str(&show_arg(name, arg, lang)),
+                    None => out.push_str(name),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn a_line_fills_its_template_with_names_for_levels() {
+        let node = Node::new("band")
+            .text("op", "≥")
+            .num("min", 90.0)
+            .text("level", "HTXSNV");
+        assert_eq!(
+            render_line(&node, Lang::Vi),
+            "Khung điểm: ≥ 90 điểm → HTXSNV (Hoàn thành xuất sắc nhiệm vụ)"
+        );
+        assert_eq!(
+            render_line(&node, Lang::En),
+            "Band: ≥ 90 points → HTXSNV (Excellently completed tasks)"
+        );
+    }
+
+    #[test]
+    fn numbers_lose_trailing_zeros_and_kinds_are_translated() {
+        let node = Node::new("period")
+            .text("period_kind", "month")
+            .num("period", 11.0);
+        let vi = render_line(&node, Lang::Vi);
+        assert!(vi.ends_with(" 11"), "{vi}");
+        assert!(!vi.contains("month"), "{vi}");
+        let share = Node::new("task.product")
+            .text("product", "SP01")
+            .num("weight", 1.5)
+            .num("share", 0.3333)
+            .num("max", 23.3333);
+        assert!(render_line(&share, Lang::En).contains("share 0.3333, at most 23.3333"));
+    }
+
+    #[test]
+    fn criteria_and_schemes_are_named_not_coded() {
+        let group = Node::new("general.group")
+            .text("group", "politics_ethics_discipline")
+            .num("max", 10.0);
+        assert_eq!(
+            render_line(&group, Lang::Vi),
+            "Nhóm tiêu chí chính trị, đạo đức, văn hóa công vụ, kỷ luật (tối đa 10 điểm)"
+        );
+        let official = Node::new("official")
+            .text("id", "CB000001")
+            .text("unit", "Phường An Cựu")
+            .text("task_group", "C")
+            .text("scheme", "decree-335-2025")
+            .text("version", "1.0.0");
+        let en = render_line(&official, Lang::En);
+        assert!(en.contains("scheme Decree 335/2025/ND-CP"), "{en}");
+        assert!(!en.contains("decree-335-2025"), "{en}");
+    }
+
+    #[test]
+    fn an_unknown_key_shows_itself() {
+        assert_eq!(
+            render_line(&Node::new("no.such.key"), Lang::En),
+            "no.such.key"
+        );
+    }
+}

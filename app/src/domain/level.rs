@@ -24,6 +24,14 @@ pub enum Level {
 }
 
 impl Level {
+    /// Every level, highest first (as forms list them).
+    pub const ALL: [Level; 4] = [Level::Htxsnv, Level::Httnv, Level::Htnv, Level::Khtnv];
+
+    /// The level with this legal code, if any.
+    pub fn from_code(code: &str) -> Option<Level> {
+        Self::ALL.into_iter().find(|l| l.code() == code)
+    }
+
     /// The legal code of the level (`HTXSNV`, `HTTNV`, `HTNV`, `KHTNV`).
     pub fn code(self) -> &'static str {
         match self {
@@ -165,6 +173,21 @@ pub enum Discipline {
 }
 
 impl Discipline {
+    /// Every severity, mildest first.
+    pub const ALL: [Discipline; 6] = [
+        Discipline::Reprimand,
+        Discipline::Warning,
+        Discipline::SalaryDowngrade,
+        Discipline::Demotion,
+        Discipline::RemovalFromPost,
+        Discipline::ForcedDismissal,
+    ];
+
+    /// The severity with this code, if any.
+    pub fn from_code(code: &str) -> Option<Discipline> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
+
     /// The serialised (snake_case) name, used as an explanation argument.
     pub fn code(self) -> &'static str {
         match self {
@@ -231,6 +254,14 @@ mod tests {
                 Classification::Level(Level::Htnv)
             ])
         );
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for l in Level::ALL {
+            assert_eq!(Level::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Level::from_code("GIỎI"), None);
     }
 
     #[test]

@@ -8,6 +8,9 @@
 //! * [`rollup`]: dashboard figures per (unit, cycle);
 //! * [`explain`]: the explanation tree every result carries (keys in `explain_keys.json`);
 //! * [`batch`]: [`score_batch`], the entry point of `server score`;
+//! * [`lifecycle`]: the cycle and assessment state machines, who may make each move;
+//! * [`check_in`]: the rules of a check-in, the same for every entry point;
+//! * [`codes`], [`vocab`]: the vocabulary stored as text codes, declared with one helper;
 //! * [`error`]: [`DomainError`], translatable (`key` + `args`).
 //!
 //! Scores are points on a 0–100 scale; period and year scores are rounded to 2 decimals, half
@@ -16,10 +19,13 @@
 pub mod access;
 pub mod aggregate;
 pub mod batch;
+pub mod check_in;
+pub mod codes;
 pub mod error;
 pub mod explain;
 pub mod general;
 pub mod level;
+pub mod lifecycle;
 pub mod num;
 pub mod okr;
 pub mod period;
@@ -28,8 +34,10 @@ pub mod quota;
 pub mod rollup;
 pub mod scheme;
 pub mod task_results;
+pub mod text;
 pub mod throttle;
 pub mod validate;
+pub mod vocab;
 
 #[cfg(test)]
 mod tests;
@@ -41,6 +49,7 @@ pub use batch::{
 pub use error::{DomainError, ErrorMessage};
 pub use explain::{Arg, Node};
 pub use level::{Classification, Discipline, Level};
+pub use lifecycle::{AssessmentMove, AssessmentState, CycleMove, CycleState};
 pub use okr::{KeyResult, Measure, Objective, kr_attainment, okr_points_fast};
 pub use period::PeriodInput;
 pub use quota::{QuotaDecision, QuotaException};

@@ -45,7 +45,7 @@ pub fn HomePage() -> impl IntoView {
             <p class="intro">{t!(i18n, home_intro)}</p>
             <nav class="chips" aria-label=move || t_string!(i18n, filter_label)>
                 {kind_link(None)}
-                {UnitKind::ALL.into_iter().map(|k| kind_link(Some(k))).collect_view()}
+                {UnitKind::ALL.iter().map(|k| kind_link(Some(*k))).collect_view()}
             </nav>
             <form method="get" action="/" role="search" class="search">
                 {move || kind.get().map(|k| view! { <input type="hidden" name="kind" value=k.code() /> })}

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod assessment;
 pub mod audit;
 pub mod home;
 pub mod login;

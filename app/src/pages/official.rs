@@ -1,5 +1,6 @@
 //! `/officials/:id` — one official: key results (with a check-in form for the owner) and
-//! assessments (with scoring and approval forms for those allowed). Forms are server
+//! assessments (with the forms to propose, return and approve a level for those allowed, each
+//! only when the assessment's state allows it, and a link to each score's explanation). Forms are server
 //! function forms: they work hydrated and, without JavaScript, as plain posts.
 
 use leptos::form::ActionForm;
@@ -7,12 +8,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::dto::{AssessmentRow, KeyResultRow};
-use crate::api::people::{AddCheckIn, ApproveAssessment, ScoreAssessment, get_official};
+use crate::api::people::{
+    AddCheckIn, ApproveAssessment, ReturnAssessment, ScoreAssessment, get_official,
+};
 use crate::components::error_view::ErrorView;
-use crate::components::labels::StateLabel;
+use crate::components::labels::{LevelLabel, StateLabel, explain_lang};
+use crate::domain::explain::level_with_name;
+use crate::domain::{AssessmentMove, Level};
 use crate::i18n::{t, use_i18n};
-
-const LEVELS: [&str; 4] = ["HTXSNV", "HTTNV", "HTNV", "KHTNV"];
 
 /// One official's page.
 #[component]
@@ -23,6 +26,7 @@ pub fn OfficialPage() -> impl IntoView {
     let check_in = ServerAction::<AddCheckIn>::new();
     let score = ServerAction::<ScoreAssessment>::new();
     let approve = ServerAction::<ApproveAssessment>::new();
+    let give_back = ServerAction::<ReturnAssessment>::new();
     let detail = Resource::new(
         move || {
             (
@@ -30,6 +34,7 @@ pub fn OfficialPage() -> impl IntoView {
                 check_in.version().get(),
                 score.version().get(),
                 approve.version().get(),
+                give_back.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -44,20 +49,40 @@ pub fn OfficialPage() -> impl IntoView {
             check_in.value().get().and_then(Result::err),
             score.value().get().and_then(Result::err),
             approve.value().get().and_then(Result::err),
+            give_back.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
         .next()
         .map(|error| view! { <ErrorView error /> })
     };
+    // A confirmation after every save (hydrated; without JavaScript the page reloads with
+    // the saved values in place).
+    let saved = move || {
+        let decided = [
+            score.value().get(),
+            approve.value().get(),
+            give_back.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|r| r.is_ok());
+        let checked = check_in.value().get().is_some_and(|r| r.is_ok());
+        view! {
+            {decided.then(|| view! { <p class="alert alert-ok" role="status">{t!(i18n, decision_saved)}</p> })}
+            {checked.then(|| view! { <p class="alert alert-ok" role="status">{t!(i18n, check_in_saved)}</p> })}
+        }
+    };
     view! {
         <section class="page official">
             {failure}
+            {saved}
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(d) => {
-                            let (may_check_in, may_score, may_approve) = (d.may_check_in, d.may_score, d.may_approve);
+                            let may_check_in = d.may_check_in;
+                            let decisions = Decisions { may_score: d.may_score, may_approve: d.may_approve, score, approve, give_back };
                             view! {
                                 <h1>{d.official.full_name.clone()}</h1>
                                 <p class="intro">{d.official.job_position.clone()}" — "{d.official.unit_name.clone()}" · "{d.official.personnel_code.clone()}</p>
@@ -72,12 +97,13 @@ pub fn OfficialPage() -> impl IntoView {
                                 <h2>{t!(i18n, official_assessments)}</h2>
                                 <table class="table" data-testid="assessments">
                                     <thead><tr>
-                                        <th>{t!(i18n, col_cycle)}</th><th>{t!(i18n, col_score)}</th><th>{t!(i18n, col_proposed)}</th>
-                                        <th>{t!(i18n, col_approved)}</th><th>{t!(i18n, col_state)}</th>
-                                        {(may_score || may_approve).then(|| view! { <th>{t!(i18n, col_actions)}</th> })}
+                                        <th>{t!(i18n, col_cycle)}</th><th>{t!(i18n, col_score)}</th><th>{t!(i18n, col_engine_level)}</th>
+                                        <th>{t!(i18n, col_proposed)}</th><th>{t!(i18n, col_approved)}</th><th>{t!(i18n, col_state)}</th>
+                                        {(decisions.may_score || decisions.may_approve).then(|| view! { <th>{t!(i18n, col_actions)}</th> })}
                                     </tr></thead>
-                                    <tbody>{d.assessments.into_iter().map(|a| assessment_row(a, may_score, may_approve, score, approve)).collect_view()}</tbody>
+                                    <tbody>{d.assessments.into_iter().map(|a| assessment_row(a, decisions)).collect_view()}</tbody>
                                 </table>
+                                <p class="legend">{t!(i18n, levels_legend)}</p>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorView error /> }.into_any(),
@@ -108,8 +134,8 @@ fn key_result_row(
                         <input type="hidden" name="key_result_id" value=kr.id />
                         <label>{t!(i18n, checkin_value)}<input name="value" type="number" step="any" required /></label>
                         <label>{t!(i18n, checkin_confidence)}<input name="confidence" type="number" min="0" max="10" value="7" required /></label>
-                        <label>{t!(i18n, checkin_note)}<input name="note" /></label>
-                        <label>{t!(i18n, checkin_evidence)}<input name="evidence_url" type="url" /></label>
+                        <label>{t!(i18n, checkin_note)}<input name="note" maxlength="2000" /></label>
+                        <label>{t!(i18n, checkin_evidence)}<input name="evidence_url" type="url" maxlength="1000" /></label>
                         <button type="submit">{t!(i18n, checkin_submit)}</button>
                     </ActionForm>
                     })}
@@ -119,45 +145,89 @@ fn key_result_row(
     }
 }
 
-/// The fields of a level decision (score or approval) on assessment `id` seen at `version`.
-fn level_fields(id: i64, version: i32) -> impl IntoView {
+/// The hidden fields naming assessment `id` seen at `version`.
+fn record_fields(id: i64, version: i32) -> impl IntoView {
     view! {
         <input type="hidden" name="id" value=id />
         <input type="hidden" name="version" value=version />
-        <select name="level">{LEVELS.map(|l| view! { <option value=l>{l}</option> }).collect_view()}</select>
     }
 }
 
-fn assessment_row(
-    a: AssessmentRow,
+/// The level choice (each level with its name), `preselected` chosen, and the reason asked
+/// when the choice departs from it.
+fn level_fields(preselected: Option<Level>, reason_label: AnyView) -> impl IntoView {
+    let lang = explain_lang();
+    let option = move |l: Level| {
+        let text = level_with_name(l.code(), lang);
+        view! { <option value=l.code() selected={preselected == Some(l)}>{text}</option> }
+    };
+    view! {
+        <select name="level">{Level::ALL.map(option).collect_view()}</select>
+        <label>{reason_label}<input name="reason" maxlength="2000" /></label>
+    }
+}
+
+/// The rights of the viewer and the actions of the official's page.
+#[derive(Clone, Copy)]
+struct Decisions {
     may_score: bool,
     may_approve: bool,
     score: ServerAction<ScoreAssessment>,
     approve: ServerAction<ApproveAssessment>,
-) -> impl IntoView {
+    give_back: ServerAction<ReturnAssessment>,
+}
+
+fn assessment_row(a: AssessmentRow, d: Decisions) -> impl IntoView {
     let i18n = use_i18n();
-    let (id, version, open) = (a.id, a.version, !a.cycle_closed);
+    let (id, version) = (a.id, a.version);
+    let can = |m: AssessmentMove| a.moves.contains(&m);
+    let (propose, approve, give_back) = (
+        d.may_score && can(AssessmentMove::Propose),
+        d.may_approve && can(AssessmentMove::Approve),
+        (d.may_score || d.may_approve) && can(AssessmentMove::Return),
+    );
+    let suggested = a.proposed_level.or(a.engine_level);
+    let engine = a.engine_level;
+    let proposed = a.proposed_level;
+    let href = format!("/assessments/{id}");
     view! {
         <tr>
             <td>{a.cycle_code}</td>
-            <td>{a.score.map(|s| format!("{s:.2}")).unwrap_or_default()}</td>
-            <td>{a.proposed_level.unwrap_or_default()}</td>
-            <td>{a.approved_level.unwrap_or_default()}</td>
-            <td><StateLabel code=a.state /></td>
-            // The actions column is there when the viewer may act; the forms only on the
-            // rows of a cycle not yet closed (a closed cycle's level no longer changes).
-            {(may_score || may_approve).then(|| view! {
+            <td>
+                {a.score.map(|s| format!("{s:.2}")).unwrap_or_default()}
+                " "<a href=href data-testid="explain-link">{t!(i18n, explain_link)}</a>
+            </td>
+            <td><LevelLabel level=a.engine_level /></td>
+            <td><LevelLabel level=a.proposed_level /></td>
+            <td><LevelLabel level=a.approved_level /></td>
+            <td>
+                <StateLabel code=a.state.code().to_owned() />
+                {a.return_reason.map(|reason| view! { <p class="note">{t!(i18n, returned_because, reason)}</p> })}
+                {a.level_reason.map(|reason| view! { <p class="note">{t!(i18n, level_reason_shown, reason)}</p> })}
+            </td>
+            // The actions column is there when the viewer may act; each form only when the
+            // assessment's state allows its move (nothing moves in a closed cycle).
+            {(d.may_score || d.may_approve).then(|| view! {
                 <td>
-                    {(may_score && open).then(|| view! {
-                        <ActionForm action=score attr:class="inline-form">
-                            {level_fields(id, version)}
+                    {propose.then(|| view! {
+                        <ActionForm action=d.score attr:class="inline-form">
+                            {record_fields(id, version)}
+                            {level_fields(engine.or(suggested), t!(i18n, decision_reason).into_any())}
                             <button type="submit">{t!(i18n, score_submit)}</button>
                         </ActionForm>
                     })}
-                    {(may_approve && open).then(|| view! {
-                        <ActionForm action=approve attr:class="inline-form">
-                            {level_fields(id, version)}
+                    {approve.then(|| view! {
+                        <ActionForm action=d.approve attr:class="inline-form">
+                            {record_fields(id, version)}
+                            {level_fields(proposed, t!(i18n, approve_reason).into_any())}
                             <button type="submit">{t!(i18n, approve_submit)}</button>
+                        </ActionForm>
+                    })}
+                    {give_back.then(|| view! {
+                        <ActionForm action=d.give_back attr:class="inline-form">
+                            {record_fields(id, version)}
+                            <label>{t!(i18n, return_reason)}<input name="reason" maxlength="2000" required /></label>
+                            <button type="submit" class="secondary">{t!(i18n, return_submit)}</button>
                         </ActionForm>
                     })}
                 </td>

@@ -8,4 +8,5 @@ pub mod export;
 pub mod headers;
 pub mod import;
 pub mod repo;
+pub mod service;
 pub mod state;

@@ -10,18 +10,18 @@
 //!
 //! Everything is generated from a fixed seed and a fixed date, so two loads are identical.
 
-use std::collections::BTreeMap;
-
 use anyhow::Context;
 use app::domain::level::Discipline;
-use app::domain::{OfficialInput, PeriodInput, Product, Scheme, builtin_scheme, score_official};
+use app::domain::text::search_key;
+use app::domain::{Scheme, builtin_scheme};
 use app::error::AppError;
 use app::ssr::auth::password::Cost;
 use app::ssr::entity::{
     assessment, check_in, cycle, general_score, key_result, metric_series, objective, official,
     official_unit_history, org_unit, personnel_decision, product,
 };
-use app::ssr::repo::{audit, bulk, org_units, rollups};
+use app::ssr::repo::{assessments, audit, bulk, org_units, rollups, scope};
+use app::ssr::service;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Set};
 
@@ -151,6 +151,7 @@ pub async fn units_only(db: &DatabaseConnection) -> anyhow::Result<usize> {
     let txn = app::ssr::db::write(db).await?;
     bulk::insert_all(&txn, data.units).await?;
     bulk::sync_id_sequence(&txn, "org_unit").await?;
+    scope::rebuild_units(&txn).await?;
     txn.commit().await?;
     Ok(units)
 }
@@ -167,6 +168,14 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
     data.insert(&txn).await?;
     for table in TABLES_WITH_EXPLICIT_IDS {
         bulk::sync_id_sequence(&txn, table).await?;
+    }
+    scope::rebuild_units(&txn).await?;
+    // Each month scored by the engine from the stored inputs, through the assessments
+    // service; the closed months' levels were then approved as proposed.
+    for month in 1..=ASSESSED_MONTHS {
+        let cycle_id = i64::from(month);
+        service::assessments::recompute(&txn, cycle_id, None, as_of()).await?;
+        assessments::accept_engine_levels(&txn, cycle_id, month <= 10).await?;
     }
     for cycle_id in 1..=i64::from(ASSESSED_MONTHS) + 1 {
         rollups::rebuild_cycle(&txn, cycle_id, as_of()).await?;
@@ -203,7 +212,6 @@ struct Person {
     unit: usize,
     ability: f64,
     leader: bool,
-    task_group: &'static str,
 }
 
 /// The whole demo data set, generated in memory.
@@ -273,6 +281,8 @@ impl Demo {
             valid_to: Set(valid.1),
             merged_into_id: Set(merged_into),
             created_at: Set(as_of()),
+            // Filled with the closure by `scope::rebuild_units`.
+            search_key: Set(None),
         });
         self.unit_meta.push((name.to_owned(), kind, headcount));
         id
@@ -389,10 +399,12 @@ impl Demo {
                 } else {
                     (unit_mean + (rng.f64() - 0.5) * 0.3).clamp(0.3, 1.0)
                 };
+                let (code, name) = (format!("CB{id:06}"), super::names::full_name(rng));
                 self.officials.push(official::ActiveModel {
                     id: Set(id),
-                    personnel_code: Set(format!("CB{id:06}")),
-                    full_name: Set(super::names::full_name(rng)),
+                    search_key: Set(Some(search_key(&[&name, &code]))),
+                    personnel_code: Set(code),
+                    full_name: Set(name),
                     category: Set(category.to_owned()),
                     job_position: Set(position),
                     task_group: Set(task_group.to_owned()),
@@ -423,7 +435,6 @@ impl Demo {
                     unit,
                     ability,
                     leader,
-                    task_group,
                 });
             }
         }
@@ -477,7 +488,7 @@ impl Demo {
         Ok(())
     }
 
-    /// Products, general-criteria points and the month's assessment, scored by the engine.
+    /// Products, general-criteria points and the month's assessment with its other inputs.
     fn monthly_work(
         &mut self,
         scheme: &Scheme,
@@ -488,7 +499,6 @@ impl Demo {
         for person in people {
             for month in 1..=ASSESSED_MONTHS {
                 let cycle_id = i64::from(month);
-                let mut products = Vec::new();
                 for (k, title) in PRODUCTS
                     .iter()
                     .enumerate()
@@ -510,17 +520,6 @@ impl Demo {
                     let delays = if effort > 0.9 { 0 } else { slack(rng).min(2) };
                     let weight = 1.0 + (k % 3) as f64;
                     let code = format!("SP{:02}", k + 1);
-                    products.push(Product {
-                        id: code.clone(),
-                        weight,
-                        assigned,
-                        completed,
-                        completed_on_quality: Some(on_quality),
-                        completed_on_time: Some(on_time),
-                        quality_failures,
-                        delays,
-                        waivers: Vec::new(),
-                    });
                     self.products.push(product::ActiveModel {
                         cycle_id: Set(cycle_id),
                         official_id: Set(person.id),
@@ -539,14 +538,12 @@ impl Demo {
                         ..Default::default()
                     });
                 }
-                let mut general = BTreeMap::new();
                 for group in &scheme.general {
                     let max = group.max_points;
                     let reviewer = (max * (0.6 + 0.4 * person.ability) + (rng.f64() - 0.5))
                         .clamp(0.0, max)
                         .round();
                     let self_points = (reviewer + f64::from(rng.u8(0..2))).min(max);
-                    general.insert(group.id.clone(), reviewer);
                     self.general.push(general_score::ActiveModel {
                         official_id: Set(person.id),
                         cycle_id: Set(cycle_id),
@@ -559,39 +556,17 @@ impl Demo {
                         ..Default::default()
                     });
                 }
-                // One month scored alone: its band is the month's level (no year rules apply).
-                let input = OfficialInput {
-                    id: person.id.to_string(),
-                    unit: person.unit.to_string(),
-                    task_group: person.task_group.to_owned(),
-                    periods: vec![PeriodInput {
-                        period: month,
-                        general,
-                        products,
-                        objectives: Vec::new(),
-                        report_late: false,
-                        unit_result_percent: None,
-                    }],
-                    carried_periods: Vec::new(),
-                    months_worked: Some(12.0),
-                    lawful_leave_months: 0.0,
-                    discipline: (Some(person.id) == disciplined && month >= 6)
-                        .then_some(Discipline::Reprimand),
-                    concluded_degradation: false,
-                    unit_corruption: false,
-                    leader: None,
-                };
-                let result = score_official(scheme, &input)
-                    .with_context(|| format!("scoring official {} month {month}", person.id))?;
-                let level = result.level.level().map(|l| l.code().to_owned());
+                // The month's inputs; the engine scores them from the database (the
+                // assessments service), one month at a time.
                 let closed = month <= 10;
+                let disciplined = Some(person.id) == disciplined && month >= 6;
                 self.assessments.push(assessment::ActiveModel {
                     official_id: Set(person.id),
                     cycle_id: Set(cycle_id),
-                    computed_score: Set(result.score),
-                    explanation: Set(Some(serde_json::to_string(&result.explanation)?)),
-                    proposed_level: Set(level.clone()),
-                    approved_level: Set(if closed { level } else { None }),
+                    computed_score: Set(None),
+                    explanation: Set(None),
+                    months_worked: Set(Some(12.0)),
+                    discipline: Set(disciplined.then(|| Discipline::Reprimand.code().to_owned())),
                     state: Set(if closed {
                         "approved"
                     } else if person.leader {

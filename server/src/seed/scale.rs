@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use app::domain::text::search_key;
 use app::ssr::repo::loader::{self, Cell, Loader};
 use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -59,7 +60,7 @@ const UNIT_COLUMNS: [&str; 10] = [
     "merged_into_id",
     "created_at",
 ];
-const OFFICIAL_COLUMNS: [&str; 13] = [
+const OFFICIAL_COLUMNS: [&str; 14] = [
     "id",
     "personnel_code",
     "full_name",
@@ -73,6 +74,7 @@ const OFFICIAL_COLUMNS: [&str; 13] = [
     "version",
     "created_at",
     "updated_at",
+    "search_key",
 ];
 
 /// Generates and inserts the units and officials of `spec`.
@@ -173,6 +175,9 @@ pub async fn scale(
         bar.set_position(written);
     }
     load.commit().await?;
+    let txn = app::ssr::db::write(db).await?;
+    app::ssr::repo::scope::rebuild_units(&txn).await?;
+    txn.commit().await?;
     bar.finish_and_clear();
     Ok(ScaleReport {
         units: unit_count,
@@ -217,10 +222,13 @@ impl Officials {
         let units = self.unit_ids.len().max(1);
         let mut rows = Vec::with_capacity(size as usize * OFFICIAL_COLUMNS.len());
         for n in from..from + size {
+            let code = format!("{}-{n:09}", self.tag);
+            let name = super::names::full_name(&mut self.rng);
+            let key = search_key(&[&name, &code]);
             rows.extend([
                 Cell::Int(self.first_id + i64::try_from(n).unwrap_or(i64::MAX)),
-                Cell::Text(format!("{}-{n:09}", self.tag)),
-                Cell::Text(super::names::full_name(&mut self.rng)),
+                Cell::Text(code),
+                Cell::Text(name),
                 Cell::Shared(self.category.clone()),
                 Cell::Shared(self.position.clone()),
                 Cell::Shared(self.groups[(n % 2) as usize].clone()),
@@ -231,6 +239,7 @@ impl Officials {
                 Cell::Int(1),
                 Cell::Shared(self.now.clone()),
                 Cell::Shared(self.now.clone()),
+                Cell::Text(key),
             ]);
         }
         (self, rows, started.elapsed())

@@ -349,7 +349,7 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 pub async fn unit(db: &DatabaseConnection, code: &str, kind: &str, parent: Option<i64>) -> i64 {
-    org_unit::ActiveModel {
+    let id = org_unit::ActiveModel {
         code: Set(code.into()),
         name: Set(format!("Đơn vị {code}")),
         kind: Set(kind.into()),
@@ -362,24 +362,26 @@ pub async fn unit(db: &DatabaseConnection, code: &str, kind: &str, parent: Optio
     .insert(db)
     .await
     .expect("unit")
-    .id
+    .id;
+    app::ssr::repo::scope::rebuild_units(db)
+        .await
+        .expect("unit closure");
+    id
 }
 
-/// An official of `unit` with one objective, one key result, one assessment in the cycle and an
-/// account holding `grants` (the official's own grant when empty).
-pub async fn person(
+/// An active official (a specialist) of `unit_id`; returns its id.
+pub async fn official(
     db: &DatabaseConnection,
     code: &str,
-    (unit_id, unit_code): (i64, &str),
+    full_name: &str,
+    unit_id: i64,
     reviewer: Option<i64>,
-    cycle_id: i64,
-    grants: &[Grant],
-) -> Person {
+) -> i64 {
     let now = chrono::Utc::now();
-    let full_name = format!("Cán bộ {code}");
-    let official = official::ActiveModel {
+    official::ActiveModel {
+        search_key: Set(Some(app::domain::text::search_key(&[full_name, code]))),
         personnel_code: Set(code.into()),
-        full_name: Set(full_name.clone()),
+        full_name: Set(full_name.into()),
         category: Set("civil_servant".into()),
         job_position: Set("Chuyên viên".into()),
         task_group: Set("specialist".into()),
@@ -395,7 +397,22 @@ pub async fn person(
     .insert(db)
     .await
     .expect("official")
-    .id;
+    .id
+}
+
+/// An official of `unit` with one objective, one key result, one assessment in the cycle and an
+/// account holding `grants` (the official's own grant when empty).
+pub async fn person(
+    db: &DatabaseConnection,
+    code: &str,
+    (unit_id, unit_code): (i64, &str),
+    reviewer: Option<i64>,
+    cycle_id: i64,
+    grants: &[Grant],
+) -> Person {
+    let now = chrono::Utc::now();
+    let full_name = format!("Cán bộ {code}");
+    let official = official(db, code, &full_name, unit_id, reviewer).await;
     let objective = objective::ActiveModel {
         cycle_id: Set(cycle_id),
         owner_official_id: Set(Some(official)),

@@ -12,7 +12,7 @@ use super::{Client, CurrentUser};
 use crate::domain::access::{self, Action, Grant, Target};
 use crate::error::AppError;
 use crate::ssr::entity::{account, official, role_grant};
-use crate::ssr::repo::audit::{self, Actor, Change};
+use crate::ssr::repo::audit::Actor;
 use crate::ssr::state::AppState;
 
 /// A signed-in caller of a server function: the state, who they are, where from.
@@ -104,50 +104,33 @@ impl Caller {
         target: &Target,
         what: (&str, i64),
     ) -> Result<AppError, AppError> {
-        tracing::warn!(
-            user = %self.user.username,
-            action = action.code(),
-            entity = what.0,
-            id = what.1,
-            "access denied"
-        );
-        let change = Change {
-            action: "access_denied".into(),
-            entity: what.0.into(),
-            entity_id: Some(what.1.to_string()),
-            before: None,
-            after: Some(serde_json::json!({ "action": action.code() })),
-            unit_id: target.unit_path.first().copied(),
-        };
-        audit::record(&self.state.db, &self.actor(), change, Utc::now()).await?;
-        Ok(AppError::Forbidden)
+        let refused = crate::ssr::service::refuse(
+            &self.state.db,
+            &self.actor(),
+            action,
+            target,
+            what,
+            Utc::now(),
+        )
+        .await;
+        match refused {
+            Err(AppError::Forbidden) | Ok(()) => Ok(AppError::Forbidden),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// This caller as the actor of a service.
+    pub fn service_actor(&self) -> crate::ssr::service::Actor {
+        crate::ssr::service::Actor {
+            audit: self.actor(),
+            principal: Some(self.user.principal.clone()),
+        }
     }
 
     /// The audit actor for this caller.
     pub fn actor(&self) -> Actor {
         super::actor(&self.user, &self.client)
     }
-}
-
-/// The units on whose own records (lists, exports, the audit trail) `principal` may perform
-/// `action`, from a [`people::parents`](crate::ssr::repo::people::parents) map.
-pub fn units_allowing(
-    parents: &std::collections::HashMap<i64, Option<i64>>,
-    principal: &access::Principal,
-    action: Action,
-) -> Vec<i64> {
-    parents
-        .keys()
-        .copied()
-        .filter(|unit| {
-            let target = Target {
-                unit_path: crate::ssr::repo::people::path_in(parents, *unit),
-                owner: None,
-                reviewer: None,
-            };
-            access::decide(principal, action, &target).is_some()
-        })
-        .collect()
 }
 
 /// `unit_id` followed by its ancestors up to the root (empty when the unit does not exist).

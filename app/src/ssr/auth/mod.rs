@@ -23,23 +23,7 @@ use crate::ssr::entity::{account, login_attempt};
 use crate::ssr::repo::audit::{self, Actor, Change};
 pub use session::CurrentUser;
 
-/// Account and session settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuthConfig {
-    /// Mark the session cookie `Secure` (and name it `__Host-…`): set behind HTTPS.
-    pub cookie_secure: bool,
-    /// Password hashing cost ([`password::Cost::Owasp`] outside tests).
-    pub hashing: password::Cost,
-}
-
-impl Default for AuthConfig {
-    fn default() -> Self {
-        AuthConfig {
-            cookie_secure: false,
-            hashing: password::Cost::Owasp,
-        }
-    }
-}
+pub use crate::ssr::state::AuthConfig;
 
 /// Where a request comes from, for the rate limiter and the audit trail.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -344,6 +328,10 @@ pub async fn create_account(
     }
     password::check_new(new.password, new.password, None, &username)?;
     let created = account::ActiveModel {
+        search_key: Set(Some(crate::domain::text::search_key(&[
+            &username,
+            new.display_name,
+        ]))),
         username: Set(username.clone()),
         display_name: Set(new.display_name.to_owned()),
         password_hash: Set(password::hash(new.password, config.hashing)?),

@@ -6,24 +6,16 @@ use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::AppError;
 
-/// How expensive hashing is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cost {
-    /// OWASP's Argon2id recommendation: 19 MiB of memory, 2 passes, 1 lane.
-    Owasp,
-    /// The smallest Argon2id parameters, for tests only (never chosen by configuration).
-    TestOnly,
-}
+pub use crate::ssr::state::Cost;
 
-impl Cost {
-    fn hasher(self) -> Result<Argon2<'static>, AppError> {
-        let (memory_kib, passes) = match self {
-            Cost::Owasp => (19 * 1024, 2),
-            Cost::TestOnly => (8, 1),
-        };
-        let params = Params::new(memory_kib, passes, 1, None).map_err(AppError::internal)?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
-    }
+/// The Argon2id hasher of a cost.
+fn hasher(cost: Cost) -> Result<Argon2<'static>, AppError> {
+    let (memory_kib, passes) = match cost {
+        Cost::Owasp => (19 * 1024, 2),
+        Cost::TestOnly => (8, 1),
+    };
+    let params = Params::new(memory_kib, passes, 1, None).map_err(AppError::internal)?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
 /// The shortest password accepted (NIST SP 800-63B and ASVS 5.0 V6.2 ask for at least 8).
@@ -34,7 +26,7 @@ pub const MAX_LENGTH: usize = 128;
 /// Hashes `password` with a fresh random salt.
 pub fn hash(password: &str, cost: Cost) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
-    cost.hasher()?
+    hasher(cost)?
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(AppError::internal)

@@ -21,6 +21,8 @@ pub struct Model {
     pub password_changed_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Username and display name folded for searching (`domain::text::search_key`).
+    pub search_key: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

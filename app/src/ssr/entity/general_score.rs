@@ -14,6 +14,10 @@ pub struct Model {
     pub self_points: Option<f64>,
     pub reviewer_points: Option<f64>,
     pub reviewer_id: Option<i64>,
+    #[sea_orm(column_type = "Text")]
+    pub self_comment: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub reviewer_comment: Option<String>,
     pub version: i32,
     pub updated_at: DateTimeUtc,
 }

@@ -13,6 +13,7 @@ pub mod objective;
 pub mod official;
 pub mod official_unit_history;
 pub mod org_unit;
+pub mod org_unit_closure;
 pub mod personnel_decision;
 pub mod product;
 pub mod role_grant;

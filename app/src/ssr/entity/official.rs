@@ -21,6 +21,8 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Name and personnel code folded for searching (`domain::text::search_key`).
+    pub search_key: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -18,6 +18,8 @@ pub struct Model {
     pub valid_to: Option<Date>,
     pub merged_into_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// Name and code folded for searching (`domain::text::search_key`).
+    pub search_key: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

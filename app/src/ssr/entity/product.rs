@@ -20,6 +20,10 @@ pub struct Model {
     pub quality_failures: i32,
     pub delays: i32,
     pub waiver_ref: Option<String>,
+    /// Quality failures waived for a confirmed objective cause (under `waiver_ref`).
+    pub waived_quality_failures: i32,
+    /// Delays waived for a confirmed objective cause (under `waiver_ref`).
+    pub waived_delays: i32,
     pub due_on: Option<Date>,
     pub version: i32,
 }

@@ -6,10 +6,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
-use super::fields::{Cells, Column, Errors, Seen, Sheet, optional, required, same_column};
+use super::fields::{Cells, Column, Errors, Seen, Sheet, optional, required};
 use super::refs::Refs;
 use super::{Context, Outcome, Plan, Tally, plan};
-use crate::domain::validate::in_range;
+use crate::domain::check_in::{Draft, validate};
 use crate::error::AppError;
 use crate::ssr::repo::okrs::{self, CheckInFields, Owner};
 
@@ -20,12 +20,12 @@ pub(super) const COLUMNS: &[Column] = &[
     required("date", "Ngày cập nhật", 0),
     required("value", "Giá trị", 0),
     optional("note", "Ghi chú", 0),
-    optional("evidence_url", "Đường dẫn minh chứng", 1000),
+    optional("evidence_url", "Đường dẫn minh chứng", 0),
     optional("confidence", "Mức độ tin cậy", 0),
 ];
 
 /// Confidence when the file gives none (the middle of 0–10).
-const DEFAULT_CONFIDENCE: i16 = 5;
+const DEFAULT_CONFIDENCE: i64 = 5;
 
 /// Vietnam's offset from UTC (+7 hours, no daylight saving): check-in dates are local dates.
 const VIETNAM_OFFSET_HOURS: i64 = 7;
@@ -64,31 +64,29 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
         let personnel_code = cells.text("personnel_code");
         let kr_code = cells.text("kr_code");
         let date = cells.date("date");
-        let value = cells.number("value");
+        // NaN and infinities reach the domain rule, which names them as the form does.
+        let value = match sheet.raw(raw, "value").trim().parse::<f64>() {
+            Ok(v) if !v.is_finite() => Some(v),
+            _ => cells.number("value"),
+        };
         let note = cells.opt_text("note").unwrap_or_default();
         let evidence_url = cells.opt_text("evidence_url");
-        if let Some(url) = &evidence_url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            cells.error(
-                "evidence_url",
-                "import_err_not_url",
-                &[("value", url.clone())],
-            );
-        }
-        let confidence = cells.opt_int("confidence").and_then(|c| {
-            i16::try_from(c)
-                .ok()
-                .filter(|c| (0..=10).contains(c))
-                .or_else(|| {
-                    #[expect(clippy::cast_precision_loss, reason = "only used to quote the value")]
-                    let shown = c as f64;
-                    cells.check(
-                        in_range("check_in", "confidence", shown, 0.0, 10.0),
-                        same_column,
-                    );
-                    None
+        let confidence = cells.opt_int("confidence");
+        // The same rules, fields and messages as the form (domain::check_in).
+        let valid = value.and_then(|value| {
+            let draft = Draft {
+                value,
+                confidence: confidence.unwrap_or(DEFAULT_CONFIDENCE),
+                note,
+                evidence_url,
+            };
+            validate(draft)
+                .map_err(|refused| {
+                    for r in refused {
+                        cells.error(r.field, r.key, &[]);
+                    }
                 })
+                .ok()
         });
         if let (Some(cycle), Some(person), Some(kr), Some(date)) =
             (&cycle_code, &personnel_code, &kr_code, date)
@@ -102,8 +100,8 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
             Some(personnel_code),
             Some(kr_code),
             Some(date),
-            Some(value),
-        ) = (cells.ok(), cycle_code, personnel_code, kr_code, date, value)
+            Some(valid),
+        ) = (cells.ok(), cycle_code, personnel_code, kr_code, date, valid)
         {
             rows.push(Row {
                 row: raw.number,
@@ -111,10 +109,10 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
                 personnel_code,
                 kr_code,
                 date,
-                value,
-                note,
-                evidence_url,
-                confidence: confidence.unwrap_or(DEFAULT_CONFIDENCE),
+                value: valid.value,
+                note: valid.note,
+                evidence_url: valid.evidence_url,
+                confidence: valid.confidence,
             });
         }
     }
@@ -130,6 +128,12 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     let mut resolved = Vec::with_capacity(rows.len());
     for row in &rows {
         let cycle = refs.cycle(sheet, &mut errors, row.row, "cycle_code", &row.cycle_code);
+        // A cycle not started or closed takes no check-ins, from a file as from the form.
+        if let Some(cycle) = cycle
+            && let Err(refused) = cycle.lifecycle()?.accepts_check_ins()
+        {
+            errors.push(row.row, sheet.header("cycle_code"), refused.key, &[]);
+        }
         if let Some(cycle) = cycle
             && (row.date < cycle.starts_on || row.date > cycle.ends_on)
         {
@@ -326,8 +330,8 @@ mod tests {
         assert_eq!(
             found,
             [
-                (3, "evidence_url", "import_err_not_url"),
-                (3, "confidence", "import_err_out_of_range"),
+                (3, "confidence", "confidence_range"),
+                (3, "evidence_url", "url_scheme"),
                 (3, "date", "import_err_duplicate_in_file"),
                 (4, "value", "import_err_required"),
             ]

@@ -2,11 +2,11 @@
 //! headers, mapping a file's headers onto them, and typed cell readers that record a
 //! [`RowError`] (row, column, translation key, arguments) for every bad cell.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::table::{Row, Table};
+use super::table::{Row, Table, to_args};
 use crate::api::dto::RowError;
 use crate::domain::DomainError;
 
@@ -64,22 +64,6 @@ pub fn fold(text: &str) -> String {
         folded.pop();
     }
     folded
-}
-
-/// An error about the file as a whole (row 0).
-pub fn file_error(key: &str, args: &[(&str, String)]) -> RowError {
-    RowError {
-        row: 0,
-        column: String::new(),
-        key: key.to_owned(),
-        args: to_args(args),
-    }
-}
-
-fn to_args(args: &[(&str, String)]) -> BTreeMap<String, String> {
-    args.iter()
-        .map(|(k, v)| ((*k).to_owned(), v.clone()))
-        .collect()
 }
 
 /// How many of `columns` the headers match, or `None` when some header matches none of them

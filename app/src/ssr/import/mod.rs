@@ -21,7 +21,8 @@ mod units;
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 
-use self::fields::{Column, Errors, Sheet, file_error, match_score};
+use self::fields::{Column, Errors, Sheet, match_score};
+use self::table::file_error;
 use self::table::{Format, Table};
 use crate::api::dto::{ImportCounts, ImportKind, ImportReport, RowError};
 use crate::error::AppError;

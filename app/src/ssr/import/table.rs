@@ -1,11 +1,11 @@
 //! Reading an import file (CSV or the first sheet of an XLSX workbook) into rows of text, each
 //! with the row number a person sees in a spreadsheet (the header is row 1).
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 
-use super::fields::file_error;
 use crate::api::dto::RowError;
 
 /// The file formats an import accepts, chosen by the file name's extension.
@@ -146,6 +146,22 @@ fn cell_text(cell: &Data) -> String {
 
 fn unreadable(error: &dyn std::fmt::Display) -> RowError {
     file_error("import_err_unreadable", &[("detail", error.to_string())])
+}
+
+/// An error about the file as a whole (row 0).
+pub fn file_error(key: &str, args: &[(&str, String)]) -> RowError {
+    RowError {
+        row: 0,
+        column: String::new(),
+        key: key.to_owned(),
+        args: to_args(args),
+    }
+}
+
+pub(super) fn to_args(args: &[(&str, String)]) -> BTreeMap<String, String> {
+    args.iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -183,6 +183,8 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         }
         ids.extend(org_units::insert_many(context.txn, creates, context.options.now).await?);
     }
+    // The closure and search keys follow the tree, in the same transaction.
+    crate::ssr::repo::scope::rebuild_units(context.txn).await?;
     Ok(Outcome {
         counts: vec![tally.finish(context).await?],
         errors: Vec::new(),

@@ -2,36 +2,71 @@
 //! account's sessions), and revoking a grant. Every change is audited in its transaction.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
+};
 
 use super::audit::{self, Actor, Change};
+use super::scope;
 use crate::domain::access::Grant;
 use crate::error::AppError;
-use crate::ssr::entity::{account, role_grant, session};
+use crate::ssr::entity::{account, official, role_grant, session};
 
-/// Every account, by username, with its grants.
-pub async fn all_with_grants(
+/// An account as the administrators' list shows it: with its grants and its official.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub account: account::Model,
+    pub grants: Vec<role_grant::Model>,
+    pub official: Option<official::Model>,
+}
+
+/// The first `limit` accounts administered within the subtrees of `roots` whose texts match
+/// the folded `pattern` (`None`: all), by username, and how many there are in all —
+/// filtered, counted and paged in SQL.
+pub async fn page_in_scope(
     db: &impl ConnectionTrait,
-) -> Result<Vec<(account::Model, Vec<role_grant::Model>)>, AppError> {
-    let accounts = account::Entity::find()
+    roots: &[i64],
+    pattern: Option<&str>,
+    limit: u64,
+) -> Result<(Vec<Listed>, u64), AppError> {
+    let query = account::Entity::find()
+        .filter(scope::accounts_in(roots))
+        .apply_if(pattern, |q, p| q.filter(scope::accounts_matching(p)));
+    let total = query.clone().count(db).await?;
+    let accounts = query
         .order_by_asc(account::Column::Username)
+        .limit(limit)
         .all(db)
         .await?;
-    let mut grants = std::collections::HashMap::<i64, Vec<role_grant::Model>>::new();
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let mut grants = HashMap::<i64, Vec<role_grant::Model>>::new();
     for grant in role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.is_in(ids))
         .order_by_asc(role_grant::Column::Id)
         .all(db)
         .await?
     {
         grants.entry(grant.account_id).or_default().push(grant);
     }
-    Ok(accounts
+    let mut officials: HashMap<i64, official::Model> = official::Entity::find()
+        .filter(official::Column::Id.is_in(accounts.iter().filter_map(|a| a.official_id)))
+        .all(db)
+        .await?
         .into_iter()
-        .map(|a| {
-            let held = grants.remove(&a.id).unwrap_or_default();
-            (a, held)
+        .map(|o| (o.id, o))
+        .collect();
+    let rows = accounts
+        .into_iter()
+        .map(|account| Listed {
+            grants: grants.remove(&account.id).unwrap_or_default(),
+            official: account.official_id.and_then(|id| officials.remove(&id)),
+            account,
         })
-        .collect())
+        .collect();
+    Ok((rows, total))
 }
 
 /// Enables or disables an account at `version` (a concurrent change gives `Conflict`). A

@@ -88,8 +88,8 @@ fn row(
 /// Which entries to read.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Filter {
-    /// Entries about records of these units.
-    pub units: Vec<i64>,
+    /// Entries about records of the units under these (each included).
+    pub under: Vec<i64>,
     /// Also entries without a unit (sign-ins, system jobs).
     pub include_unscoped: bool,
     pub action: Option<String>,
@@ -104,7 +104,8 @@ pub async fn list(
     filter: &Filter,
 ) -> Result<Vec<crate::api::dto::AuditEntry>, AppError> {
     use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-    let mut scope = Condition::any().add(audit_log::Column::UnitId.is_in(filter.units.clone()));
+    let mut scope = Condition::any()
+        .add(audit_log::Column::UnitId.in_subquery(super::scope::units_under(&filter.under)));
     if filter.include_unscoped {
         scope = scope.add(audit_log::Column::UnitId.is_null());
     }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
+use crate::domain::lifecycle::CycleState;
 use crate::error::AppError;
 use crate::ssr::entity::cycle;
 
@@ -25,7 +26,8 @@ pub struct Cycle {
     pub state: String,
 }
 
-fn to_cycle(model: cycle::Model) -> Cycle {
+/// The read model of a row.
+pub fn to_cycle(model: cycle::Model) -> Cycle {
     Cycle {
         id: model.id,
         code: model.code,
@@ -37,6 +39,27 @@ fn to_cycle(model: cycle::Model) -> Cycle {
         starts_on: model.starts_on,
         ends_on: model.ends_on,
         state: model.state,
+    }
+}
+
+/// The cycle with this id; `NotFound` if none.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Cycle, AppError> {
+    cycle::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_cycle)
+        .ok_or(AppError::NotFound)
+}
+
+impl Cycle {
+    /// The cycle's place in its life; an unknown stored code is an internal error.
+    pub fn lifecycle(&self) -> Result<CycleState, AppError> {
+        CycleState::from_code(&self.state).ok_or_else(|| {
+            AppError::internal(format!(
+                "cycle {} has unknown state {:?}",
+                self.id, self.state
+            ))
+        })
     }
 }
 

@@ -2,9 +2,11 @@
 //! Every write goes through here, and every write records an [`audit`] entry.
 
 pub mod accounts;
+pub mod assessments;
 pub mod audit;
 pub mod bulk;
 pub mod cycles;
+pub mod inputs;
 pub mod loader;
 pub mod officials;
 pub mod okrs;
@@ -12,4 +14,5 @@ pub mod org_units;
 pub mod people;
 pub mod products;
 pub mod rollups;
+pub mod scope;
 pub mod versioned;

@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::Serialize;
 
 use crate::api::dto::{OfficialCategory, OfficialStatus};
+use crate::domain::text::search_key;
 use crate::error::AppError;
 use crate::ssr::entity::{assessment, official, official_unit_history};
 
@@ -99,6 +100,10 @@ fn active_model(
     now: chrono::DateTime<chrono::Utc>,
 ) -> official::ActiveModel {
     official::ActiveModel {
+        search_key: Set(Some(search_key(&[
+            &fields.full_name,
+            &fields.personnel_code,
+        ]))),
         personnel_code: Set(fields.personnel_code),
         full_name: Set(fields.full_name),
         category: Set(fields.category.code().to_owned()),

@@ -61,7 +61,7 @@ pub struct NewUnit {
     pub valid_from: chrono::NaiveDate,
 }
 
-/// Inserts one unit and returns its id.
+/// Inserts one unit (and rebuilds what derives from the tree); returns its id.
 pub async fn insert(
     db: &impl ConnectionTrait,
     unit: NewUnit,
@@ -81,6 +81,7 @@ pub async fn insert(
     }
     .insert(db)
     .await?;
+    super::scope::rebuild_units(db).await?;
     Ok(model.id)
 }
 
@@ -118,7 +119,8 @@ pub async fn all_stored(db: &impl ConnectionTrait) -> Result<Vec<StoredUnit>, Ap
         .collect()
 }
 
-/// Inserts many units in multi-row statements; returns `(code, id)` of each.
+/// Inserts many units in multi-row statements; returns `(code, id)` of each. The caller
+/// rebuilds what derives from the tree ([`super::scope::rebuild_units`]) once done.
 pub async fn insert_many(
     db: &impl ConnectionTrait,
     units: Vec<NewUnit>,
@@ -146,7 +148,7 @@ pub async fn insert_many(
     Ok(ids)
 }
 
-/// Overwrites a unit's fields.
+/// Overwrites a unit's fields (the caller rebuilds what derives from the tree).
 pub async fn update(db: &impl ConnectionTrait, id: i64, unit: NewUnit) -> Result<(), AppError> {
     org_unit::ActiveModel {
         id: sea_orm::Unchanged(id),
@@ -171,4 +173,47 @@ pub async fn id_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<
         .one(db)
         .await?
         .map(|u| u.id))
+}
+
+/// Whether any of these units is at the top of a tree (has no parent).
+pub async fn any_top_level(db: &impl ConnectionTrait, ids: &[i64]) -> Result<bool, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(ids.iter().copied()))
+        .filter(org_unit::Column::ParentId.is_null())
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// The units under any of `roots` (each included) with their names, by folded name.
+pub async fn named_under(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+) -> Result<Vec<(i64, String)>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Id.in_subquery(super::scope::units_under(roots)))
+        .order_by_asc(org_unit::Column::SearchKey)
+        .order_by_asc(org_unit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+/// The names of these units, by id.
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(org_unit::Entity::find()
+        .filter(org_unit::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
 }

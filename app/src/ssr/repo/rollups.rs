@@ -4,11 +4,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
+};
 
 use crate::domain::level::Level;
 use crate::domain::okr::{Measure, kr_attainment};
 use crate::domain::rollup::{AssessmentFact, KrFact, UnitSummary, summarize};
+use crate::domain::vocab::KrKind;
 use crate::error::AppError;
 use crate::ssr::entity::{
     assessment, check_in, cycle, key_result, objective, official, unit_cycle_rollup,
@@ -16,37 +19,26 @@ use crate::ssr::entity::{
 
 /// The measure a stored key result describes; `None` for an unknown kind.
 pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
-    Some(match kr.kind.as_str() {
-        "increase_to" => Measure::IncreaseTo {
+    Some(match KrKind::from_code(&kr.kind)? {
+        KrKind::IncreaseTo => Measure::IncreaseTo {
             start: kr.start_value,
             target: kr.target_value,
             current: kr.current_value,
         },
-        "decrease_to" => Measure::DecreaseTo {
+        KrKind::DecreaseTo => Measure::DecreaseTo {
             start: kr.start_value,
             target: kr.target_value,
             current: kr.current_value,
         },
-        "milestone" => Measure::Milestone {
+        KrKind::Milestone => Measure::Milestone {
             done: kr.current_value >= 1.0,
         },
-        "stay_within" => Measure::StayWithin {
+        KrKind::StayWithin => Measure::StayWithin {
             low: kr.band_low?,
             high: kr.band_high?,
             current: kr.current_value,
         },
-        _ => return None,
     })
-}
-
-fn level_of(code: Option<&str>) -> Option<Level> {
-    match code? {
-        "HTXSNV" => Some(Level::Htxsnv),
-        "HTTNV" => Some(Level::Httnv),
-        "HTNV" => Some(Level::Htnv),
-        "KHTNV" => Some(Level::Khtnv),
-        _ => None,
-    }
 }
 
 /// Share of the cycle elapsed at `as_of` (0–1).
@@ -62,23 +54,56 @@ pub async fn rebuild_cycle(
     cycle_id: i64,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    rebuild(db, cycle_id, None, now).await
+}
+
+/// Recomputes one unit's rollup for one cycle as of `now` (after a write that touches it):
+/// the same computation as [`rebuild_cycle`], restricted to the unit, so an incremental
+/// refresh always equals a full rebuild.
+pub async fn refresh_unit(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    unit_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    rebuild(db, cycle_id, Some(unit_id), now).await.map(drop)
+}
+
+/// The rollup rows of `cycle_id` for one unit (`Some`) or all units (`None`).
+async fn rebuild(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    unit: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
     let cycle = cycle::Entity::find_by_id(cycle_id)
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let officials = official::Entity::find().all(db).await?;
+    let officials = official::Entity::find()
+        .apply_if(unit, |q, u| q.filter(official::Column::UnitId.eq(u)))
+        .all(db)
+        .await?;
     let unit_of: HashMap<i64, i64> = officials.iter().map(|o| (o.id, o.unit_id)).collect();
     let mut per_unit: HashMap<i64, (usize, Vec<AssessmentFact>, Vec<KrFact>)> = HashMap::new();
     for o in &officials {
         per_unit.entry(o.unit_id).or_default().0 += 1;
     }
+    let in_unit = unit.map(|_| unit_of.keys().copied().collect::<Vec<_>>());
     for a in assessment::Entity::find()
         .filter(assessment::Column::CycleId.eq(cycle_id))
+        .apply_if(in_unit.clone(), |q, ids| {
+            q.filter(assessment::Column::OfficialId.is_in(ids))
+        })
         .all(db)
         .await?
     {
         if let Some(unit) = unit_of.get(&a.official_id) {
-            let level = level_of(a.approved_level.as_deref().or(a.proposed_level.as_deref()));
+            let level = a
+                .approved_level
+                .as_deref()
+                .or(a.proposed_level.as_deref())
+                .and_then(Level::from_code);
             per_unit.entry(*unit).or_default().1.push(AssessmentFact {
                 score: a.computed_score,
                 level,
@@ -87,6 +112,13 @@ pub async fn rebuild_cycle(
     }
     let objectives = objective::Entity::find()
         .filter(objective::Column::CycleId.eq(cycle_id))
+        .apply_if(unit.zip(in_unit), |q, (u, ids)| {
+            q.filter(
+                Condition::any()
+                    .add(objective::Column::OwnerUnitId.eq(u))
+                    .add(objective::Column::OwnerOfficialId.is_in(ids)),
+            )
+        })
         .all(db)
         .await?;
     let owner_unit: HashMap<i64, i64> = objectives
@@ -135,6 +167,9 @@ pub async fn rebuild_cycle(
     let written = rows.len();
     unit_cycle_rollup::Entity::delete_many()
         .filter(unit_cycle_rollup::Column::CycleId.eq(cycle_id))
+        .apply_if(unit, |q, u| {
+            q.filter(unit_cycle_rollup::Column::UnitId.eq(u))
+        })
         .exec(db)
         .await?;
     super::bulk::insert_all(db, rows).await?;

@@ -1,0 +1,180 @@
+//! Reads and writes of assessments as read models: levels and states as domain values, never
+//! bare strings past this module.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use crate::domain::Level;
+use crate::domain::lifecycle::AssessmentState;
+use crate::error::AppError;
+use crate::ssr::entity::{assessment, cycle};
+use crate::ssr::repo::cycles::Cycle;
+
+/// One stored assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stored {
+    pub id: i64,
+    pub official_id: i64,
+    pub cycle_id: i64,
+    pub computed_score: Option<f64>,
+    /// The engine's level for the period, when it was stored.
+    pub computed_level: Option<Level>,
+    pub proposed_level: Option<Level>,
+    pub approved_level: Option<Level>,
+    pub state: AssessmentState,
+    pub level_reason: Option<String>,
+    pub return_reason: Option<String>,
+    /// The explanation tree as stored (JSON of `domain::Node`).
+    pub explanation: Option<String>,
+    pub version: i32,
+}
+
+fn level(code: Option<&str>) -> Option<Level> {
+    code.and_then(Level::from_code)
+}
+
+/// The read model of a row; an unknown stored state is an internal error.
+pub fn to_stored(m: assessment::Model) -> Result<Stored, AppError> {
+    let state = AssessmentState::from_code(&m.state).ok_or_else(|| {
+        AppError::internal(format!(
+            "assessment {} has unknown state {:?}",
+            m.id, m.state
+        ))
+    })?;
+    Ok(Stored {
+        id: m.id,
+        official_id: m.official_id,
+        cycle_id: m.cycle_id,
+        computed_score: m.computed_score,
+        computed_level: level(m.computed_level.as_deref()),
+        proposed_level: level(m.proposed_level.as_deref()),
+        approved_level: level(m.approved_level.as_deref()),
+        state,
+        level_reason: m.level_reason,
+        return_reason: m.return_reason,
+        explanation: m.explanation,
+        version: m.version,
+    })
+}
+
+/// The assessment with this id; `NotFound` if none.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Stored, AppError> {
+    let model = assessment::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    to_stored(model)
+}
+
+/// An official's assessments with their cycles, newest cycle first.
+pub async fn of_official(
+    db: &impl ConnectionTrait,
+    official_id: i64,
+) -> Result<Vec<(Stored, Cycle)>, AppError> {
+    let rows = assessment::Entity::find()
+        .filter(assessment::Column::OfficialId.eq(official_id))
+        .order_by_desc(assessment::Column::CycleId)
+        .all(db)
+        .await?;
+    let cycles: std::collections::HashMap<i64, Cycle> = cycle::Entity::find()
+        .filter(cycle::Column::Id.is_in(rows.iter().map(|a| a.cycle_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, super::cycles::to_cycle(c)))
+        .collect();
+    rows.into_iter()
+        .map(|a| {
+            let c = cycles
+                .get(&a.cycle_id)
+                .cloned()
+                .ok_or_else(|| AppError::internal(format!("assessment {} has no cycle", a.id)))?;
+            Ok((to_stored(a)?, c))
+        })
+        .collect()
+}
+
+/// What a decision writes: the new state, the levels and the reasons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    pub state: AssessmentState,
+    pub proposed_level: Option<Level>,
+    pub approved_level: Option<Level>,
+    pub level_reason: Option<String>,
+    pub return_reason: Option<String>,
+}
+
+/// Writes a decision if the assessment is still at `version` (else `Conflict`); the version
+/// goes up by one.
+pub async fn write_decision(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    d: Decided,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let code = |l: Option<Level>| l.map(|l| l.code().to_owned());
+    let changes = assessment::ActiveModel {
+        state: Set(d.state.code().to_owned()),
+        proposed_level: Set(code(d.proposed_level)),
+        approved_level: Set(code(d.approved_level)),
+        level_reason: Set(d.level_reason),
+        return_reason: Set(d.return_reason),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    super::versioned::update_if_version(db, id, version, changes).await
+}
+
+/// The engine's result for one assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub id: i64,
+    pub score: Option<f64>,
+    /// `None` when not classified.
+    pub level: Option<Level>,
+    /// The explanation tree as JSON.
+    pub explanation: String,
+}
+
+/// Stores the engine's results (score, level, explanation); the decisions and the version
+/// are left as they are (a recomputation is not someone's edit).
+pub async fn write_scores(db: &impl ConnectionTrait, scored: Vec<Scored>) -> Result<(), AppError> {
+    for s in scored {
+        assessment::Entity::update_many()
+            .set(assessment::ActiveModel {
+                computed_score: Set(s.score),
+                computed_level: Set(s.level.map(|l| l.code().to_owned())),
+                explanation: Set(Some(s.explanation)),
+                ..Default::default()
+            })
+            .filter(assessment::Column::Id.eq(s.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records the engine's level of every scored assessment of a cycle as the proposed level,
+/// and, when `approve`, as the approved one (the demo city's history).
+pub async fn accept_engine_levels(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    approve: bool,
+) -> Result<u64, AppError> {
+    let mut update = assessment::Entity::update_many()
+        .col_expr(
+            assessment::Column::ProposedLevel,
+            Expr::col(assessment::Column::ComputedLevel),
+        )
+        .filter(assessment::Column::CycleId.eq(cycle_id))
+        .filter(assessment::Column::ComputedLevel.is_not_null());
+    if approve {
+        update = update.col_expr(
+            assessment::Column::ApprovedLevel,
+            Expr::col(assessment::Column::ComputedLevel),
+        );
+    }
+    Ok(update.exec(db).await?.rows_affected)
+}
