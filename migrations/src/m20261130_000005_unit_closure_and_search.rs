@@ -54,12 +54,19 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // Lists filter active officials by unit: (unit_id, status) serves them and every
+        // lookup by unit, so it replaces the index on unit_id alone (one index to maintain
+        // on bulk loads, not two).
         manager
-            .create_index(index(
-                "official",
-                &["status", "unit_id", "full_name"],
-                false,
-            ))
+            .drop_index(
+                Index::drop()
+                    .name("idx_official_unit_id")
+                    .table("official")
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(index("official", &["unit_id", "status"], false))
             .await?;
         Ok(())
     }
@@ -68,10 +75,13 @@ impl MigrationTrait for Migration {
         manager
             .drop_index(
                 Index::drop()
-                    .name("idx_official_status_unit_id_full_name")
+                    .name("idx_official_unit_id_status")
                     .table("official")
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_index(index("official", &["unit_id"], false))
             .await?;
         for table in ["account", "org_unit", "official"] {
             manager

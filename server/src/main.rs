@@ -286,8 +286,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Recompute { cycle } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
             Migrator::up(&db, None).await?;
+            let started = std::time::Instant::now();
             let count = server::io::recompute(&db, &cycle).await?;
-            println!("{count} assessments of {cycle} recomputed");
+            println!(
+                "{count} assessments of {cycle} recomputed in {:.1} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
             Ok(())
         }
         Command::Seed { what } => {

@@ -1,20 +1,22 @@
 //! The service layer on SQLite and PostgreSQL: every assessment move × every role through
 //! HTTP follows the domain's state machine and access rules; a level other than the engine's
 //! needs a reason; a bad check-in is refused with the same field and message from the form
-//! and from an import; the unit's rollup is refreshed with each write and equals a rebuild.
+//! and from an import; a product's or a criterion's change rescores the assessment; the unit's
+//! rollup is refreshed with each write and equals a rebuild.
 
 mod common;
 
 use app::domain::access::{self, Grant, Principal, Role, Target};
 use app::domain::lifecycle::{AssessmentMove, AssessmentState, CycleState};
-use app::ssr::entity::{assessment, check_in, unit_cycle_rollup};
+use app::ssr::entity::{assessment, check_in, product, unit_cycle_rollup};
 use app::ssr::import::{self, Options};
 use app::ssr::repo::audit::Actor;
 use app::ssr::repo::rollups;
 use common::{Engine, Person, TestServer, month_cycle, person, unit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
 };
 
 /// Unit U with official A (reviewed by R), a reviewer R, a unit leader L and an organiser G
@@ -390,6 +392,235 @@ on_both_databases!(
         let rebuilt = rollup_rows(&w.db, w.open).await;
         // The check-in's age is counted in whole days: equal as of the same moment.
         assert_eq!(incremental, rebuilt);
+        w.server.stop().await;
+    }
+);
+
+/// The unit's stored average score in the open cycle.
+async fn unit_average(db: &DatabaseConnection, cycle: i64, unit: i64) -> Option<f64> {
+    rollup_rows(db, cycle)
+        .await
+        .into_iter()
+        .find(|r| r.unit_id == unit)
+        .and_then(|r| r.avg_score)
+}
+
+on_both_databases!(
+    a_products_delays_change_its_score_explanation_and_rollup_together,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        let id = w.a.assessment;
+        let reviewer = w.server.session("r").await;
+        // The reviewer scores the general criteria (the fixture has none): 9 + 8 + 7.
+        for (version, (group, points)) in [
+            ("politics_ethics_discipline", "9"),
+            ("competence_responsibility", "8"),
+            ("innovation", "7"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let form = [
+                ("assessment_id", id.to_string()),
+                ("version", (version + 1).to_string()),
+                ("as_reviewer", "true".to_owned()),
+                ("group", group.to_owned()),
+                ("points", points.to_owned()),
+                ("comment", "Đúng quy định".to_owned()),
+            ];
+            let (status, body) = w
+                .server
+                .call("/api/assessment/criterion", &form, Some(&reviewer))
+                .await;
+            assert_eq!(status, 200, "{group}: {body}");
+        }
+        // Points beyond the group's maximum are refused, naming the field.
+        let too_many = [
+            ("assessment_id", id.to_string()),
+            ("version", "4".to_owned()),
+            ("as_reviewer", "true".to_owned()),
+            ("group", "innovation".to_owned()),
+            ("points", "11".to_owned()),
+        ];
+        let (status, body) = w
+            .server
+            .call("/api/assessment/criterion", &too_many, Some(&reviewer))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("\"field\":\"points\""), "{body}");
+        let product = product::ActiveModel {
+            cycle_id: Set(w.open),
+            official_id: Set(w.a.official),
+            code: Set("SP01".into()),
+            title: Set("Hồ sơ một cửa".into()),
+            conversion_weight: Set(1.0),
+            assigned: Set(10),
+            completed: Set(10),
+            completed_on_quality: Set(10),
+            completed_on_time: Set(10),
+            quality_failures: Set(0),
+            delays: Set(0),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&w.db)
+        .await
+        .expect("product")
+        .id;
+        let own = w.server.session("a").await;
+        let progress = |version: i32, delays: i32| {
+            vec![
+                ("product_id", product.to_string()),
+                ("version", version.to_string()),
+                ("counts[completed]", "10".to_owned()),
+                ("counts[completed_on_quality]", "10".to_owned()),
+                ("counts[completed_on_time]", (10 - delays).to_string()),
+                ("counts[quality_failures]", "0".to_owned()),
+                ("counts[delays]", delays.to_string()),
+            ]
+        };
+        let (status, body) = w
+            .server
+            .call("/api/product/progress", &progress(1, 0), Some(&own))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let full = stored(&w.db, id).await;
+        // 24 general points + all 70 task points.
+        assert_eq!(full.computed_score, Some(94.0));
+        assert_eq!(full.computed_level.as_deref(), Some("HTXSNV"));
+        let before_avg = unit_average(&w.db, w.open, w.a.unit_id).await;
+        // Two delays: the progress third loses 2/10 of its points and 2 × 25 % of them.
+        let (status, body) = w
+            .server
+            .call("/api/product/progress", &progress(2, 2), Some(&own))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let delayed = stored(&w.db, id).await;
+        let score = delayed.computed_score.expect("scored");
+        assert!(score < 94.0, "{score}");
+        let explanation = delayed.explanation.expect("explanation");
+        assert!(
+            explanation.contains("task.progress.deduction"),
+            "{explanation}"
+        );
+        assert!(explanation.contains("\"delays\":2.0"), "{explanation}");
+        let after_avg = unit_average(&w.db, w.open, w.a.unit_id).await;
+        assert_ne!(
+            after_avg, before_avg,
+            "the rollup follows in the same write"
+        );
+        let incremental = rollup_rows(&w.db, w.open).await;
+        rollups::rebuild_cycle(&w.db, w.open, chrono::Utc::now())
+            .await
+            .expect("rebuild");
+        assert_eq!(incremental, rollup_rows(&w.db, w.open).await);
+        // More delays waived than occurred: refused, naming the field; nothing changes.
+        let mut waived = progress(3, 2);
+        waived.push(("counts[waived_delays]", "3".to_owned()));
+        waived.push(("waiver_ref", "QĐ 12/UBND".to_owned()));
+        let (status, body) = w
+            .server
+            .call("/api/product/progress", &waived, Some(&own))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("\"field\":\"waived_delays\""), "{body}");
+        assert_eq!(stored(&w.db, id).await.computed_score, Some(score));
+        // Someone else's product: refused.
+        let other = w.server.session("c").await;
+        let (status, _) = w
+            .server
+            .call("/api/product/progress", &progress(3, 0), Some(&other))
+            .await;
+        assert_eq!(status, 403);
+        w.server.stop().await;
+    }
+);
+
+on_both_databases!(
+    cycles_move_one_step_at_a_time_and_reopen_only_with_a_reason,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        let admin_grant = Grant {
+            role: Role::Admin,
+            unit_id: w.province,
+        };
+        person(
+            &w.db,
+            "ADM",
+            (w.a.unit_id, "P-U"),
+            None,
+            w.open,
+            &[admin_grant],
+        )
+        .await;
+        let admin = w.server.session("adm").await;
+        let lead = w.server.session("l").await;
+        let closed = stored(&w.db, w.c.assessment).await.cycle_id;
+        let form = |id: i64, version: i32, step: &str, reason: &str| {
+            vec![
+                ("id", id.to_string()),
+                ("version", version.to_string()),
+                ("step", step.to_owned()),
+                ("reason", reason.to_owned()),
+            ]
+        };
+        let call = |f: Vec<(&'static str, String)>, who: String| {
+            let server = &w.server;
+            async move { server.call("/api/cycle/move", &f, Some(&who)).await }
+        };
+        // Only an administrator moves a cycle.
+        let (status, _) = call(form(w.open, 1, "advance", ""), lead.clone()).await;
+        assert_eq!(status, 403);
+        let (status, body) = call(form(w.open, 1, "advance", ""), admin.clone()).await;
+        assert_eq!(
+            (status.as_u16(), body.as_str()),
+            (200, "\"self_assessment\"")
+        );
+        // From an old version: refused.
+        let (status, _) = call(form(w.open, 1, "advance", ""), admin.clone()).await;
+        assert_eq!(status, 409);
+        // Reopening: only a closed cycle, only with a reason.
+        let (status, body) = call(form(w.open, 2, "reopen", "Sai sót"), admin.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("\"field\":\"state\""), "{body}");
+        let (status, body) = call(form(closed, 1, "reopen", " "), admin.clone()).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("\"field\":\"reason\""), "{body}");
+        let (status, body) = call(
+            form(
+                closed,
+                1,
+                "reopen",
+                "Kết luận thanh tra số 12 sửa điểm kỳ 10",
+            ),
+            admin.clone(),
+        )
+        .await;
+        assert_eq!((status.as_u16(), body.as_str()), (200, "\"calibration\""));
+        // The official submits their self-assessment once it is a draft (or returned).
+        let own = w.server.session("a").await;
+        let submit = |version: i32| {
+            vec![
+                ("id", w.a.assessment.to_string()),
+                ("version", version.to_string()),
+            ]
+        };
+        let (status, _) = w
+            .server
+            .call("/api/assessment/submit", &submit(1), Some(&own))
+            .await;
+        assert_eq!(status, 400, "already self-assessed");
+        set_state(&w.db, w.a.assessment, AssessmentState::Draft).await;
+        let (status, body) = w
+            .server
+            .call("/api/assessment/submit", &submit(1), Some(&own))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(stored(&w.db, w.a.assessment).await.state, "self_assessed");
         w.server.stop().await;
     }
 );

@@ -269,3 +269,34 @@ pub async fn set_account_active(
     txn.commit().await?;
     Ok(ended)
 }
+
+/// Moves a cycle one step forward (`advance`) or reopens a closed one (`reopen`, with a
+/// reason); administrators only. Returns the cycle's new state.
+#[server(name = ChangeCycle, prefix = "/api", endpoint = "cycle/move")]
+pub async fn change_cycle(
+    id: i64,
+    version: i32,
+    step: String,
+    #[server(default)] reason: String,
+) -> Result<crate::domain::CycleState, AppError> {
+    use crate::domain::CycleMove;
+    use crate::ssr::service::cycles::{CycleChange, change};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let step = CycleMove::from_code(&step).ok_or_else(|| AppError::Invalid {
+        field: "step".into(),
+        message: "move_not_allowed".into(),
+    })?;
+    let input = CycleChange {
+        cycle_id: id,
+        version,
+        step,
+        reason,
+    };
+    change(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await
+}

@@ -1,6 +1,6 @@
-//! Server functions about one assessment: its page with the engine's explanation. The
-//! decisions on it (propose, return, approve) are in [`super::people`], beside the official's
-//! page that makes them.
+//! Server functions about one assessment: its page with the engine's explanation, and the
+//! inputs it is scored from (a product's counts, general-criteria points). The decisions on
+//! it (propose, return, approve) are in [`super::people`], beside the page that makes them.
 
 use leptos::prelude::*;
 
@@ -64,4 +64,67 @@ pub fn row(
         cycle_closed: !state.is_open(),
         moves,
     })
+}
+
+/// Records a product's counts (its owner or their reviewer); the assessment is rescored.
+#[server(name = SaveProductProgress, prefix = "/api", endpoint = "product/progress")]
+pub async fn save_product_progress(
+    product_id: i64,
+    version: i32,
+    counts: super::dto::Progress,
+    waiver_ref: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::service::inputs::{ProductProgress, save_product};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = ProductProgress {
+        product_id,
+        version,
+        progress: counts,
+        waiver_ref,
+    };
+    save_product(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+/// Records the points (and comment) of one general-criteria group: the official's own while
+/// they may still submit, or the reviewer's (`as_reviewer`); the assessment is rescored.
+#[server(name = SaveCriterion, prefix = "/api", endpoint = "assessment/criterion")]
+pub async fn save_criterion(
+    assessment_id: i64,
+    version: i32,
+    #[server(default)] as_reviewer: bool,
+    group: String,
+    points: f64,
+    comment: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::repo::assessments::{Points, Scorer};
+    use crate::ssr::service::inputs::{CriteriaPoints, save_criteria};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let scorer = if as_reviewer {
+        Scorer::Reviewer
+    } else {
+        Scorer::Official
+    };
+    let input = CriteriaPoints {
+        assessment_id,
+        version,
+        scorer,
+        points: vec![Points {
+            group,
+            points,
+            comment,
+        }],
+    };
+    save_criteria(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await
 }

@@ -118,6 +118,8 @@ pub struct AssessmentRow {
     pub moves: Vec<AssessmentMove>,
 }
 
+pub use crate::domain::task_results::Progress;
+
 /// One assessment with its explanation, for the explanation page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentDetail {

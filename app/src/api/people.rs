@@ -195,6 +195,13 @@ pub async fn approve_assessment(
     decide(id, version, step, Some(level), reason).await
 }
 
+/// The official submits their self-assessment (draft or returned → self-assessed).
+#[server(name = SubmitSelfAssessment, prefix = "/api", endpoint = "assessment/submit")]
+pub async fn submit_self_assessment(id: i64, version: i32) -> Result<(), AppError> {
+    let step = crate::domain::AssessmentMove::SubmitSelf;
+    decide(id, version, step, None, String::new()).await
+}
+
 /// Returns an assessment for revision, with a reason the official sees.
 #[server(name = ReturnAssessment, prefix = "/api", endpoint = "assessment/return")]
 pub async fn return_assessment(id: i64, version: i32, reason: String) -> Result<(), AppError> {

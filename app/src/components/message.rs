@@ -28,6 +28,12 @@ pub fn known(key: &str) -> Option<AnyView> {
         "unknown_level" => t!(i18n, unknown_level).into_any(),
         "reason_required" => t!(i18n, reason_required).into_any(),
         "move_not_allowed" => t!(i18n, move_not_allowed).into_any(),
+        "negative" => t!(i18n, negative).into_any(),
+        "not_positive" => t!(i18n, not_positive).into_any(),
+        "exceeds_limit" => t!(i18n, exceeds_limit).into_any(),
+        "required_value" => t!(i18n, required_value).into_any(),
+        "out_of_range" => t!(i18n, out_of_range).into_any(),
+        "unknown_criterion" => t!(i18n, unknown_criterion).into_any(),
         _ => return None,
     })
 }
@@ -44,6 +50,17 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "level" => t!(i18n, field_level).into_any(),
         "cycle" => t!(i18n, field_cycle).into_any(),
         "state" => t!(i18n, field_state).into_any(),
+        "completed" => t!(i18n, field_completed).into_any(),
+        "completed_on_quality" => t!(i18n, field_completed_on_quality).into_any(),
+        "completed_on_time" => t!(i18n, field_completed_on_time).into_any(),
+        "quality_failures" => t!(i18n, field_quality_failures).into_any(),
+        "delays" => t!(i18n, field_delays).into_any(),
+        "waived_quality_failures" => t!(i18n, field_waived_quality_failures).into_any(),
+        "waived_delays" => t!(i18n, field_waived_delays).into_any(),
+        "waiver_ref" => t!(i18n, field_waiver_ref).into_any(),
+        "group" => t!(i18n, field_group).into_any(),
+        "points" => t!(i18n, field_points).into_any(),
+        "comment" => t!(i18n, field_comment).into_any(),
         _ => return None,
     })
 }

@@ -95,6 +95,107 @@ struct Deduction<'a> {
     waived: f64,
 }
 
+/// The counts of a product that its owner and reviewer record as the period goes (what was
+/// assigned, and its weight, are set when it is assigned). Sent by forms as
+/// `counts[completed]=…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub completed: i32,
+    pub completed_on_quality: i32,
+    pub completed_on_time: i32,
+    pub quality_failures: i32,
+    pub delays: i32,
+    #[serde(default)]
+    pub waived_quality_failures: i32,
+    #[serde(default)]
+    pub waived_delays: i32,
+}
+
+/// A product's counts, checked: `0 < assigned`, `completed ≤ assigned`, on quality and on
+/// time `≤ completed`, failures and delays `≥ 0`, waivers with a reference and no more than
+/// the failures or delays they waive.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Counts {
+    pub assigned: f64,
+    pub completed: f64,
+    pub on_quality: f64,
+    pub on_time: f64,
+    pub failures: f64,
+    pub delays: f64,
+    /// Waived quality failures and delays.
+    pub waived: [f64; 2],
+}
+
+/// Checks a product's counts (the rules every entry point applies, and scoring too); the
+/// error names `item.product[id]` and the field.
+pub fn check_product(p: &Product, item: &str) -> Result<Counts, DomainError> {
+    let p_item = format!("{item}.product[{}]", p.id);
+    let assigned = count(&p_item, "assigned", p.assigned)?;
+    if p.assigned == 0 {
+        return Err(DomainError::NotPositive {
+            item: p_item,
+            field: "assigned".into(),
+            value: 0.0,
+        });
+    }
+    let completed = count(&p_item, "completed", p.completed)?;
+    super::validate::not_above(&p_item, "completed", completed, "assigned", assigned)?;
+    let on_quality = count(
+        &p_item,
+        "completed_on_quality",
+        p.completed_on_quality.unwrap_or(p.completed),
+    )?;
+    super::validate::not_above(
+        &p_item,
+        "completed_on_quality",
+        on_quality,
+        "completed",
+        completed,
+    )?;
+    let on_time = count(
+        &p_item,
+        "completed_on_time",
+        p.completed_on_time.unwrap_or(p.completed),
+    )?;
+    super::validate::not_above(
+        &p_item,
+        "completed_on_time",
+        on_time,
+        "completed",
+        completed,
+    )?;
+    let failures = count(&p_item, "quality_failures", p.quality_failures)?;
+    let delays = count(&p_item, "delays", p.delays)?;
+    let mut waived = [0.0, 0.0];
+    for w in &p.waivers {
+        let c = count(&p_item, "waivers.count", w.count)?;
+        if w.reference.trim().is_empty() {
+            return Err(DomainError::Empty {
+                item: p_item,
+                field: "waivers.reference".into(),
+            });
+        }
+        waived[usize::from(w.kind == WaiverKind::Progress)] += c;
+    }
+    super::validate::not_above(
+        &p_item,
+        "waivers.quality",
+        waived[0],
+        "quality_failures",
+        failures,
+    )?;
+    super::validate::not_above(&p_item, "waivers.progress", waived[1], "delays", delays)?;
+    Ok(Counts {
+        assigned,
+        completed,
+        on_quality,
+        on_time,
+        failures,
+        delays,
+        waived,
+    })
+}
+
 /// Scores the products of one period: `(Σ product points, explanation)`, points in `[0, T]`.
 ///
 /// With `report_late` and a scheme whose `late_report_counts_as_not_done` is set, every
@@ -137,62 +238,15 @@ pub fn score_products(
     let late = report_late && *late_report_counts_as_not_done;
     let mut total = 0.0;
     for p in sorted {
-        let p_item = format!("{item}.product[{}]", p.id);
-        let assigned = count(&p_item, "assigned", p.assigned)?;
-        if p.assigned == 0 {
-            return Err(DomainError::NotPositive {
-                item: p_item,
-                field: "assigned".into(),
-                value: 0.0,
-            });
-        }
-        let completed = count(&p_item, "completed", p.completed)?;
-        super::validate::not_above(&p_item, "completed", completed, "assigned", assigned)?;
-        let on_quality = count(
-            &p_item,
-            "completed_on_quality",
-            p.completed_on_quality.unwrap_or(p.completed),
-        )?;
-        super::validate::not_above(
-            &p_item,
-            "completed_on_quality",
+        let Counts {
+            assigned,
+            completed,
             on_quality,
-            "completed",
-            completed,
-        )?;
-        let on_time = count(
-            &p_item,
-            "completed_on_time",
-            p.completed_on_time.unwrap_or(p.completed),
-        )?;
-        super::validate::not_above(
-            &p_item,
-            "completed_on_time",
             on_time,
-            "completed",
-            completed,
-        )?;
-        let failures = count(&p_item, "quality_failures", p.quality_failures)?;
-        let delays = count(&p_item, "delays", p.delays)?;
-        let mut waived = [0.0, 0.0];
-        for w in &p.waivers {
-            let c = count(&p_item, "waivers.count", w.count)?;
-            if w.reference.trim().is_empty() {
-                return Err(DomainError::Empty {
-                    item: p_item,
-                    field: "waivers.reference".into(),
-                });
-            }
-            waived[usize::from(w.kind == WaiverKind::Progress)] += c;
-        }
-        super::validate::not_above(
-            &p_item,
-            "waivers.quality",
-            waived[0],
-            "quality_failures",
             failures,
-        )?;
-        super::validate::not_above(&p_item, "waivers.progress", waived[1], "delays", delays)?;
+            delays,
+            waived,
+        } = check_product(p, item)?;
 
         let share = p.weight / total_weight;
         let p_max = max_points * share;

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use crate::domain::Level;
 use crate::domain::lifecycle::AssessmentState;
 use crate::error::AppError;
-use crate::ssr::entity::{assessment, cycle};
+use crate::ssr::entity::{assessment, cycle, general_score};
 use crate::ssr::repo::cycles::Cycle;
 
 /// One stored assessment.
@@ -177,4 +177,80 @@ pub async fn accept_engine_levels(
         );
     }
     Ok(update.exec(db).await?.rows_affected)
+}
+
+/// Who gave general-criteria points: the official (self-assessment) or the reviewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scorer {
+    Official,
+    Reviewer,
+}
+
+/// One criterion group's points and comment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Points {
+    pub group: String,
+    pub points: f64,
+    pub comment: Option<String>,
+}
+
+/// Writes an official's or a reviewer's points on the criterion groups of `(official, cycle)`
+/// (the reviewer's id kept with theirs).
+pub async fn write_points(
+    db: &impl ConnectionTrait,
+    (official_id, cycle_id): (i64, i64),
+    scorer: Scorer,
+    reviewer_id: Option<i64>,
+    points: &[Points],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for p in points {
+        let existing = general_score::Entity::find()
+            .filter(general_score::Column::OfficialId.eq(official_id))
+            .filter(general_score::Column::CycleId.eq(cycle_id))
+            .filter(general_score::Column::CriterionGroup.eq(p.group.as_str()))
+            .one(db)
+            .await?;
+        let mut row = general_score::ActiveModel {
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        match scorer {
+            Scorer::Official => {
+                row.self_points = Set(Some(p.points));
+                row.self_comment = Set(p.comment.clone());
+            }
+            Scorer::Reviewer => {
+                row.reviewer_points = Set(Some(p.points));
+                row.reviewer_comment = Set(p.comment.clone());
+                row.reviewer_id = Set(reviewer_id);
+            }
+        }
+        match existing {
+            Some(e) => super::versioned::update(db, e.id, row).await?,
+            None => {
+                row.official_id = Set(official_id);
+                row.cycle_id = Set(cycle_id);
+                row.criterion_group = Set(p.group.clone());
+                row.version = Set(1);
+                general_score::Entity::insert(row).exec(db).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Marks an assessment changed (its inputs were edited) if it is still at `version` (else
+/// `Conflict`).
+pub async fn touch(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let changes = assessment::ActiveModel {
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    super::versioned::update_if_version(db, id, version, changes).await
 }

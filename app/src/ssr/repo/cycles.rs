@@ -110,3 +110,26 @@ pub async fn insert(db: &impl ConnectionTrait, cycle: Cycle) -> Result<i64, AppE
     .await?;
     Ok(model.id)
 }
+
+/// The version of a cycle's row (for a change made from a page read at that version).
+pub async fn version_of(db: &impl ConnectionTrait, id: i64) -> Result<i32, AppError> {
+    cycle::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|c| c.version)
+        .ok_or(AppError::NotFound)
+}
+
+/// Writes a cycle's state if it is still at `version` (else `Conflict`).
+pub async fn write_state(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    state: CycleState,
+) -> Result<(), AppError> {
+    let changes = cycle::ActiveModel {
+        state: Set(state.code().to_owned()),
+        ..Default::default()
+    };
+    super::versioned::update_if_version(db, id, version, changes).await
+}

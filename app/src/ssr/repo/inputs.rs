@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
 
 use crate::domain::batch::LeaderInput;
@@ -53,9 +54,16 @@ pub async fn of_cycle(
     let okr = matches!(scheme.task_results, TaskResultsRule::Okr { .. });
     // Whole cycles are read without an id list; a few officials by theirs.
     for chunk in chunks(&official_ids, only.is_some()) {
+        // The whole cycle's officials are those it assesses (a sub-select, not every row).
+        let assessed = Query::select()
+            .column(assessment::Column::OfficialId)
+            .from(assessment::Entity)
+            .and_where(Expr::col(assessment::Column::CycleId).eq(cycle.id))
+            .to_owned();
         for o in official::Entity::find()
-            .apply_if(chunk.clone(), |q, ids| {
-                q.filter(official::Column::Id.is_in(ids))
+            .filter(match chunk.clone() {
+                Some(ids) => official::Column::Id.is_in(ids),
+                None => official::Column::Id.in_subquery(assessed),
             })
             .all(db)
             .await?
@@ -98,8 +106,9 @@ pub async fn of_cycle(
         }
     }
     // The explanation names the official by personnel code and the unit by name.
+    let units: std::collections::BTreeSet<i64> = officials.values().map(|o| o.unit_id).collect();
     let unit_names: HashMap<i64, String> = org_unit::Entity::find()
-        .filter(org_unit::Column::Id.is_in(officials.values().map(|o| o.unit_id)))
+        .filter(org_unit::Column::Id.is_in(units))
         .all(db)
         .await?
         .into_iter()
@@ -164,7 +173,8 @@ fn chunks(ids: &[i64], filtered: bool) -> Vec<Option<Vec<i64>>> {
     }
 }
 
-fn to_product(p: product::Model) -> Product {
+/// A stored product as the engine reads it (waivers under its reference).
+pub fn to_product(p: product::Model) -> Product {
     let mut waivers = Vec::new();
     if let Some(reference) = p.waiver_ref.filter(|r| !r.trim().is_empty()) {
         for (kind, count) in [

@@ -116,3 +116,58 @@ pub async fn update(
 ) -> Result<(), AppError> {
     super::versioned::update(db, id, active_model(fields)).await
 }
+
+/// One stored product as the engine reads it, with its owner, cycle and version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Counted {
+    pub id: i64,
+    pub official_id: i64,
+    pub cycle_id: i64,
+    pub version: i32,
+    pub product: crate::domain::Product,
+    pub waived_quality_failures: i32,
+    pub waived_delays: i32,
+    pub waiver_ref: Option<String>,
+}
+
+/// The product with this id; `NotFound` if none.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Counted, AppError> {
+    let m = product::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Counted {
+        id: m.id,
+        official_id: m.official_id,
+        cycle_id: m.cycle_id,
+        version: m.version,
+        waived_quality_failures: m.waived_quality_failures,
+        waived_delays: m.waived_delays,
+        waiver_ref: m.waiver_ref.clone(),
+        product: super::inputs::to_product(m),
+    })
+}
+
+pub use crate::domain::task_results::Progress;
+
+/// Writes a product's counts and waiver if it is still at `version` (else `Conflict`).
+pub async fn write_progress(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    p: Progress,
+    waiver_ref: Option<String>,
+) -> Result<(), AppError> {
+    let changes = product::ActiveModel {
+        completed: Set(p.completed),
+        completed_on_quality: Set(p.completed_on_quality),
+        completed_on_time: Set(p.completed_on_time),
+        quality_failures: Set(p.quality_failures),
+        delays: Set(p.delays),
+        waived_quality_failures: Set(p.waived_quality_failures),
+        waived_delays: Set(p.waived_delays),
+        waiver_ref: Set(waiver_ref),
+        ..Default::default()
+    };
+    super::versioned::update_if_version(db, id, version, changes).await
+}

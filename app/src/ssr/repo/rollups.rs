@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Set,
 };
 
 use crate::domain::level::Level;
@@ -40,6 +41,9 @@ pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
         },
     })
 }
+
+/// What a rollup reads of an assessment: its official, score, approved and proposed level.
+type Fact = (i64, Option<f64>, Option<String>, Option<String>);
 
 /// Share of the cycle elapsed at `as_of` (0–1).
 #[expect(clippy::cast_precision_loss, reason = "day counts are small")]
@@ -80,34 +84,47 @@ async fn rebuild(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let officials = official::Entity::find()
+    // Only (id, unit) of each official: a national rebuild reads two integers a row.
+    let officials: Vec<(i64, i64)> = official::Entity::find()
+        .select_only()
+        .columns([official::Column::Id, official::Column::UnitId])
         .apply_if(unit, |q, u| q.filter(official::Column::UnitId.eq(u)))
+        .into_tuple()
         .all(db)
         .await?;
-    let unit_of: HashMap<i64, i64> = officials.iter().map(|o| (o.id, o.unit_id)).collect();
+    let unit_of: HashMap<i64, i64> = officials.iter().copied().collect();
     let mut per_unit: HashMap<i64, (usize, Vec<AssessmentFact>, Vec<KrFact>)> = HashMap::new();
-    for o in &officials {
-        per_unit.entry(o.unit_id).or_default().0 += 1;
+    for (_, unit_id) in &officials {
+        per_unit.entry(*unit_id).or_default().0 += 1;
     }
     let in_unit = unit.map(|_| unit_of.keys().copied().collect::<Vec<_>>());
-    for a in assessment::Entity::find()
+    // The facts a rollup needs, not the stored explanations.
+    let facts: Vec<Fact> = assessment::Entity::find()
+        .select_only()
+        .columns([
+            assessment::Column::OfficialId,
+            assessment::Column::ComputedScore,
+            assessment::Column::ApprovedLevel,
+            assessment::Column::ProposedLevel,
+        ])
         .filter(assessment::Column::CycleId.eq(cycle_id))
         .apply_if(in_unit.clone(), |q, ids| {
             q.filter(assessment::Column::OfficialId.is_in(ids))
         })
+        .into_tuple()
         .all(db)
-        .await?
-    {
-        if let Some(unit) = unit_of.get(&a.official_id) {
-            let level = a
-                .approved_level
+        .await?;
+    for (official_id, score, approved, proposed) in facts {
+        if let Some(unit) = unit_of.get(&official_id) {
+            let level = approved
                 .as_deref()
-                .or(a.proposed_level.as_deref())
+                .or(proposed.as_deref())
                 .and_then(Level::from_code);
-            per_unit.entry(*unit).or_default().1.push(AssessmentFact {
-                score: a.computed_score,
-                level,
-            });
+            per_unit
+                .entry(*unit)
+                .or_default()
+                .1
+                .push(AssessmentFact { score, level });
         }
     }
     let objectives = objective::Entity::find()

@@ -101,7 +101,13 @@ pub fn units_under(roots: &[i64]) -> SelectStatement {
     Query::select()
         .column(org_unit_closure::Column::DescendantId)
         .from(org_unit_closure::Entity)
-        .and_where(Expr::col(org_unit_closure::Column::AncestorId).is_in(roots.iter().copied()))
+        .and_where(
+            Expr::col((
+                org_unit_closure::Entity,
+                org_unit_closure::Column::AncestorId,
+            ))
+            .is_in(roots.iter().copied()),
+        )
         .to_owned()
 }
 
@@ -138,7 +144,7 @@ pub fn officials_in(scope: &Scope) -> Condition {
 /// folded `pattern` (from [`crate::domain::text::contains_pattern`]).
 pub fn officials_matching(pattern: &str) -> Condition {
     Condition::any()
-        .add(Expr::col(official::Column::SearchKey).like(like(pattern)))
+        .add(Expr::col((official::Entity, official::Column::SearchKey)).like(like(pattern)))
         .add(official::Column::UnitId.in_subquery(units_matching(pattern)))
 }
 
@@ -152,7 +158,7 @@ fn units_matching(pattern: &str) -> SelectStatement {
     Query::select()
         .column(org_unit::Column::Id)
         .from(org_unit::Entity)
-        .and_where(Expr::col(org_unit::Column::SearchKey).like(like(pattern)))
+        .and_where(Expr::col((org_unit::Entity, org_unit::Column::SearchKey)).like(like(pattern)))
         .to_owned()
 }
 
@@ -163,7 +169,9 @@ pub fn accounts_in(roots: &[i64]) -> Condition {
     let officials_there = Query::select()
         .column(official::Column::Id)
         .from(official::Entity)
-        .and_where(Expr::col(official::Column::UnitId).in_subquery(units_under(roots)))
+        .and_where(
+            Expr::col((official::Entity, official::Column::UnitId)).in_subquery(units_under(roots)),
+        )
         .to_owned();
     let with_grants = Query::select()
         .column(role_grant::Column::AccountId)
@@ -172,7 +180,10 @@ pub fn accounts_in(roots: &[i64]) -> Condition {
     let with_grants_elsewhere = Query::select()
         .column(role_grant::Column::AccountId)
         .from(role_grant::Entity)
-        .and_where(Expr::col(role_grant::Column::UnitId).not_in_subquery(units_under(roots)))
+        .and_where(
+            Expr::col((role_grant::Entity, role_grant::Column::UnitId))
+                .not_in_subquery(units_under(roots)),
+        )
         .to_owned();
     Condition::any()
         .add(account::Column::OfficialId.in_subquery(officials_there))
@@ -192,17 +203,23 @@ pub fn accounts_matching(pattern: &str) -> Condition {
         .from(official::Entity)
         .cond_where(
             Condition::any()
-                .add(Expr::col(official::Column::SearchKey).like(like(pattern)))
-                .add(Expr::col(official::Column::UnitId).in_subquery(units_matching(pattern))),
+                .add(Expr::col((official::Entity, official::Column::SearchKey)).like(like(pattern)))
+                .add(
+                    Expr::col((official::Entity, official::Column::UnitId))
+                        .in_subquery(units_matching(pattern)),
+                ),
         )
         .to_owned();
     let granted = Query::select()
         .column(role_grant::Column::AccountId)
         .from(role_grant::Entity)
-        .and_where(Expr::col(role_grant::Column::UnitId).in_subquery(units_matching(pattern)))
+        .and_where(
+            Expr::col((role_grant::Entity, role_grant::Column::UnitId))
+                .in_subquery(units_matching(pattern)),
+        )
         .to_owned();
     Condition::any()
-        .add(Expr::col(account::Column::SearchKey).like(like(pattern)))
+        .add(Expr::col((account::Entity, account::Column::SearchKey)).like(like(pattern)))
         .add(account::Column::OfficialId.in_subquery(officials))
         .add(
             Condition::all()

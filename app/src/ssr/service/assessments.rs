@@ -186,6 +186,9 @@ fn audit_entry(
     }
 }
 
+/// Up to this many units, a recomputation refreshes their rollups one by one.
+const REFRESH_UNITS_ONE_BY_ONE: usize = 20;
+
 /// Recomputes assessments of a cycle from their stored inputs under the cycle's scheme —
 /// all of them, or those of `only` these officials — storing each score, the engine's level
 /// and the explanation, and refreshing the rollups of the units concerned. Runs inside the
@@ -219,7 +222,9 @@ pub async fn recompute(
     }
     let count = scored.len();
     assessments::write_scores(db, scored).await?;
-    if only.is_some() {
+    // A few units are refreshed one by one; beyond that one pass over the cycle is cheaper
+    // (both give the same rows).
+    if units.len() <= REFRESH_UNITS_ONE_BY_ONE {
         for unit in units {
             rollups::refresh_unit(db, cycle_id, unit, now).await?;
         }

@@ -11,7 +11,9 @@
 
 pub mod assessments;
 pub mod check_ins;
+pub mod cycles;
 pub mod exports;
+pub mod inputs;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
