@@ -8,15 +8,15 @@ mod common;
 
 use app::domain::access::{self, Grant, Principal, Role, Target};
 use app::domain::lifecycle::{AssessmentMove, AssessmentState, CycleState};
-use app::ssr::entity::{assessment, check_in, product, unit_cycle_rollup};
+use app::ssr::entity::{assessment, check_in, product};
 use app::ssr::import::{self, Options};
 use app::ssr::repo::audit::Actor;
 use app::ssr::repo::rollups;
-use common::{Engine, Person, TestServer, month_cycle, person, unit};
+use common::{Engine, Person, TestServer, month_cycle, person, rollup_rows, unit};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    Set,
 };
 
 /// Unit U with official A (reviewed by R), a reviewer R, a unit leader L and an organiser G
@@ -331,22 +331,6 @@ on_both_databases!(
         w.server.stop().await;
     }
 );
-
-/// The rollup rows of a cycle, without their time stamps.
-async fn rollup_rows(db: &DatabaseConnection, cycle: i64) -> Vec<unit_cycle_rollup::Model> {
-    unit_cycle_rollup::Entity::find()
-        .filter(unit_cycle_rollup::Column::CycleId.eq(cycle))
-        .order_by_asc(unit_cycle_rollup::Column::UnitId)
-        .all(db)
-        .await
-        .expect("rollups")
-        .into_iter()
-        .map(|mut r| {
-            r.updated_at = chrono::DateTime::UNIX_EPOCH;
-            r
-        })
-        .collect()
-}
 
 on_both_databases!(
     each_write_refreshes_the_units_rollup_to_what_a_rebuild_gives,

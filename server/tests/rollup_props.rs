@@ -6,17 +6,17 @@ mod common;
 
 use app::domain::AssessmentMove;
 use app::domain::check_in::Draft;
-use app::ssr::entity::{assessment, unit_cycle_rollup};
+use app::ssr::entity::assessment;
 use app::ssr::repo::rollups;
 use app::ssr::service::Actor;
 use app::ssr::service::assessments::{Decision, decide};
 use app::ssr::service::check_ins::{NewCheckIn, record};
-use common::{Person, TestDb, month_cycle, person, unit};
+use common::{Person, TestDb, month_cycle, person, rollup_rows, unit};
 use migration::{Migrator, MigratorTrait};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::EntityTrait;
 
 /// One write: a check-in (value, confidence) or a proposal (level index) on an official.
 #[derive(Debug, Clone)]
@@ -31,21 +31,6 @@ fn ops(people: usize) -> impl Strategy<Value = Vec<Op>> {
         (0..people, 0usize..4).prop_map(|(p, l)| Op::Propose(p, l)),
     ];
     prop::collection::vec(op, 1..12)
-}
-
-async fn rows(db: &DatabaseConnection, cycle: i64) -> Vec<unit_cycle_rollup::Model> {
-    unit_cycle_rollup::Entity::find()
-        .filter(unit_cycle_rollup::Column::CycleId.eq(cycle))
-        .order_by_asc(unit_cycle_rollup::Column::UnitId)
-        .all(db)
-        .await
-        .expect("rollups")
-        .into_iter()
-        .map(|mut r| {
-            r.updated_at = chrono::DateTime::UNIX_EPOCH;
-            r
-        })
-        .collect()
 }
 
 on_both_databases!(
@@ -112,13 +97,13 @@ on_both_databases!(
                     }
                 }
             }
-            let incremental = rows(&db, cycle).await;
+            let incremental = rollup_rows(&db, cycle).await;
             rollups::rebuild_cycle(&db, cycle, now)
                 .await
                 .expect("rebuild");
             assert_eq!(
                 incremental,
-                rows(&db, cycle).await,
+                rollup_rows(&db, cycle).await,
                 "case {case}: {writes:?}"
             );
         }

@@ -126,7 +126,18 @@ pub async fn get_official(id: i64) -> Result<OfficialDetail, AppError> {
     let may = |action| decide(&caller.user.principal, action, &target).is_some();
     Ok(OfficialDetail {
         official: official_row(people::official_row(db, id).await?),
-        key_results: people::key_results(db, id).await?,
+        key_results: people::key_results(db, id)
+            .await?
+            .into_iter()
+            .map(|k| super::dto::KeyResultRow {
+                id: k.id,
+                title: k.title,
+                current_value: k.current_value,
+                target_value: k.target_value,
+                unit_of_measure: k.unit_of_measure,
+                cycle_closed: k.cycle_closed,
+            })
+            .collect(),
         assessments: crate::ssr::repo::assessments::of_official(db, id)
             .await?
             .into_iter()

@@ -140,30 +140,13 @@ pub fn check_product(p: &Product, item: &str) -> Result<Counts, DomainError> {
     }
     let completed = count(&p_item, "completed", p.completed)?;
     super::validate::not_above(&p_item, "completed", completed, "assigned", assigned)?;
-    let on_quality = count(
-        &p_item,
-        "completed_on_quality",
-        p.completed_on_quality.unwrap_or(p.completed),
-    )?;
-    super::validate::not_above(
-        &p_item,
-        "completed_on_quality",
-        on_quality,
-        "completed",
-        completed,
-    )?;
-    let on_time = count(
-        &p_item,
-        "completed_on_time",
-        p.completed_on_time.unwrap_or(p.completed),
-    )?;
-    super::validate::not_above(
-        &p_item,
-        "completed_on_time",
-        on_time,
-        "completed",
-        completed,
-    )?;
+    // Units on quality and on time: each at most the units completed (default: all of them).
+    let part_of_completed = |field: &str, value: Option<i64>| {
+        let part = count(&p_item, field, value.unwrap_or(p.completed))?;
+        super::validate::not_above(&p_item, field, part, "completed", completed).map(|()| part)
+    };
+    let on_quality = part_of_completed("completed_on_quality", p.completed_on_quality)?;
+    let on_time = part_of_completed("completed_on_time", p.completed_on_time)?;
     let failures = count(&p_item, "quality_failures", p.quality_failures)?;
     let delays = count(&p_item, "delays", p.delays)?;
     let mut waived = [0.0, 0.0];

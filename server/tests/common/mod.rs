@@ -498,3 +498,24 @@ pub async fn month_cycle(db: &DatabaseConnection, code: &str, state: &str) -> i6
     .expect("cycle")
     .id
 }
+
+/// The rollup rows of a cycle by unit, their time stamps blanked (to compare two states).
+pub async fn rollup_rows(
+    db: &DatabaseConnection,
+    cycle: i64,
+) -> Vec<app::ssr::entity::unit_cycle_rollup::Model> {
+    use app::ssr::entity::unit_cycle_rollup;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    unit_cycle_rollup::Entity::find()
+        .filter(unit_cycle_rollup::Column::CycleId.eq(cycle))
+        .order_by_asc(unit_cycle_rollup::Column::UnitId)
+        .all(db)
+        .await
+        .expect("rollups")
+        .into_iter()
+        .map(|mut r| {
+            r.updated_at = chrono::DateTime::UNIX_EPOCH;
+            r
+        })
+        .collect()
+}

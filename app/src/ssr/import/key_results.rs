@@ -6,9 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use super::fields::{Cells, Column, Errors, Seen, Sheet, optional, required, same_column};
 use super::refs::Refs;
 use super::{Context, Outcome, Plan, Tally, plan};
-use crate::api::dto::{DataSource, KrKind};
 use crate::domain::okr::{KeyResult, Measure, validate_kr};
 use crate::domain::validate::in_range;
+use crate::domain::vocab::{DataSource, KrKind};
 use crate::error::AppError;
 use crate::ssr::repo::okrs::{self, KeyResultFields, ObjectiveFields, Owner};
 

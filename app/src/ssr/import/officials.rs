@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::fields::{Cells, Column, Errors, Seen, Sheet, levels, optional, required};
 use super::{Context, Outcome, Plan, Tally, plan};
-use crate::api::dto::{OfficialCategory, OfficialStatus};
+use crate::domain::vocab::{OfficialCategory, OfficialStatus};
 use crate::error::AppError;
 use crate::ssr::repo::officials::{self, OfficialFields, StoredOfficial};
 use crate::ssr::repo::org_units;

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::fields::{Cells, Column, Errors, Seen, Sheet, levels, optional, required};
 use super::{Context, Outcome, Plan, Tally, plan};
-use crate::api::dto::UnitKind;
+use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 use crate::ssr::repo::org_units::{self, NewUnit, StoredUnit};
 

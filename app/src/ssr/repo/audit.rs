@@ -98,11 +98,22 @@ pub struct Filter {
     pub limit: u64,
 }
 
+/// One entry of the trail as read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub request_id: Option<String>,
+}
+
 /// The newest entries matching `filter`.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    filter: &Filter,
-) -> Result<Vec<crate::api::dto::AuditEntry>, AppError> {
+pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Vec<Entry>, AppError> {
     use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     let mut scope = Condition::any()
         .add(audit_log::Column::UnitId.in_subquery(super::scope::units_under(&filter.under)));
@@ -125,9 +136,9 @@ pub async fn list(
         .all(db)
         .await?
         .into_iter()
-        .map(|e| crate::api::dto::AuditEntry {
+        .map(|e| Entry {
             id: e.id,
-            at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            at: e.at,
             actor: e.actor,
             action: e.action,
             entity: e.entity,

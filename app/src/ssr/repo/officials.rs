@@ -6,8 +6,8 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
-use crate::api::dto::{OfficialCategory, OfficialStatus};
 use crate::domain::text::search_key;
+use crate::domain::vocab::{OfficialCategory, OfficialStatus};
 use crate::error::AppError;
 use crate::ssr::entity::{assessment, official, official_unit_history};
 

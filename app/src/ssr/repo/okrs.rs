@@ -3,7 +3,7 @@
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
-use crate::api::dto::{DataSource, KrKind};
+use crate::domain::vocab::{DataSource, KrKind};
 use crate::error::AppError;
 use crate::ssr::entity::{check_in, key_result, objective};
 

@@ -5,7 +5,8 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use crate::api::dto::{OrgUnit, UnitKind};
+use crate::api::dto::OrgUnit;
+use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 use crate::ssr::entity::org_unit;
 

@@ -7,7 +7,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
-use crate::api::dto::KeyResultRow;
 use crate::domain::access::Scope;
 use crate::domain::lifecycle::CycleState;
 use crate::error::AppError;
@@ -104,11 +103,23 @@ pub async fn official_row(db: &impl ConnectionTrait, id: i64) -> Result<Listed, 
     Ok(listed(model, &names))
 }
 
+/// A key result of an official as their page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyResultListed {
+    pub id: i64,
+    pub title: String,
+    pub current_value: f64,
+    pub target_value: f64,
+    pub unit_of_measure: String,
+    /// Whether its cycle is closed (no more check-ins).
+    pub cycle_closed: bool,
+}
+
 /// The key results of an official's own objectives, newest cycle first.
 pub async fn key_results(
     db: &impl ConnectionTrait,
     official_id: i64,
-) -> Result<Vec<KeyResultRow>, AppError> {
+) -> Result<Vec<KeyResultListed>, AppError> {
     let closed = closed_cycles(db).await?;
     let objectives: HashMap<i64, i64> = objective::Entity::find()
         .filter(objective::Column::OwnerOfficialId.eq(official_id))
@@ -124,7 +135,7 @@ pub async fn key_results(
         .all(db)
         .await?
         .into_iter()
-        .map(|k| KeyResultRow {
+        .map(|k| KeyResultListed {
             cycle_closed: objectives
                 .get(&k.objective_id)
                 .is_none_or(|c| closed.contains(c)),
