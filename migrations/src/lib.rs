@@ -9,6 +9,7 @@ mod m20260101_000002_create_core_tables;
 mod m20261124_000003_create_accounts;
 mod m20261130_000004_assessment_inputs;
 mod m20261130_000005_unit_closure_and_search;
+mod m20261130_000006_headcount_and_versions;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_accounts::Migration),
             Box::new(m20261130_000004_assessment_inputs::Migration),
             Box::new(m20261130_000005_unit_closure_and_search::Migration),
+            Box::new(m20261130_000006_headcount_and_versions::Migration),
         ]
     }
 }

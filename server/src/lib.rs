@@ -65,6 +65,7 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
             cookie_secure: config.cookie_secure,
             hashing: config.hashing,
         },
+        caches: Default::default(),
     })
 }
 

@@ -9,7 +9,8 @@ use std::process::Command;
 
 use app::api::dto::{ImportCounts, ImportKind, ImportReport};
 use app::ssr::entity::{
-    assessment, audit_log, key_result, official, official_unit_history, org_unit,
+    assessment, audit_log, cycle, general_score, key_result, official, official_unit_history,
+    org_unit, unit_headcount,
 };
 use app::ssr::export;
 use app::ssr::import::messages::Lang;
@@ -195,6 +196,158 @@ on_both_databases!(
             .expect("query")
             .and_then(|u| u.parent_id);
         assert!(parent.is_some());
+        assert_headcounts_are_current(&db).await;
+        test_db.drop_db().await;
+    }
+);
+
+/// Each unit's stored head count equals a count of its active officials.
+async fn assert_headcounts_are_current(db: &DatabaseConnection) {
+    let mut counted = std::collections::BTreeMap::new();
+    for o in official::Entity::find().all(db).await.expect("officials") {
+        if o.status == "active" {
+            *counted.entry(o.unit_id).or_insert(0_i64) += 1;
+        }
+    }
+    let stored: std::collections::BTreeMap<i64, i64> = unit_headcount::Entity::find()
+        .all(db)
+        .await
+        .expect("head counts")
+        .into_iter()
+        .map(|h| (h.unit_id, h.active))
+        .collect();
+    assert_eq!(stored, counted);
+}
+
+on_both_databases!(
+    an_imported_product_rescores_its_assessment_and_a_closed_cycle_refuses_it,
+    |engine| async move {
+        let Some((test_db, db)) = setup(engine).await else {
+            return;
+        };
+        let month = create_cycles(&db).await;
+        import_ok(&db, "units.csv").await;
+        import_ok(&db, "officials.csv").await;
+        assess(&db, month).await;
+        // ND-003's reviewer gave every general criterion its maximum.
+        let nd003 = official_id(&db, "ND-003").await.expect("ND-003");
+        let scheme = app::domain::builtin_scheme("decree-335-2025").expect("scheme");
+        for group in &scheme.general {
+            general_score::ActiveModel {
+                official_id: Set(nd003),
+                cycle_id: Set(month),
+                criterion_group: Set(group.id.clone()),
+                reviewer_points: Set(Some(group.max_points)),
+                version: Set(1),
+                updated_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .expect("points");
+        }
+        let stored = || async {
+            assessment::Entity::find()
+                .filter(assessment::Column::OfficialId.eq(nd003))
+                .filter(assessment::Column::CycleId.eq(month))
+                .one(&db)
+                .await
+                .expect("query")
+                .expect("assessment")
+        };
+        import_ok(&db, "products.csv").await;
+        let first = stored().await;
+        let score = first
+            .computed_score
+            .expect("scored from the imported products");
+        assert!(first.explanation.is_some_and(|e| e.contains("SP02")));
+        // One more delay on SP02: the score drops, in the import's transaction.
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("late.csv");
+        let sample = std::fs::read_to_string(sample("products.csv")).expect("sample");
+        let late = sample.replace(
+            "Báo cáo thống kê biên chế tháng 10,1,3,3,3,2,0,1,",
+            "Báo cáo thống kê biên chế tháng 10,1,3,3,3,2,0,2,",
+        );
+        assert_ne!(late, sample);
+        std::fs::write(&path, &late).expect("write");
+        let report = import::import_file(&db, &path, &options())
+            .await
+            .expect("import");
+        assert_eq!(report.counts, [counts("product", 0, 1, 3)]);
+        let second = stored().await.computed_score.expect("rescored");
+        assert!(second < score, "{second} < {score}");
+        // A closed month takes no products from a file, as from the form.
+        cycle::Entity::update_many()
+            .col_expr(
+                cycle::Column::State,
+                sea_orm::sea_query::Expr::value("closed"),
+            )
+            .filter(cycle::Column::Id.eq(month))
+            .exec(&db)
+            .await
+            .expect("close");
+        let report = import(&db, "products.csv").await;
+        assert!(!report.committed);
+        assert!(
+            report
+                .errors
+                .iter()
+                .all(|e| e.column == "cycle_code" && e.key == "cycle_closed"),
+            "{:?}",
+            report.errors
+        );
+        assert_eq!(report.errors.len(), 4);
+        assert_eq!(stored().await.computed_score, Some(second));
+        test_db.drop_db().await;
+    }
+);
+
+on_both_databases!(
+    a_cached_list_page_is_read_anew_after_an_import,
+    |engine| async move {
+        let Some((test_db, db)) = setup(engine).await else {
+            return;
+        };
+        import_ok(&db, "units.csv").await;
+        import_ok(&db, "officials.csv").await;
+        let roots: Vec<i64> = org_unit::Entity::find()
+            .filter(org_unit::Column::ParentId.is_null())
+            .all(&db)
+            .await
+            .expect("units")
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        let scope = app::domain::access::Scope {
+            subtrees: roots,
+            ..Default::default()
+        };
+        let caches = app::ssr::cache::Caches::default();
+        let list = || app::ssr::service::lists::officials(&db, &caches, &scope, None, 300);
+        let first = list().await.expect("list");
+        let again = list().await.expect("list");
+        assert!(
+            std::sync::Arc::ptr_eq(&first, &again),
+            "served from the cache"
+        );
+        let active = first.1;
+        assert_eq!(usize::try_from(active).expect("fits"), first.0.len());
+        // A new official: the page is read again, and counted.
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("new.csv");
+        std::fs::write(
+            &path,
+            "personnel_code,full_name,category,task_group,unit_code\n\
+             ND-101,Trần Thị Mới,civil_servant,B,HUE-X02\n",
+        )
+        .expect("write");
+        import::import_file(&db, &path, &options())
+            .await
+            .expect("import");
+        let after = list().await.expect("list");
+        assert_eq!(after.1, active + 1);
+        assert!(after.0.iter().any(|o| o.personnel_code == "ND-101"));
         test_db.drop_db().await;
     }
 );
@@ -268,6 +421,19 @@ on_both_databases!(
             .expect("audit entry");
         assert_eq!(entry.entity_id.as_deref(), Some("ND-005"));
         assert!(entry.before.is_some_and(|b| b.contains("\"unit_id\"")));
+        assert_headcounts_are_current(&db).await;
+        // Back at work, in another unit: both units are recounted.
+        std::fs::write(
+            &path,
+            "personnel_code,full_name,category,task_group,unit_code,status\n\
+         ND-005,Hoàng Minh Tuấn,civil_servant,B,HUE-X01,active\n",
+        )
+        .expect("write");
+        let report = import::import_file(&db, &path, &options())
+            .await
+            .expect("import");
+        assert_eq!(report.counts, [counts("official", 0, 1, 0)]);
+        assert_headcounts_are_current(&db).await;
         test_db.drop_db().await;
     }
 );

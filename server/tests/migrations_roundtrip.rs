@@ -24,12 +24,13 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 19] = [
+const SCHEMA: [&str; 21] = [
     "account",
     "assessment",
     "audit_log",
     "check_in",
     "cycle",
+    "data_version",
     "general_score",
     "key_result",
     "login_attempt",
@@ -44,6 +45,7 @@ const SCHEMA: [&str; 19] = [
     "role_grant",
     "session",
     "unit_cycle_rollup",
+    "unit_headcount",
 ];
 
 fn schema_tables(all: &[String]) -> Vec<&str> {

@@ -4,64 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{AssessmentMove, AssessmentState, Level};
 
-pub use crate::domain::vocab::{DataSource, KrKind, OfficialCategory, OfficialStatus, UnitKind};
-
-/// One organisational unit as shown in lists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgUnit {
-    pub id: i64,
-    pub code: String,
-    pub name: String,
-    pub kind: UnitKind,
-    pub parent_id: Option<i64>,
-    pub approved_headcount: i32,
-}
-
-crate::code_enum! {
-    /// What a bulk import file holds.
-    pub enum ImportKind {
-        Units = "units",
-        Officials = "officials",
-        KeyResults = "key_results",
-        Products = "products",
-        CheckIns = "check_ins",
-    }
-}
-
-/// One rejected cell of an import file. `row` is the spreadsheet row number (the header is
-/// row 1; 0 means the file as a whole), `column` the header as written in the file (or the
-/// canonical column name when the column is missing), `key` a translation key (`import_err_*`
-/// in `app/locales/*.json`) and `args` its named arguments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowError {
-    pub row: u32,
-    pub column: String,
-    pub key: String,
-    pub args: std::collections::BTreeMap<String, String>,
-}
-
-/// How many records of one entity an import created, changed or left as they were.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportCounts {
-    pub created: u32,
-    pub updated: u32,
-    pub unchanged: u32,
-}
-
-/// The outcome of an import (or of its dry run): per-entity counts when the file is valid, or
-/// every error found. `committed` is true only when changes were written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    pub kind: Option<ImportKind>,
-    pub dry_run: bool,
-    pub committed: bool,
-    /// Data rows read (the header excluded).
-    pub rows: u32,
-    /// Per entity (`org_unit`, `official`, `objective`, `key_result`, `product`, `check_in`),
-    /// in the order they were written.
-    pub counts: Vec<(String, ImportCounts)>,
-    pub errors: Vec<RowError>,
-}
+pub use crate::domain::import::{ImportCounts, ImportKind, ImportReport, RowError};
+pub use crate::domain::vocab::{
+    DataSource, KrKind, OfficialCategory, OfficialStatus, OrgUnit, UnitKind,
+};
 
 /// The signed-in person, for the header and the navigation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -86,16 +86,19 @@ pub async fn officials_in_scope(query: Option<String>) -> Result<OfficialList, A
     let caller = crate::ssr::auth::guard::caller()?;
     let scope = scope(&caller.user.principal, Action::Read);
     let pattern = contains_pattern(query.as_deref().unwrap_or_default());
-    let (rows, total) = crate::ssr::repo::people::officials_page(
-        &caller.state.db,
+    let state = &caller.state;
+    let page = crate::ssr::service::lists::officials(
+        &state.db,
+        &state.caches,
         &scope,
         pattern.as_deref(),
         SHOWN,
     )
     .await?;
+    let (rows, total) = &*page;
     Ok(OfficialList {
-        rows: rows.into_iter().map(official_row).collect(),
-        total: usize::try_from(total).unwrap_or(usize::MAX),
+        rows: rows.iter().cloned().map(official_row).collect(),
+        total: usize::try_from(*total).unwrap_or(usize::MAX),
     })
 }
 

@@ -205,7 +205,7 @@ pub fn may_somewhere(principal: &Principal, action: Action) -> bool {
 /// (`me`) and the unit lies in one of `reviewed_in`; or it is the principal's own record and
 /// the unit lies in one of `own_in` — never their own record when `exclude_me` (actions that
 /// need someone else). A unit's own records (lists, exports) are in scope in `subtrees` only.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Scope {
     pub me: Option<i64>,
     /// Roots of the subtrees where every official's record is in scope.

@@ -102,6 +102,17 @@ impl CycleState {
         self != CycleState::Closed
     }
 
+    /// Whether the period's inputs (products, key results, points) may still change: until
+    /// the cycle is closed.
+    pub fn accepts_inputs(self) -> Result<(), Refused> {
+        match self {
+            CycleState::Closed => Err(Refused {
+                key: "cycle_closed",
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether check-ins are accepted: after planning and before the cycle is closed.
     pub fn accepts_check_ins(self) -> Result<(), Refused> {
         match self {

@@ -24,6 +24,7 @@ pub mod codes;
 pub mod error;
 pub mod explain;
 pub mod general;
+pub mod import;
 pub mod level;
 pub mod lifecycle;
 pub mod num;

@@ -1,5 +1,8 @@
 //! The vocabulary stored as text codes: kinds of unit, officials' categories and statuses,
 //! how key results are measured and fed. Each is declared once with [`crate::code_enum!`].
+//! And the organisational unit as lists show it.
+
+use serde::{Deserialize, Serialize};
 
 use crate::code_enum;
 
@@ -82,4 +85,15 @@ mod tests {
         assert_eq!(back.ok(), Some(KrKind::StayWithin));
         assert!(serde_json::from_str::<DataSource>(r#""robot""#).is_err());
     }
+}
+
+/// One organisational unit as shown in lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgUnit {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent_id: Option<i64>,
+    pub approved_headcount: i32,
 }

@@ -2,6 +2,7 @@
 //! Compiled with the `ssr` feature only; nothing here reaches the browser.
 
 pub mod auth;
+pub mod cache;
 pub mod db;
 pub mod entity;
 pub mod export;

@@ -6,13 +6,16 @@ use sea_orm::DatabaseConnection;
 
 use crate::error::AppError;
 
-/// Everything a handler needs: the database pool, Leptos' options and the account settings.
-/// (The settings live here, so that this module depends on no other part of `ssr`.)
+/// Everything a handler needs: the database pool, Leptos' options, the account settings and
+/// the caches. (The settings live here, so that this module depends on no other part of `ssr`
+/// but the caches.)
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub leptos_options: LeptosOptions,
     pub auth: AuthConfig,
+    /// Pages of lists read at a data version (this process's own).
+    pub caches: std::sync::Arc<crate::ssr::cache::Caches>,
 }
 
 /// Account and session settings.

@@ -170,6 +170,7 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
         bulk::sync_id_sequence(&txn, table).await?;
     }
     scope::rebuild_units(&txn).await?;
+    app::ssr::repo::headcount::rebuild(&txn).await?;
     // Each month scored by the engine from the stored inputs, through the assessments
     // service; the closed months' levels were then approved as proposed.
     for month in 1..=ASSESSED_MONTHS {

@@ -203,7 +203,7 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             .get(&(*cycle, *official, row.kr_code.as_str()))
             .map(Vec::as_slice)
         {
-            Some([id]) => targets.push((*id, *official)),
+            Some([id]) => targets.push((*id, *official, *cycle)),
             Some([_, _, ..]) => errors.push(
                 row.row,
                 sheet.header("kr_code"),
@@ -224,7 +224,7 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
 
     let touched: Vec<i64> = targets
         .iter()
-        .map(|(kr, _)| *kr)
+        .map(|(kr, _, _)| *kr)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -240,7 +240,8 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     let mut tally = Tally::new("check_in");
     let mut creates = Vec::new();
     let mut changed_krs = BTreeSet::new();
-    for (row, (kr_id, official_id)) in rows.into_iter().zip(targets) {
+    let mut rescore = BTreeSet::new();
+    for (row, (kr_id, official_id, cycle_id)) in rows.into_iter().zip(targets) {
         let existing = stored.get(&(kr_id, row.date));
         let fields = CheckInFields {
             key_result_id: kr_id,
@@ -259,11 +260,13 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             Plan::Create => {
                 tally.created(&audit_key, &fields);
                 changed_krs.insert(kr_id);
+                rescore.insert((cycle_id, official_id));
                 creates.push(fields);
             }
             Plan::Update { id, before } => {
                 tally.updated(&audit_key, &before, &fields);
                 changed_krs.insert(kr_id);
+                rescore.insert((cycle_id, official_id));
                 okrs::update_check_in(context.txn, id, fields).await?;
             }
             Plan::Same => tally.unchanged(),
@@ -291,10 +294,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         krs.updated(&format!("key_result/{}", kr.id), &kr.fields, &after);
         okrs::set_current(context.txn, kr.id, last.value, last.at).await?;
     }
-    Ok(Outcome {
-        counts: vec![tally.finish(context).await?, krs.finish(context).await?],
-        errors: Vec::new(),
-    })
+    Ok(Outcome::applied(
+        vec![tally.finish(context).await?, krs.finish(context).await?],
+        rescore,
+    ))
 }
 
 #[cfg(test)]

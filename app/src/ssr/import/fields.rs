@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::table::{Row, Table, to_args};
-use crate::api::dto::RowError;
 use crate::domain::DomainError;
+use crate::domain::import::RowError;
 
 /// One column an importer understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

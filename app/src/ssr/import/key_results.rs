@@ -280,7 +280,7 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     for row in &rows {
         let (cycle_code, owner, _) = &row.objective;
         let cycle = refs
-            .cycle(sheet, &mut errors, row.row, "cycle_code", cycle_code)
+            .open_cycle(sheet, &mut errors, row.row, "cycle_code", cycle_code)?
             .map(|c| c.id);
         let owner = match owner {
             OwnerCode::Official(code) => refs
@@ -376,6 +376,14 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             .collect();
     let mut key_results = Tally::new("key_result");
     let mut creates = Vec::new();
+    // An official's key results are inputs of their assessment (under an OKR scheme).
+    let rescore: BTreeSet<(i64, i64)> = resolved
+        .iter()
+        .filter_map(|(cycle, owner)| match owner {
+            Owner::Official(official) => Some((*cycle, *official)),
+            Owner::Unit(_) => None,
+        })
+        .collect();
     for (row, (cycle_id, owner)) in rows.into_iter().zip(resolved) {
         let objective_id = objective_ids
             .get(&(cycle_id, owner, row.objective.2.clone()))
@@ -402,13 +410,13 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         }
     }
     okrs::insert_key_results(context.txn, creates).await?;
-    Ok(Outcome {
-        counts: vec![
+    Ok(Outcome::applied(
+        vec![
             objectives.finish(context).await?,
             key_results.finish(context).await?,
         ],
-        errors: Vec::new(),
-    })
+        rescore,
+    ))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-use crate::api::dto::{ImportReport, RowError};
+use crate::domain::import::{ImportReport, RowError};
 
 /// A language of the translation files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

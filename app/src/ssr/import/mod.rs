@@ -18,13 +18,15 @@ mod products;
 mod refs;
 mod units;
 
+use std::collections::BTreeSet;
+
 use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use serde::Serialize;
 
 use self::fields::{Column, Errors, Sheet, match_score};
 use self::table::file_error;
 use self::table::{Format, Table};
-use crate::api::dto::{ImportCounts, ImportKind, ImportReport, RowError};
+use crate::domain::import::{ImportCounts, ImportKind, ImportReport, RowError};
 use crate::error::AppError;
 use crate::ssr::repo::audit::{self, Actor, Change};
 
@@ -163,6 +165,7 @@ pub async fn import_table(
     outcome.errors.sort_by_key(|e| e.row);
     let committed = outcome.errors.is_empty() && !options.dry_run;
     if committed {
+        rescore(&txn, &outcome.rescore, options.now).await?;
         // Dashboards read the rollups: keep those of the cycles still in progress current.
         if kind != ImportKind::Units {
             crate::ssr::repo::rollups::rebuild_open_cycles(&txn, chrono::Utc::now()).await?;
@@ -209,15 +212,42 @@ struct Context<'a> {
 struct Outcome {
     counts: Vec<(String, ImportCounts)>,
     errors: Vec<RowError>,
+    /// The assessments whose inputs changed, as (cycle id, official id): rescored before the
+    /// import commits, as after any other change of an input.
+    rescore: BTreeSet<(i64, i64)>,
 }
 
 impl Outcome {
     fn rejected(errors: Errors) -> Self {
         Outcome {
-            counts: Vec::new(),
             errors: errors.list,
+            ..Outcome::default()
         }
     }
+
+    fn applied(counts: Vec<(String, ImportCounts)>, rescore: BTreeSet<(i64, i64)>) -> Self {
+        Outcome {
+            counts,
+            errors: Vec::new(),
+            rescore,
+        }
+    }
+}
+
+/// Rescores the assessments an import changed the inputs of, cycle by cycle.
+async fn rescore(
+    txn: &DatabaseTransaction,
+    changed: &BTreeSet<(i64, i64)>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let mut by_cycle: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+    for (cycle, official) in changed {
+        by_cycle.entry(*cycle).or_default().push(*official);
+    }
+    for (cycle, officials) in by_cycle {
+        crate::ssr::service::assessments::recompute(txn, cycle, Some(&officials), now).await?;
+    }
+    Ok(())
 }
 
 /// Whether a row creates a record, changes one (`id`, state before) or matches it exactly.

@@ -1,14 +1,14 @@
 //! Importing officials: matched by personnel code; the unit must exist and be current; the
 //! reviewer may be an existing official or any official of the same file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::fields::{Cells, Column, Errors, Seen, Sheet, levels, optional, required};
 use super::{Context, Outcome, Plan, Tally, plan};
 use crate::domain::vocab::{OfficialCategory, OfficialStatus};
 use crate::error::AppError;
 use crate::ssr::repo::officials::{self, OfficialFields, StoredOfficial};
-use crate::ssr::repo::org_units;
+use crate::ssr::repo::{assessments, headcount, org_units, versions};
 
 pub(super) const COLUMNS: &[Column] = &[
     required("personnel_code", "Mã cán bộ", 64),
@@ -187,6 +187,11 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         .map(|s| (s.fields.personnel_code.clone(), s.id))
         .collect();
     let mut tally = Tally::new("official");
+    // Units whose head count changes: those an official joins, leaves or changes status in.
+    let mut recount = BTreeSet::new();
+    // Officials whose own record changed: their open assessments are rescored (the unit and
+    // leadership are inputs).
+    let mut changed = Vec::new();
     let deepest = levels.iter().copied().max().unwrap_or(0);
     for level in 0..=deepest {
         let mut creates = Vec::new();
@@ -197,6 +202,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
                 Plan::Create => creates.push(fields),
                 Plan::Update { id, before } => {
                     tally.updated(&fields.personnel_code, &before, &fields);
+                    changed.push(id);
+                    if before.unit_id != fields.unit_id || before.status != fields.status {
+                        recount.extend([before.unit_id, fields.unit_id]);
+                    }
                     if before.unit_id != fields.unit_id {
                         officials::move_history(
                             context.txn,
@@ -214,6 +223,7 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         }
         for fields in &creates {
             tally.created(&fields.personnel_code, fields);
+            recount.insert(fields.unit_id);
         }
         let unit_of: HashMap<String, i64> = creates
             .iter()
@@ -228,10 +238,16 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             .await?;
         ids.extend(created);
     }
-    Ok(Outcome {
-        counts: vec![tally.finish(context).await?],
-        errors: Vec::new(),
-    })
+    if !changed.is_empty() || !recount.is_empty() {
+        // Lists read before this import are stale.
+        versions::bump(context.txn, versions::PEOPLE).await?;
+    }
+    headcount::refresh(context.txn, recount).await?;
+    let rescore = assessments::open_of(context.txn, &changed).await?;
+    Ok(Outcome::applied(
+        vec![tally.finish(context).await?],
+        rescore,
+    ))
 }
 
 /// The official as it will be stored: the row's values, empty cells keeping the stored value

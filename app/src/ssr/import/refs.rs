@@ -65,6 +65,26 @@ impl Refs {
         found
     }
 
+    /// The cycle with `code` if its inputs may still change (as from the forms), or an error
+    /// in column `column` of `row`.
+    pub(super) fn open_cycle(
+        &self,
+        sheet: &Sheet<'_>,
+        errors: &mut Errors,
+        row: u32,
+        column: &str,
+        code: &str,
+    ) -> Result<Option<&Cycle>, AppError> {
+        let Some(cycle) = self.cycle(sheet, errors, row, column, code) else {
+            return Ok(None);
+        };
+        if let Err(refused) = cycle.lifecycle()?.accepts_inputs() {
+            errors.push(row, sheet.header(column), refused.key, &[]);
+            return Ok(None);
+        }
+        Ok(Some(cycle))
+    }
+
     /// The id of the official with `code`, or an error.
     pub(super) fn official(
         &self,

@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 
-use crate::api::dto::RowError;
+use crate::domain::import::RowError;
 
 /// The file formats an import accepts, chosen by the file name's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

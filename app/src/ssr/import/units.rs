@@ -1,7 +1,7 @@
 //! Importing the organisation tree: units matched by code; a parent may be an existing unit or
 //! any unit of the same file.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -185,10 +185,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     }
     // The closure and search keys follow the tree, in the same transaction.
     crate::ssr::repo::scope::rebuild_units(context.txn).await?;
-    Ok(Outcome {
-        counts: vec![tally.finish(context).await?],
-        errors: Vec::new(),
-    })
+    Ok(Outcome::applied(
+        vec![tally.finish(context).await?],
+        BTreeSet::new(),
+    ))
 }
 
 /// Whether following parents up from `from` reaches `target` (or loops).

@@ -2,11 +2,11 @@
 //! bare strings past this module.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::domain::Level;
-use crate::domain::lifecycle::AssessmentState;
+use crate::domain::lifecycle::{AssessmentState, CycleState};
 use crate::error::AppError;
 use crate::ssr::entity::{assessment, cycle, general_score};
 use crate::ssr::repo::cycles::Cycle;
@@ -141,18 +141,22 @@ pub struct Scored {
 /// Stores the engine's results (score, level, explanation); the decisions and the version
 /// are left as they are (a recomputation is not someone's edit).
 pub async fn write_scores(db: &impl ConnectionTrait, scored: Vec<Scored>) -> Result<(), AppError> {
-    for s in scored {
-        assessment::Entity::update_many()
-            .set(assessment::ActiveModel {
-                computed_score: Set(s.score),
-                computed_level: Set(s.level.map(|l| l.code().to_owned())),
-                explanation: Set(Some(s.explanation)),
-                ..Default::default()
-            })
-            .filter(assessment::Column::Id.eq(s.id))
-            .exec(db)
-            .await?;
-    }
+    let rows = scored
+        .into_iter()
+        .map(|s| {
+            let level: Option<String> = s.level.map(|l| l.code().to_owned());
+            (
+                s.id,
+                vec![s.score.into(), level.into(), Some(s.explanation).into()],
+            )
+        })
+        .collect();
+    let columns = [
+        ("computed_score", "DOUBLE PRECISION"),
+        ("computed_level", "TEXT"),
+        ("explanation", "TEXT"),
+    ];
+    super::bulk::update_by_id(db, "assessment", &columns, rows).await?;
     Ok(())
 }
 
@@ -253,4 +257,31 @@ pub async fn touch(
         ..Default::default()
     };
     super::versioned::update_if_version(db, id, version, changes).await
+}
+
+/// The assessments of these officials in cycles not closed, as (cycle id, official id): what
+/// a change to the officials themselves (unit, leadership) rescores.
+pub async fn open_of(
+    db: &impl ConnectionTrait,
+    official_ids: &[i64],
+) -> Result<std::collections::BTreeSet<(i64, i64)>, AppError> {
+    use sea_orm::QuerySelect;
+    let open_cycles = sea_orm::sea_query::Query::select()
+        .column(cycle::Column::Id)
+        .from(cycle::Entity)
+        .and_where(Expr::col(cycle::Column::State).ne(CycleState::Closed.code()))
+        .to_owned();
+    let mut found = std::collections::BTreeSet::new();
+    for chunk in official_ids.chunks(500) {
+        let pairs: Vec<(i64, i64)> = assessment::Entity::find()
+            .select_only()
+            .columns([assessment::Column::CycleId, assessment::Column::OfficialId])
+            .filter(assessment::Column::OfficialId.is_in(chunk.iter().copied()))
+            .filter(assessment::Column::CycleId.in_subquery(open_cycles.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(pairs);
+    }
+    Ok(found)
 }

@@ -1,5 +1,6 @@
-//! Bulk loading for seeders: multi-row INSERT statements sized to the database's limit on bind
-//! parameters, and moving PostgreSQL's id sequences past explicitly assigned ids.
+//! Bulk writes: multi-row INSERT statements sized to the database's limit on bind
+//! parameters, multi-row UPDATEs by id (a cycle's recomputed scores), and moving
+//! PostgreSQL's id sequences past explicitly assigned ids.
 
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, EntityName, EntityTrait, IdenStatic,
@@ -55,6 +56,82 @@ where
             .rows_affected();
     }
     Ok(inserted)
+}
+
+/// Rows per multi-row UPDATE: big explanations make a statement large already.
+const UPDATE_ROWS: usize = 1_000;
+
+/// Updates many rows by id in as few statements as possible: each row is `(id, values)`, the
+/// values for `columns`, each column with its SQL type (`UPDATE … FROM (VALUES …)`, which both
+/// SQLite and PostgreSQL run; the casts type PostgreSQL's parameters). Returns the rows
+/// updated.
+pub async fn update_by_id(
+    db: &impl ConnectionTrait,
+    table: &str,
+    columns: &[(&str, &str)],
+    rows: Vec<(i64, Vec<sea_orm::Value>)>,
+) -> Result<u64, AppError> {
+    let backend = db.get_database_backend();
+    let mut updated = 0;
+    for chunk in rows.chunks(UPDATE_ROWS) {
+        let mut values = Vec::with_capacity(chunk.len() * (columns.len() + 1));
+        for (id, row) in chunk {
+            if row.len() != columns.len() {
+                return Err(AppError::internal(format!(
+                    "bulk update of {table}: {} values for {} columns",
+                    row.len(),
+                    columns.len()
+                )));
+            }
+            values.push((*id).into());
+            values.extend(row.iter().cloned());
+        }
+        let sql = update_sql(backend, table, columns, chunk.len());
+        updated += db
+            .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .rows_affected();
+    }
+    Ok(updated)
+}
+
+/// `UPDATE "t" SET "a" = v.column2 … FROM (VALUES (CAST(? AS BIGINT), CAST(? AS …)) …) AS v
+/// WHERE "t".id = v.column1` (VALUES columns are named `column1`… in both databases).
+fn update_sql(
+    backend: DatabaseBackend,
+    table: &str,
+    columns: &[(&str, &str)],
+    rows: usize,
+) -> String {
+    let set: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| format!("\"{name}\" = v.column{}", i + 2))
+        .collect();
+    let types: Vec<&str> = std::iter::once("BIGINT")
+        .chain(columns.iter().map(|(_, ty)| *ty))
+        .collect();
+    let mut n = 0;
+    let tuples: Vec<String> = (0..rows)
+        .map(|_| {
+            let cells: Vec<String> = types
+                .iter()
+                .map(|ty| {
+                    n += 1;
+                    match backend {
+                        DatabaseBackend::Postgres => format!("CAST(${n} AS {ty})"),
+                        _ => format!("CAST(? AS {ty})"),
+                    }
+                })
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect();
+    format!(
+        "UPDATE \"{table}\" SET {} FROM (VALUES {}) AS v WHERE \"{table}\".id = v.column1",
+        set.join(", "),
+        tuples.join(", ")
+    )
 }
 
 /// `INSERT INTO "table" ("a", "b") VALUES (?, ?), (?, ?)…` with the backend's placeholders.
@@ -121,6 +198,21 @@ mod tests {
         assert_eq!(
             insert_sql(DatabaseBackend::Sqlite, "t", &columns, 2),
             r#"INSERT INTO "t" ("a", "b") VALUES (?, ?), (?, ?)"#
+        );
+    }
+
+    #[test]
+    fn update_sql_casts_every_parameter_and_joins_on_the_first_column() {
+        let columns = [("s", "DOUBLE PRECISION")];
+        assert_eq!(
+            update_sql(DatabaseBackend::Postgres, "t", &columns, 2),
+            "UPDATE \"t\" SET \"s\" = v.column2 FROM (VALUES (CAST($1 AS BIGINT), \
+             CAST($2 AS DOUBLE PRECISION)), (CAST($3 AS BIGINT), CAST($4 AS DOUBLE PRECISION))) \
+             AS v WHERE \"t\".id = v.column1"
+        );
+        assert!(
+            update_sql(DatabaseBackend::Sqlite, "t", &columns, 1)
+                .contains("(CAST(? AS BIGINT), CAST(? AS DOUBLE PRECISION))")
         );
     }
 }

@@ -6,7 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
 
 use crate::domain::batch::LeaderInput;
 use crate::domain::scheme::TaskResultsRule;
@@ -38,7 +41,12 @@ pub async fn of_cycle(
     only: Option<&[i64]>,
 ) -> Result<Vec<AssessmentInput>, AppError> {
     let only = only.map(<[i64]>::to_vec);
+    // Every column but the stored explanation (kilobytes each, and about to be replaced).
     let assessments = assessment::Entity::find()
+        .select_only()
+        .columns(
+            assessment::Column::iter().filter(|c| !matches!(c, assessment::Column::Explanation)),
+        )
         .filter(assessment::Column::CycleId.eq(cycle.id))
         .apply_if(only.clone(), |q, ids| {
             q.filter(assessment::Column::OfficialId.is_in(ids))

@@ -5,12 +5,11 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use crate::api::dto::OrgUnit;
-use crate::domain::vocab::UnitKind;
+use crate::domain::vocab::{OrgUnit, UnitKind};
 use crate::error::AppError;
 use crate::ssr::entity::org_unit;
 
-fn to_dto(model: org_unit::Model) -> Result<OrgUnit, AppError> {
+fn to_listed(model: org_unit::Model) -> Result<OrgUnit, AppError> {
     let kind = UnitKind::from_code(&model.kind).ok_or_else(|| {
         AppError::internal(format!(
             "unknown unit kind {:?} on unit {}",
@@ -42,7 +41,7 @@ pub async fn list(
         .all(db)
         .await?
         .into_iter()
-        .map(to_dto)
+        .map(to_listed)
         .collect()
 }
 
@@ -103,16 +102,16 @@ pub async fn all_stored(db: &impl ConnectionTrait) -> Result<Vec<StoredUnit>, Ap
         .into_iter()
         .map(|model| {
             let (id, valid_to, valid_from) = (model.id, model.valid_to, model.valid_from);
-            let dto = to_dto(model)?;
+            let listed = to_listed(model)?;
             Ok(StoredUnit {
                 id,
                 valid_to,
                 unit: NewUnit {
-                    code: dto.code,
-                    name: dto.name,
-                    kind: dto.kind,
-                    parent_id: dto.parent_id,
-                    approved_headcount: dto.approved_headcount,
+                    code: listed.code,
+                    name: listed.name,
+                    kind: listed.kind,
+                    parent_id: listed.parent_id,
+                    approved_headcount: listed.approved_headcount,
                     valid_from,
                 },
             })

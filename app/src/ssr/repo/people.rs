@@ -5,10 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select,
 };
 
 use crate::domain::access::Scope;
 use crate::domain::lifecycle::CycleState;
+use crate::domain::vocab::OfficialStatus;
 use crate::error::AppError;
 use crate::ssr::entity::{assessment, cycle, key_result, objective, official};
 use crate::ssr::repo::scope;
@@ -36,20 +38,13 @@ pub async fn officials_page(
         return Ok((Vec::new(), 0));
     }
     let query = official::Entity::find()
-        .filter(official::Column::Status.eq("active"))
+        .filter(official::Column::Status.eq(OfficialStatus::Active.code()))
         .filter(scope::officials_in(scope))
         .apply_if(pattern, |q, p| q.filter(scope::officials_matching(p)));
-    // A plain COUNT over the covering index (a paginator's count would wrap every column in
-    // a sub-select and read each row).
-    let total: i64 = query
-        .clone()
-        .select_only()
-        .column_as(official::Column::Id.count(), "total")
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
-    let total = u64::try_from(total).unwrap_or(0);
+    let total = match pattern {
+        None => total_in(db, scope).await?,
+        Some(_) => count(db, query.clone()).await?,
+    };
     // Only the columns the list shows: a page of 300 decodes no timestamps.
     let page: Vec<(i64, String, String, String, i64)> = query
         .select_only()
@@ -81,6 +76,46 @@ pub async fn officials_page(
         )
         .collect();
     Ok((rows, total))
+}
+
+/// The active officials in `scope`: the head counts of its subtrees, plus those in scope
+/// by another grant (as reviewer, or one's own record) outside them.
+async fn total_in(db: &impl ConnectionTrait, scope: &Scope) -> Result<u64, AppError> {
+    if scope.exclude_me {
+        let query = official::Entity::find()
+            .filter(official::Column::Status.eq(OfficialStatus::Active.code()))
+            .filter(scope::officials_in(scope));
+        return count(db, query).await;
+    }
+    let whole = super::headcount::active_under(db, &scope.subtrees).await?;
+    let rest = Scope {
+        subtrees: Vec::new(),
+        ..scope.clone()
+    };
+    if rest.is_empty() {
+        return Ok(whole);
+    }
+    let query = official::Entity::find()
+        .filter(official::Column::Status.eq(OfficialStatus::Active.code()))
+        .filter(scope::officials_in(&rest))
+        .filter(official::Column::UnitId.not_in_subquery(scope::units_under(&scope.subtrees)));
+    Ok(whole + count(db, query).await?)
+}
+
+/// A plain COUNT over the covering index (a paginator's count would wrap every column in a
+/// sub-select and read each row).
+async fn count(
+    db: &impl ConnectionTrait,
+    query: Select<official::Entity>,
+) -> Result<u64, AppError> {
+    let total: i64 = query
+        .select_only()
+        .column_as(official::Column::Id.count(), "total")
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    Ok(u64::try_from(total).unwrap_or(0))
 }
 
 fn listed(m: official::Model, names: &HashMap<i64, String>) -> Listed {

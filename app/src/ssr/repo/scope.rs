@@ -28,6 +28,8 @@ const FILL_CLOSURE: &str = "INSERT INTO org_unit_closure (ancestor_id, descendan
 /// after any write to units (imports, seeders, mergers). Units number in the thousands at
 /// most, so a full rebuild inside the writing transaction takes milliseconds.
 pub async fn rebuild_units(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    // Lists read before (names, scopes) are stale.
+    super::versions::bump(db, super::versions::PEOPLE).await?;
     org_unit_closure::Entity::delete_many().exec(db).await?;
     let backend = db.get_database_backend();
     db.execute_raw(Statement::from_string(backend, FILL_CLOSURE))
@@ -92,6 +94,9 @@ pub async fn backfill_search_keys(db: &impl ConnectionTrait) -> Result<usize, Ap
             .exec(db)
             .await?;
         filled += 1;
+    }
+    if filled > 0 {
+        super::versions::bump(db, super::versions::PEOPLE).await?;
     }
     Ok(filled)
 }

@@ -104,9 +104,10 @@ pub async fn save_product(
     .await?;
     let txn = crate::ssr::db::write(db).await?;
     let cycle = cycles::find(&txn, stored.cycle_id).await?;
-    if !cycle.lifecycle()?.is_open() {
-        return Err(invalid("cycle", "cycle_closed"));
-    }
+    cycle
+        .lifecycle()?
+        .accepts_inputs()
+        .map_err(|refused| invalid("cycle", refused.key))?;
     products::write_progress(&txn, stored.id, input.version, p, waiver_ref.clone()).await?;
     super::assessments::recompute(&txn, stored.cycle_id, Some(&[stored.official_id]), now).await?;
     let change = Change {

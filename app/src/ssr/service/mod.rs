@@ -14,6 +14,7 @@ pub mod check_ins;
 pub mod cycles;
 pub mod exports;
 pub mod inputs;
+pub mod lists;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
