@@ -11,8 +11,8 @@ use crate::components::layout::Layout;
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
     account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
-    home::HomePage, login::LoginPage, not_found::NotFoundPage, official::OfficialPage,
-    officials::OfficialsPage,
+    compare::ComparePage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
+    official::OfficialPage, officials::OfficialsPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("compare") view=ComparePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>

@@ -182,18 +182,75 @@ pub async fn export_classification(
         client,
     };
     match export(&caller, &query).await {
-        Ok((content_type, file_name, bytes)) => {
-            let disposition = format!("attachment; filename=\"{file_name}\"");
-            (
-                [
-                    (header::CONTENT_TYPE, content_type.to_owned()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
+        Ok((content_type, file_name, bytes)) => attachment(content_type, &file_name, bytes),
         Err(error) => failure(error),
+    }
+}
+
+/// A file to download.
+fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChartQuery {
+    cycle: Option<String>,
+    kind: Option<String>,
+    parent: Option<String>,
+    #[serde(default)]
+    en: bool,
+}
+
+/// `GET /export/chart/{id}.svg|.csv?cycle=…&kind=…&parent=…`: a chart of the units comparison
+/// as SVG, or its numbers as CSV, for whoever may see the comparison.
+pub async fn export_chart(
+    State(state): State<AppState>,
+    user: Option<Extension<CurrentUser>>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    Query(query): Query<ChartQuery>,
+) -> Response {
+    use app::domain::explain::Lang;
+    use app::domain::vocab::UnitKind;
+    use app::ssr::service::compare::{Request, units};
+    let Some(Extension(user)) = user else {
+        return failure(AppError::Unauthorized);
+    };
+    let Some((id, extension)) = file.rsplit_once('.') else {
+        return failure(AppError::NotFound);
+    };
+    let request = Request {
+        cycle: query.cycle.filter(|c| !c.is_empty()),
+        kind: query.kind.as_deref().and_then(UnitKind::from_code),
+        parent: query.parent.and_then(|p| p.parse().ok()),
+        page: 1,
+    };
+    let lang = if query.en { Lang::En } else { Lang::Vi };
+    let chart = match units(&state.db, &user.principal, request, lang).await {
+        Ok(comparison) => comparison.distribution.filter(|c| c.id == id),
+        Err(error) => return failure(error),
+    };
+    match (chart, extension) {
+        (Some(chart), "svg") => attachment("image/svg+xml", &file, chart.svg.into_bytes()),
+        (Some(chart), "csv") => {
+            let table = app::ssr::charts::Table {
+                headers: chart.headers,
+                rows: chart.rows,
+            };
+            attachment(
+                "text/csv; charset=utf-8",
+                &file,
+                table.to_csv().into_bytes(),
+            )
+        }
+        _ => failure(AppError::NotFound),
     }
 }
 

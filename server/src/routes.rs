@@ -34,6 +34,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
         .route("/login", post(crate::account::login))
         .route("/logout", post(crate::account::logout))
         .route("/account/password", post(crate::account::change_password))
+        .route("/export/chart/{file}", get(crate::account::export_chart))
         .route(
             "/export/classification",
             get(crate::account::export_classification),

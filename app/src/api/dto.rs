@@ -21,6 +21,8 @@ pub struct Me {
     pub can_audit: bool,
     /// Whether any grant lets them administer accounts.
     pub can_admin: bool,
+    /// Whether they read whole units (and so may compare them).
+    pub can_compare: bool,
 }
 
 /// An official in a list.

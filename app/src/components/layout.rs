@@ -24,6 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || Suspend::new(async move {
                         me.await.ok().flatten().map(|me| view! {
                             <A href="/officials">{t!(i18n, nav_officials)}</A>
+                            {me.can_compare.then(|| view! { <A href="/compare">{t!(i18n, nav_compare)}</A> })}
                             {me.can_audit.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
                             {me.can_admin.then(|| view! { <A href="/accounts">{t!(i18n, nav_accounts)}</A> })}
                         })

@@ -21,6 +21,7 @@ pub mod aggregate;
 pub mod batch;
 pub mod check_in;
 pub mod codes;
+pub mod compare;
 pub mod error;
 pub mod explain;
 pub mod general;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod accounts;
 pub mod assessment;
 pub mod audit;
+pub mod compare;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod charts;
 pub mod db;
 pub mod entity;
 pub mod export;

@@ -133,3 +133,18 @@ pub async fn write_state(
     };
     super::versioned::update_if_version(db, id, version, changes).await
 }
+
+/// Every cycle past planning, the latest first (cycles number in the dozens a year).
+pub async fn started(db: &impl ConnectionTrait) -> Result<Vec<Cycle>, AppError> {
+    use sea_orm::QueryOrder;
+    Ok(cycle::Entity::find()
+        .filter(cycle::Column::State.ne(crate::domain::CycleState::Planning.code()))
+        .order_by_desc(cycle::Column::EndsOn)
+        .order_by_desc(cycle::Column::StartsOn)
+        .order_by_asc(cycle::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_cycle)
+        .collect())
+}

@@ -11,6 +11,7 @@
 
 pub mod assessments;
 pub mod check_ins;
+pub mod compare;
 pub mod cycles;
 pub mod exports;
 pub mod inputs;

@@ -1,0 +1,181 @@
+//! Comparing units: quartile tiers rather than bare ranks (as PAPI colours provinces), the
+//! flags that make an "equalized" unit stand out, and staffing against the approved posts.
+//! Pure; the leadership comparison page and its CSV use these.
+
+use serde::{Deserialize, Serialize};
+
+use super::quota::demotions_needed;
+
+/// Fewest officials with a level before a unit's distribution is judged at all.
+pub const MIN_RATED: u32 = 5;
+
+/// A unit is equalized when at least this share (%) of its rated officials have one level.
+pub const EQUALIZED_SHARE: u32 = 90;
+
+/// Decree 335 Art. 20: HTXSNV at most this share (%) of HTTNV.
+pub const TOP_SHARE_OF_GOOD: u32 = 20;
+
+/// The quartile tier of each score, 1 (top quarter) to 4; `None` without a score. Equal
+/// scores share the tier of the first of them, so ties never split across tiers.
+pub fn tiers(scores: &[Option<f64>]) -> Vec<Option<u8>> {
+    let mut known: Vec<f64> = scores.iter().flatten().copied().collect();
+    known.sort_by(|a, b| b.total_cmp(a));
+    let n = known.len();
+    scores
+        .iter()
+        .map(|s| {
+            let s = (*s)?;
+            let rank = known.iter().position(|k| k.total_cmp(&s).is_eq())?;
+            u8::try_from(1 + 4 * rank / n.max(1)).ok()
+        })
+        .collect()
+}
+
+/// Why a unit's levels stand out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Flag {
+    /// At least [`EQUALIZED_SHARE`] % of the rated officials share one level.
+    Equalized,
+    /// More HTXSNV than [`TOP_SHARE_OF_GOOD`] % of HTTNV: this many would have to move down.
+    OverQuota(u32),
+}
+
+/// The flags of a unit with these officials per level (HTXSNV, HTTNV, HTNV, KHTNV).
+pub fn flags(levels: [u32; 4]) -> Vec<Flag> {
+    let rated: u32 = levels.iter().sum();
+    if rated < MIN_RATED {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let most = levels.iter().copied().max().unwrap_or(0);
+    if 100 * u64::from(most) >= u64::from(EQUALIZED_SHARE) * u64::from(rated) {
+        found.push(Flag::Equalized);
+    }
+    let [top, good, ..] = levels;
+    let (top, good) = (top as usize, good as usize);
+    let remove = demotions_needed(top, good, TOP_SHARE_OF_GOOD);
+    if remove > 0 {
+        found.push(Flag::OverQuota(u32::try_from(remove).unwrap_or(u32::MAX)));
+    }
+    found
+}
+
+/// Staffing against the approved posts: positive a surplus, negative a shortage.
+pub fn staffing_gap(officials: u32, approved: u32) -> i64 {
+    i64::from(officials) - i64::from(approved)
+}
+
+/// One unit of the comparison, as the page and its CSV show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ComparedUnit {
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: super::vocab::UnitKind,
+    /// Active officials now, approved posts, and the gap (surplus > 0, shortage < 0).
+    pub officials: u32,
+    pub approved: u32,
+    pub gap: i64,
+    /// Officials with a score in the cycle, and their mean.
+    pub assessed: u32,
+    pub avg_score: Option<f64>,
+    /// Officials per level (HTXSNV, HTTNV, HTNV, KHTNV): approved, else proposed.
+    pub levels: [u32; 4],
+    pub tier: Option<u8>,
+    pub flags: Vec<Flag>,
+    pub at_risk_key_results: u32,
+    pub stale_key_results: u32,
+    /// The mean score over the last cycles of the same kind, oldest first, as a small SVG.
+    pub trend_svg: String,
+}
+
+/// A drawn chart as it crosses to the page: the SVG (title and description inside) and its
+/// numbers as a table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChartData {
+    pub id: String,
+    pub title: String,
+    pub svg: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A cycle one may compare in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleChoice {
+    pub code: String,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+}
+
+/// The leadership comparison of one cycle: a page of units best first, the tiers over all of
+/// them, the best unit as the reference, and the distribution of their scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub cycles: Vec<CycleChoice>,
+    /// The cycle compared (`None`: no cycle yet).
+    pub cycle: Option<String>,
+    pub units: Vec<ComparedUnit>,
+    /// Units compared in all (the page holds at most a few hundred).
+    pub total: u64,
+    pub page: u32,
+    pub page_size: u32,
+    /// The best unit's name and mean score: the reference bar.
+    pub best: Option<(String, f64)>,
+    pub distribution: Option<ChartData>,
+    /// Units with any flag, among all compared.
+    pub flagged: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiers_are_quartiles_and_ties_stay_together() {
+        let scores = [
+            Some(91.0),
+            Some(88.0),
+            None,
+            Some(88.0),
+            Some(80.0),
+            Some(75.0),
+            Some(70.0),
+            Some(65.0),
+            Some(60.0),
+        ];
+        assert_eq!(
+            tiers(&scores),
+            [
+                Some(1),
+                Some(1),
+                None,
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(3),
+                Some(4),
+                Some(4)
+            ]
+        );
+        assert_eq!(tiers(&[Some(50.0)]), [Some(1)]);
+        assert!(tiers(&[]).is_empty());
+    }
+
+    #[test]
+    fn an_equalized_unit_and_one_over_the_quota_are_flagged() {
+        // Phường An Cựu in the demo: 22 of 35 proposed HTXSNV.
+        assert_eq!(flags([22, 10, 3, 0]), [Flag::OverQuota(17)]);
+        assert_eq!(flags([0, 19, 1, 0]), [Flag::Equalized]);
+        assert_eq!(flags([10, 0, 0, 0]), [Flag::Equalized, Flag::OverQuota(9)]);
+        assert_eq!(flags([2, 10, 3, 1]), []);
+        // Too few rated to judge.
+        assert_eq!(flags([4, 0, 0, 0]), []);
+    }
+
+    #[test]
+    fn the_gap_is_officials_minus_posts() {
+        assert_eq!(staffing_gap(41, 30), 11);
+        assert_eq!(staffing_gap(23, 36), -13);
+    }
+}

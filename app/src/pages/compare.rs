@@ -1,0 +1,237 @@
+//! `/compare` — the leadership comparison: the units one may read, side by side in one cycle,
+//! in quartile tiers with the best unit as the reference, staffing against approved posts,
+//! the flags that make an equalized unit stand out, a trend per unit and the distribution of
+//! unit scores (a chart with its numbers). Filters are a GET form: it works without
+//! JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::compare::compare_units;
+use crate::components::error_view::ErrorView;
+use crate::components::labels::LevelLabel;
+use crate::components::unit_table::KindLabel;
+use crate::domain::Level;
+use crate::domain::compare::{ChartData, ComparedUnit, Comparison, Flag};
+use crate::domain::vocab::UnitKind;
+use crate::i18n::{Locale, t, use_i18n};
+
+/// The comparison page.
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).filter(|v| !v.is_empty());
+    let request = move || {
+        (
+            param("cycle"),
+            param("kind").and_then(|k| UnitKind::from_code(&k)),
+            param("parent").and_then(|p| p.parse::<i64>().ok()),
+            param("page").and_then(|p| p.parse::<u32>().ok()),
+            i18n.get_locale() == Locale::en,
+        )
+    };
+    let comparison = Resource::new(request, |(cycle, kind, parent, page, en)| {
+        compare_units(cycle, kind, parent, page, en)
+    });
+    view! {
+        <section class="page compare">
+            <h1>{t!(i18n, compare_title)}</h1>
+            <p class="intro">{t!(i18n, compare_intro)}</p>
+            <Suspense fallback=move || view! { <p class="loading">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match comparison.await {
+                        Ok(c) => view! { <Compared c=c /> }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Compared(c: Comparison) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let kind = query.read_untracked().get("kind").unwrap_or_default();
+    let parent = query.read_untracked().get("parent").unwrap_or_default();
+    let chosen = c.cycle.clone().unwrap_or_default();
+    let cycle_options = c
+        .cycles
+        .iter()
+        .map(|cy| {
+            let selected = cy.code == chosen;
+            let (value, text) = (cy.code.clone(), cy.code.clone());
+            view! { <option value=value selected=selected>{text}</option> }
+        })
+        .collect_view();
+    let kind_options = UnitKind::ALL
+        .iter()
+        .map(|k| view! { <option value=k.code() selected={kind == k.code()}><KindLabel kind=*k /></option> })
+        .collect_view();
+    let filters = view! {
+        <form method="get" action="/compare" class="filters">
+            <label>{t!(i18n, compare_cycle)}<select name="cycle">{cycle_options}</select></label>
+            <label>{t!(i18n, compare_kind)}
+                <select name="kind">
+                    <option value="">{t!(i18n, filter_all)}</option>
+                    {kind_options}
+                </select>
+            </label>
+            {(!parent.is_empty()).then(|| view! { <input type="hidden" name="parent" value=parent.clone() /> })}
+            <button type="submit">{t!(i18n, search_apply)}</button>
+        </form>
+    };
+    if c.cycle.is_none() {
+        return view! { {filters}<p class="empty">{t!(i18n, compare_no_cycle)}</p> }.into_any();
+    }
+    if c.total == 0 {
+        return view! { {filters}<p class="empty">{t!(i18n, compare_empty)}</p> }.into_any();
+    }
+    let best = c.best.clone();
+    let best_score = best.as_ref().map(|(_, s)| *s);
+    let pages = c.total.div_ceil(u64::from(c.page_size.max(1)));
+    let link = {
+        let (cycle, kind, parent) = (chosen.clone(), kind.clone(), parent.clone());
+        move |page: u64| format!("/compare?cycle={cycle}&kind={kind}&parent={parent}&page={page}")
+    };
+    let (shown, total, flagged) = (c.units.len(), c.total, c.flagged);
+    view! {
+        {filters}
+        <p class="count" data-testid="compare-count">
+            {t!(i18n, compare_count, shown = shown, total = total, flagged = flagged)}
+        </p>
+        {best.map(|(name, score)| view! {
+            <p class="reference" data-testid="compare-best">
+                {t!(i18n, compare_best, unit = name, score = format!("{score:.2}"))}
+            </p>
+        })}
+        <div class="table-wrap">
+            <table class="table compare-table" data-testid="compare">
+                <thead><tr>
+                    <th>{t!(i18n, compare_col_tier)}</th>
+                    <th>{t!(i18n, compare_col_unit)}</th>
+                    <th>{t!(i18n, compare_col_staff)}</th>
+                    <th>{t!(i18n, compare_col_score)}</th>
+                    {Level::ALL.map(|l| view! { <th class="level-col"><LevelLabel level=Some(l) /></th> }).collect_view()}
+                    <th>{t!(i18n, compare_col_flags)}</th>
+                    <th>{t!(i18n, compare_col_krs)}</th>
+                    <th>{t!(i18n, compare_col_trend)}</th>
+                </tr></thead>
+                <tbody>
+                    {c.units.into_iter().map(|u| unit_row(u, best_score)).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {(pages > 1).then(|| view! {
+            <nav class="pager">
+                {(c.page > 1).then(|| view! { <a href=link(u64::from(c.page) - 1)>{t!(i18n, compare_prev)}</a> })}
+                <span>{t!(i18n, compare_page, page = c.page, pages = pages)}</span>
+                {(u64::from(c.page) < pages).then(|| view! { <a href=link(u64::from(c.page) + 1)>{t!(i18n, compare_next)}</a> })}
+            </nav>
+        })}
+        {c.distribution.map(|chart| view! { <ChartFigure chart=chart /> })}
+    }
+    .into_any()
+}
+
+fn unit_row(u: ComparedUnit, best: Option<f64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let tier_class = u
+        .tier
+        .map_or("tier".to_owned(), |t| format!("tier tier-{t}"));
+    let staff = match u.gap {
+        0 => t!(i18n, compare_balanced).into_any(),
+        g if g > 0 => {
+            view! { <span class="surplus">{t!(i18n, compare_surplus, n = g)}</span> }.into_any()
+        }
+        g => {
+            view! { <span class="shortage">{t!(i18n, compare_shortage, n = -g)}</span> }.into_any()
+        }
+    };
+    let width = match (u.avg_score, best) {
+        (Some(s), Some(b)) if b > 0.0 => {
+            format!("width: {:.1}%", (s / b * 100.0).clamp(0.0, 100.0))
+        }
+        _ => "width: 0".to_owned(),
+    };
+    let flags = u
+        .flags
+        .iter()
+        .map(|f| match f {
+            Flag::Equalized => {
+                view! { <span class="flag">{t!(i18n, compare_flag_equalized)}</span> }.into_any()
+            }
+            Flag::OverQuota(n) => {
+                let n = *n;
+                view! { <span class="flag">{t!(i18n, compare_flag_over_quota, n = n)}</span> }
+                    .into_any()
+            }
+        })
+        .collect_view();
+    let officials_href = format!("/officials?q={}", u.code);
+    view! {
+        <tr data-unit=u.code.clone()>
+            <td><span class=tier_class>{u.tier.map(|t| t.to_string()).unwrap_or_else(|| "–".into())}</span></td>
+            <td>
+                <a href=officials_href>{u.name}</a>
+                <span class="muted"><KindLabel kind=u.kind /></span>
+            </td>
+            <td>
+                {format!("{} / {}", u.officials, u.approved)}
+                <br />{staff}
+            </td>
+            <td>
+                {u.avg_score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "–".into())}
+                <span class="bar" aria-hidden="true"><span style=width></span></span>
+            </td>
+            {u.levels.map(|n| view! { <td class="num">{n}</td> }).collect_view()}
+            <td>{flags}</td>
+            <td>{t!(i18n, compare_krs, at_risk = u.at_risk_key_results, stale = u.stale_key_results)}</td>
+            <td inner_html=u.trend_svg></td>
+        </tr>
+    }
+}
+
+/// A chart with its numbers as a table and its downloads.
+#[component]
+fn ChartFigure(chart: ChartData) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = query.read_untracked();
+    let params = ["cycle", "kind", "parent"]
+        .iter()
+        .map(|k| format!("{k}={}", q.get(k).unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("&");
+    let en = if i18n.get_locale() == Locale::en {
+        "&en=true"
+    } else {
+        ""
+    };
+    let csv = format!("/export/chart/{}.csv?{params}{en}", chart.id);
+    let svg = format!("/export/chart/{}.svg?{params}{en}", chart.id);
+    view! {
+        <figure class="chart-figure" data-testid=format!("chart-{}", chart.id)>
+            <div class="chart-svg" inner_html=chart.svg></div>
+            <figcaption>{chart.title}</figcaption>
+            <details>
+                <summary>{t!(i18n, compare_data_table)}</summary>
+                <table class="table">
+                    <thead><tr>{chart.headers.into_iter().map(|h| view! { <th>{h}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {chart.rows.into_iter().map(|r| view! {
+                            <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
+            <p class="downloads">
+                <a href=csv download="">{t!(i18n, compare_download_csv)}</a>
+                " · "
+                <a href=svg download="">{t!(i18n, compare_download_svg)}</a>
+            </p>
+        </figure>
+    }
+}

@@ -1,0 +1,469 @@
+//! Charts, drawn on the server as SVG with plotters: pure functions from figures (already
+//! aggregated: a few dozen marks at most) to a [`Chart`] — the picture with its title and
+//! description inside (`role="img"`), and its numbers as a [`Table`] that the page shows
+//! beside it (read without sight) and offers as CSV. Labels come translated from the caller;
+//! plotters escapes what it draws, and the title and description are escaped here. The
+//! colours are the stylesheet's (`style/main.css`, checked by a test).
+
+use plotters::prelude::*;
+
+use crate::domain::Level;
+
+/// A level's colour (`--level-…` in the stylesheet).
+pub fn level_colour(level: Level) -> RGBColor {
+    match level {
+        Level::Htxsnv => RGBColor(0x1e, 0x7b, 0x45),
+        Level::Httnv => RGBColor(0x1f, 0x5f, 0xa8),
+        Level::Htnv => RGBColor(0x9a, 0x62, 0x00),
+        Level::Khtnv => RGBColor(0xb3, 0x26, 0x1e),
+    }
+}
+
+/// The colour of a quartile tier, 1 (top) to 4 (`--tier-…` in the stylesheet).
+pub fn tier_colour(tier: u8) -> RGBColor {
+    match tier {
+        1 => RGBColor(0x1e, 0x7b, 0x45),
+        2 => RGBColor(0x7c, 0xb3, 0x42),
+        3 => RGBColor(0xe0, 0xa1, 0x00),
+        _ => RGBColor(0xb3, 0x26, 0x1e),
+    }
+}
+
+const INK: RGBColor = RGBColor(0x1c, 0x24, 0x30);
+const MUTED: RGBColor = RGBColor(0x5b, 0x66, 0x75);
+const FONT: &str = "sans-serif";
+
+/// A chart's numbers: a header row and one row per mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// The table as CSV (RFC 4180 quoting; a cell that a spreadsheet would read as a formula
+    /// is prefixed with `'`).
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        for row in std::iter::once(&self.headers).chain(&self.rows) {
+            let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&cells.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+fn csv_cell(cell: &str) -> String {
+    let guarded =
+        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+            format!("'{cell}")
+        } else {
+            cell.to_owned()
+        };
+    if guarded.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", guarded.replace('"', "\"\""))
+    } else {
+        guarded
+    }
+}
+
+/// A drawn chart: the SVG (title and description inside), and its numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chart {
+    /// Unique on the page: the ids of the title and description derive from it.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub svg: String,
+    pub table: Table,
+}
+
+/// What any chart is given besides its figures: its id, title and description (translated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caption {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Puts the accessible title and description into plotters' SVG and makes it scale with its
+/// container (a `viewBox` instead of a fixed size).
+fn finish(caption: Caption, svg: String, size: (u32, u32), table: Table) -> Chart {
+    let id = escape(&caption.id);
+    let head = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
+         aria-labelledby=\"{id}-title {id}-desc\" class=\"chart\">\n<title id=\"{id}-title\">{title}</title>\n\
+         <desc id=\"{id}-desc\">{desc}</desc>\n",
+        w = size.0,
+        h = size.1,
+        title = escape(&caption.title),
+        desc = escape(&caption.description),
+    );
+    // plotters opens with its own `<svg …>` line: replace it.
+    let body = svg.split_once('>').map_or("", |(_, rest)| rest);
+    Chart {
+        id: caption.id,
+        title: caption.title,
+        description: caption.description,
+        svg: format!("{head}{}", body.trim_start_matches('\n')),
+        table,
+    }
+}
+
+/// How many officials are at each level, one bar per level (named by `level_names`), and the
+/// most the top level may hold under the quota (`top_cap`) as a dashed line across its bar.
+pub fn level_distribution(
+    caption: Caption,
+    counts: [u32; 4],
+    top_cap: Option<u32>,
+    level_names: [&str; 4],
+    headers: [&str; 2],
+) -> Chart {
+    const SIZE: (u32, u32) = (480, 260);
+    let mut svg = String::new();
+    let top = counts
+        .iter()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(top_cap.unwrap_or(0))
+        .max(1);
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let (width, height) = (f64::from(SIZE.0), f64::from(SIZE.1));
+        let (left, bottom, top_margin) = (12.0, 44.0, 24.0);
+        let plot_h = height - bottom - top_margin;
+        let slot = (width - 2.0 * left) / 4.0;
+        let y_of = |n: u32| top_margin + plot_h * (1.0 - f64::from(n) / f64::from(top));
+        let px = |v: f64| v.round() as i32;
+        let label = TextStyle::from((FONT, 13).into_font()).color(&INK);
+        let small = TextStyle::from((FONT, 11).into_font()).color(&MUTED);
+        let _ = root.draw(&PathElement::new(
+            vec![
+                (px(left), px(height - bottom)),
+                (px(width - left), px(height - bottom)),
+            ],
+            MUTED.stroke_width(1),
+        ));
+        for (i, (level, count)) in Level::ALL.iter().zip(counts).enumerate() {
+            let x0 = left + slot * i as f64 + slot * 0.2;
+            let x1 = left + slot * (i + 1) as f64 - slot * 0.2;
+            let y = y_of(count);
+            let _ = root.draw(&Rectangle::new(
+                [(px(x0), px(y)), (px(x1), px(height - bottom))],
+                level_colour(*level).filled(),
+            ));
+            let _ = root.draw(&Text::new(
+                count.to_string(),
+                (px(x0), px(y - 16.0)),
+                label.clone(),
+            ));
+            let _ = root.draw(&Text::new(
+                level.code().to_owned(),
+                (px(x0), px(height - bottom + 6.0)),
+                label.clone(),
+            ));
+            let name: String = level_names[i].chars().take(24).collect();
+            let _ = root.draw(&Text::new(
+                name,
+                (px(left + slot * i as f64 + 4.0), px(height - bottom + 24.0)),
+                small.clone(),
+            ));
+        }
+        if let Some(cap) = top_cap {
+            let y = px(y_of(cap));
+            let (x0, x1) = (left + 2.0, left + slot - 2.0);
+            let mut x = x0;
+            while x < x1 {
+                let _ = root.draw(&PathElement::new(
+                    vec![(px(x), y), (px((x + 6.0).min(x1)), y)],
+                    INK.stroke_width(2),
+                ));
+                x += 10.0;
+            }
+        }
+        let _ = root.present();
+    }
+    let rows = Level::ALL
+        .iter()
+        .zip(counts)
+        .enumerate()
+        .map(|(i, (level, n))| {
+            vec![
+                format!("{} — {}", level.code(), level_names[i]),
+                n.to_string(),
+            ]
+        })
+        .collect();
+    let table = Table {
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    };
+    finish(caption, svg, SIZE, table)
+}
+
+/// How many units have an average score in each 5-point band from `low` to 100, each bar in
+/// the colour of the tier most of its units are in; the best unit's score is marked.
+pub fn score_bands(
+    caption: Caption,
+    scores: &[(f64, u8)],
+    best: Option<f64>,
+    headers: [&str; 2],
+) -> Chart {
+    const SIZE: (u32, u32) = (480, 240);
+    const WIDTH: f64 = 5.0;
+    let low = scores
+        .iter()
+        .map(|(s, _)| (s / WIDTH).floor() * WIDTH)
+        .fold(100.0_f64, f64::min)
+        .clamp(0.0, 95.0);
+    let bands = (((100.0 - low) / WIDTH).round() as usize).max(1);
+    let mut counts = vec![0_u32; bands];
+    let mut tiers = vec![[0_u32; 4]; bands];
+    for (score, tier) in scores {
+        let i = (((score.clamp(low, 100.0) - low) / WIDTH).floor() as usize).min(bands - 1);
+        counts[i] += 1;
+        tiers[i][usize::from(tier.clamp(&1, &4) - 1)] += 1;
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let top = counts.iter().copied().max().unwrap_or(0).max(1);
+        let (width, height) = (f64::from(SIZE.0), f64::from(SIZE.1));
+        let (left, bottom, top_margin) = (12.0, 30.0, 22.0);
+        let plot_h = height - bottom - top_margin;
+        let slot = (width - 2.0 * left) / bands as f64;
+        let px = |v: f64| v.round() as i32;
+        let label = TextStyle::from((FONT, 12).into_font()).color(&INK);
+        for (i, count) in counts.iter().enumerate() {
+            let x0 = left + slot * i as f64 + 2.0;
+            let x1 = left + slot * (i + 1) as f64 - 2.0;
+            let y = top_margin + plot_h * (1.0 - f64::from(*count) / f64::from(top));
+            let tier = tiers[i]
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, n)| **n)
+                .map_or(4, |(t, _)| u8::try_from(t + 1).unwrap_or(4));
+            let _ = root.draw(&Rectangle::new(
+                [(px(x0), px(y)), (px(x1), px(height - bottom))],
+                tier_colour(tier).filled(),
+            ));
+            if *count > 0 {
+                let _ = root.draw(&Text::new(
+                    count.to_string(),
+                    (px(x0), px(y - 14.0)),
+                    label.clone(),
+                ));
+            }
+            let _ = root.draw(&Text::new(
+                format!("{}", (low + WIDTH * i as f64) as i64),
+                (px(x0), px(height - bottom + 6.0)),
+                label.clone(),
+            ));
+        }
+        if let Some(best) = best {
+            let x = left + slot * ((best.clamp(low, 100.0) - low) / WIDTH);
+            let _ = root.draw(&PathElement::new(
+                vec![(px(x), px(top_margin - 6.0)), (px(x), px(height - bottom))],
+                INK.stroke_width(2),
+            ));
+        }
+        let _ = root.present();
+    }
+    let rows = counts
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let from = low + WIDTH * i as f64;
+            vec![format!("{from:.0}–{:.0}", from + WIDTH), n.to_string()]
+        })
+        .collect();
+    let table = Table {
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    };
+    finish(caption, svg, SIZE, table)
+}
+
+/// A sparkline: the values left to right (a gap where one is missing), scaled between 50 and
+/// 100 points, as a small inline SVG with its own text for screen readers.
+pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
+    const SIZE: (u32, u32) = (96, 24);
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let n = values.len().max(2) - 1;
+        let x_of = |i: usize| (2.0 + 92.0 * i as f64 / n as f64).round() as i32;
+        let y_of = |v: f64| (22.0 - 20.0 * ((v.clamp(50.0, 100.0) - 50.0) / 50.0)).round() as i32;
+        let mut run: Vec<(i32, i32)> = Vec::new();
+        let colour = RGBColor(0x1f, 0x5f, 0xa8);
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => run.push((x_of(i), y_of(*v))),
+                None => {
+                    let _ = root.draw(&PathElement::new(
+                        std::mem::take(&mut run),
+                        colour.stroke_width(2),
+                    ));
+                }
+            }
+        }
+        if let Some(last) = run.last().copied() {
+            let _ = root.draw(&Circle::new(last, 2, colour.filled()));
+        }
+        let _ = root.draw(&PathElement::new(run, colour.stroke_width(2)));
+        let _ = root.present();
+    }
+    let body = svg.split_once('>').map_or("", |(_, rest)| rest);
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" role=\"img\" \
+         aria-label=\"{}\" class=\"sparkline\">{}",
+        SIZE.0,
+        SIZE.1,
+        escape(label),
+        body.trim_start_matches('\n')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caption(title: &str) -> Caption {
+        Caption {
+            id: "c1".into(),
+            title: title.into(),
+            description: "Mô tả".into(),
+        }
+    }
+
+    const NAMES: [&str; 4] = [
+        "Hoàn thành xuất sắc nhiệm vụ",
+        "Hoàn thành tốt nhiệm vụ",
+        "Hoàn thành nhiệm vụ",
+        "Không hoàn thành nhiệm vụ",
+    ];
+
+    #[test]
+    fn the_level_distribution_is_drawn_the_same_for_the_same_figures() {
+        let chart = level_distribution(
+            caption("Phân bố mức xếp loại"),
+            [22, 10, 3, 0],
+            Some(6),
+            NAMES,
+            ["Mức", "Số người"],
+        );
+        insta::assert_snapshot!(chart.svg);
+        assert_eq!(
+            chart.table.rows[0],
+            ["HTXSNV — Hoàn thành xuất sắc nhiệm vụ", "22"]
+        );
+        // Four bars (one per level) and the quota's dashes: a few dozen marks.
+        assert_eq!(chart.svg.matches("<rect").count(), 4);
+    }
+
+    #[test]
+    fn score_bands_count_units_per_band_and_mark_the_best() {
+        let chart = score_bands(
+            caption("Điểm bình quân các đơn vị"),
+            &[(91.2, 1), (88.0, 1), (84.9, 2), (80.1, 3), (72.0, 4)],
+            Some(91.2),
+            ["Khoảng điểm", "Số đơn vị"],
+        );
+        insta::assert_snapshot!(chart.svg);
+        let rows: Vec<(&str, &str)> = chart
+            .table
+            .rows
+            .iter()
+            .map(|r| (r[0].as_str(), r[1].as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("70–75", "1"),
+                ("75–80", "0"),
+                ("80–85", "2"),
+                ("85–90", "1"),
+                ("90–95", "1"),
+                ("95–100", "0"),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_escaped_in_the_picture_and_its_caption() {
+        let chart = level_distribution(
+            Caption {
+                id: "x\"y".into(),
+                title: "Phường <A&B> \"C\"".into(),
+                description: "<script>".into(),
+            },
+            [1, 0, 0, 0],
+            None,
+            ["<b>", "&", "\"", "'"],
+            ["<h>", "n"],
+        );
+        for raw in ["<A&B>", "<script>", "<b>", "x\"y"] {
+            assert!(!chart.svg.contains(raw), "{raw} escaped");
+        }
+        assert!(chart.svg.contains("Phường &lt;A&amp;B&gt; &quot;C&quot;"));
+        let spark = sparkline(&[Some(80.0), None, Some(90.0)], "<Thuận Hóa>");
+        assert!(spark.contains("aria-label=\"&lt;Thuận Hóa&gt;\""));
+    }
+
+    #[test]
+    fn a_sparkline_breaks_where_a_value_is_missing() {
+        let spark = sparkline(&[Some(80.0), Some(85.0), None, Some(90.0), Some(95.0)], "x");
+        assert_eq!(spark.matches("<polyline").count(), 2);
+        assert!(spark.starts_with("<svg"));
+    }
+
+    #[test]
+    fn csv_quotes_and_disarms_formulas() {
+        let table = Table {
+            headers: vec!["Đơn vị".into(), "Điểm".into()],
+            rows: vec![
+                vec!["=HYPERLINK(\"x\")".into(), "-3.5".into()],
+                vec!["Phường A, B".into(), "90".into()],
+            ],
+        };
+        assert_eq!(
+            table.to_csv(),
+            "Đơn vị,Điểm\r\n\"'=HYPERLINK(\"\"x\"\")\",-3.5\r\n\"Phường A, B\",90\r\n"
+        );
+    }
+
+    #[test]
+    fn the_palette_is_the_stylesheets() {
+        let css = include_str!("../../../style/main.css");
+        let hex = |c: RGBColor| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+        for level in Level::ALL {
+            let var = format!(
+                "--level-{}: {};",
+                level.code().to_lowercase(),
+                hex(level_colour(level))
+            );
+            assert!(css.contains(&var), "{var} in style/main.css");
+        }
+        for tier in 1..=4 {
+            let var = format!("--tier-{tier}: {};", hex(tier_colour(tier)));
+            assert!(css.contains(&var), "{var} in style/main.css");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! The leadership comparison: units of a scope side by side in one cycle, from the stored
+//! rollups (never the officials' rows), with their head count and approved posts — filtered,
+//! sorted and paged in SQL.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, QueryResult};
+
+use crate::domain::rollup::UnitSummary;
+use crate::domain::vocab::UnitKind;
+use crate::error::AppError;
+use crate::ssr::entity::{org_unit, unit_cycle_rollup, unit_headcount};
+
+/// Which units to compare, besides the reader's scope.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub kind: Option<UnitKind>,
+    /// Only the units directly under this one.
+    pub parent: Option<i64>,
+}
+
+/// One unit in one cycle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    pub unit_id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// Active officials now.
+    pub officials: u32,
+    /// Approved posts.
+    pub approved: u32,
+    pub summary: UnitSummary,
+}
+
+/// The rollups of `cycle_id` for the current units under `roots` that pass `filter`.
+fn base(cycle_id: i64, roots: &[i64], filter: Filter) -> SelectStatement {
+    let r = unit_cycle_rollup::Entity;
+    let u = org_unit::Entity;
+    let mut q = Query::select();
+    q.from(r)
+        .inner_join(
+            u,
+            Expr::col((u, org_unit::Column::Id)).equals((r, unit_cycle_rollup::Column::UnitId)),
+        )
+        .and_where(Expr::col((r, unit_cycle_rollup::Column::CycleId)).eq(cycle_id))
+        .and_where(Expr::col((u, org_unit::Column::ValidTo)).is_null())
+        .and_where(
+            Expr::col((r, unit_cycle_rollup::Column::UnitId))
+                .in_subquery(super::scope::units_under(roots)),
+        );
+    if let Some(kind) = filter.kind {
+        q.and_where(Expr::col((u, org_unit::Column::Kind)).eq(kind.code()));
+    }
+    if let Some(parent) = filter.parent {
+        q.and_where(Expr::col((u, org_unit::Column::ParentId)).eq(parent));
+    }
+    q
+}
+
+/// Best first: by average score (units without one last), then by name.
+fn ordered(q: &mut SelectStatement) {
+    let avg = Expr::col((
+        unit_cycle_rollup::Entity,
+        unit_cycle_rollup::Column::AvgScore,
+    ));
+    q.order_by_expr(avg.clone().is_null(), Order::Asc)
+        .order_by_expr(avg, Order::Desc)
+        .order_by((org_unit::Entity, org_unit::Column::Name), Order::Asc)
+        .order_by((org_unit::Entity, org_unit::Column::Id), Order::Asc);
+}
+
+/// Every unit compared, best first: its mean score and officials per level — what the tiers,
+/// the flags, the reference and the distribution chart are computed from.
+pub async fn scores(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    roots: &[i64],
+    filter: Filter,
+) -> Result<Vec<Scored>, AppError> {
+    let r = unit_cycle_rollup::Entity;
+    let mut q = base(cycle_id, roots, filter);
+    q.columns([
+        (r, unit_cycle_rollup::Column::UnitId),
+        (r, unit_cycle_rollup::Column::AvgScore),
+        (r, unit_cycle_rollup::Column::CountHtxsnv),
+        (r, unit_cycle_rollup::Column::CountHttnv),
+        (r, unit_cycle_rollup::Column::CountHtnv),
+        (r, unit_cycle_rollup::Column::CountKhtnv),
+    ])
+    .column((org_unit::Entity, org_unit::Column::Name));
+    ordered(&mut q);
+    let backend = db.get_database_backend();
+    db.query_all_raw(backend.build(&q))
+        .await?
+        .iter()
+        .map(|row| {
+            let count = |i: usize| -> Result<u32, AppError> {
+                let n: i32 = row.try_get_by_index(i)?;
+                Ok(u32::try_from(n).unwrap_or(0))
+            };
+            Ok(Scored {
+                unit_id: row.try_get_by_index(0)?,
+                avg_score: row.try_get_by_index(1)?,
+                levels: [count(2)?, count(3)?, count(4)?, count(5)?],
+                name: row.try_get_by_index(6)?,
+            })
+        })
+        .collect()
+}
+
+/// A unit's name, mean score and officials per level (HTXSNV, HTTNV, HTNV, KHTNV).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub unit_id: i64,
+    pub name: String,
+    pub avg_score: Option<f64>,
+    pub levels: [u32; 4],
+}
+
+/// A page of the units compared, best first.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    roots: &[i64],
+    filter: Filter,
+    limit: u64,
+    offset: u64,
+) -> Result<Vec<UnitRow>, AppError> {
+    let (r, u, h) = (
+        unit_cycle_rollup::Entity,
+        org_unit::Entity,
+        unit_headcount::Entity,
+    );
+    let mut q = base(cycle_id, roots, filter);
+    q.left_join(
+        h,
+        Expr::col((h, unit_headcount::Column::UnitId))
+            .equals((r, unit_cycle_rollup::Column::UnitId)),
+    )
+    .column((r, unit_cycle_rollup::Column::UnitId))
+    .column((u, org_unit::Column::Code))
+    .column((u, org_unit::Column::Name))
+    .column((u, org_unit::Column::Kind))
+    .expr_as(
+        Expr::col((h, unit_headcount::Column::Active)).if_null(0),
+        Alias::new("active"),
+    )
+    .column((u, org_unit::Column::ApprovedHeadcount))
+    .columns([
+        (r, unit_cycle_rollup::Column::Officials),
+        (r, unit_cycle_rollup::Column::Assessed),
+        (r, unit_cycle_rollup::Column::AvgScore),
+        (r, unit_cycle_rollup::Column::CountHtxsnv),
+        (r, unit_cycle_rollup::Column::CountHttnv),
+        (r, unit_cycle_rollup::Column::CountHtnv),
+        (r, unit_cycle_rollup::Column::CountKhtnv),
+        (r, unit_cycle_rollup::Column::KeyResults),
+        (r, unit_cycle_rollup::Column::AvgKrProgress),
+        (r, unit_cycle_rollup::Column::StaleKeyResults),
+        (r, unit_cycle_rollup::Column::AtRiskKeyResults),
+    ])
+    .limit(limit)
+    .offset(offset);
+    ordered(&mut q);
+    let backend = db.get_database_backend();
+    db.query_all_raw(backend.build(&q))
+        .await?
+        .iter()
+        .map(unit_row)
+        .collect()
+}
+
+fn unit_row(row: &QueryResult) -> Result<UnitRow, AppError> {
+    // Counts are INTEGER columns; the head count a BIGINT.
+    let count = |i: usize| -> Result<u32, AppError> {
+        let n: i32 = row.try_get_by_index(i)?;
+        Ok(u32::try_from(n).unwrap_or(0))
+    };
+    let active: i64 = row.try_get_by_index(4)?;
+    let kind: String = row.try_get_by_index(3)?;
+    Ok(UnitRow {
+        unit_id: row.try_get_by_index(0)?,
+        code: row.try_get_by_index(1)?,
+        name: row.try_get_by_index(2)?,
+        kind: UnitKind::from_code(&kind)
+            .ok_or_else(|| AppError::internal(format!("unknown unit kind {kind:?}")))?,
+        officials: u32::try_from(active).unwrap_or(0),
+        approved: count(5)?,
+        summary: UnitSummary {
+            officials: count(6)?,
+            assessed: count(7)?,
+            avg_score: row.try_get_by_index(8)?,
+            htxsnv: count(9)?,
+            httnv: count(10)?,
+            htnv: count(11)?,
+            khtnv: count(12)?,
+            key_results: count(13)?,
+            avg_kr_progress: row.try_get_by_index(14)?,
+            stale_key_results: count(15)?,
+            at_risk_key_results: count(16)?,
+        },
+    })
+}
+
+/// The average score of each of `units` in each of `cycles` (absent: no rollup).
+pub async fn trends(
+    db: &impl ConnectionTrait,
+    units: &[i64],
+    cycles: &[i64],
+) -> Result<HashMap<(i64, i64), Option<f64>>, AppError> {
+    let r = unit_cycle_rollup::Entity;
+    let q = Query::select()
+        .columns([
+            (r, unit_cycle_rollup::Column::UnitId),
+            (r, unit_cycle_rollup::Column::CycleId),
+            (r, unit_cycle_rollup::Column::AvgScore),
+        ])
+        .from(r)
+        .and_where(Expr::col((r, unit_cycle_rollup::Column::UnitId)).is_in(units.iter().copied()))
+        .and_where(Expr::col((r, unit_cycle_rollup::Column::CycleId)).is_in(cycles.iter().copied()))
+        .to_owned();
+    let backend = db.get_database_backend();
+    db.query_all_raw(backend.build(&q))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                (row.try_get_by_index(0)?, row.try_get_by_index(1)?),
+                row.try_get_by_index(2)?,
+            ))
+        })
+        .collect()
+}
+
+/// The latest cycle (by its end) in which a unit under `roots` has a mean score: what the
+/// comparison opens on.
+pub async fn latest_scored(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+) -> Result<Option<i64>, AppError> {
+    let (r, c) = (unit_cycle_rollup::Entity, crate::ssr::entity::cycle::Entity);
+    use crate::ssr::entity::cycle;
+    let q = Query::select()
+        .column((r, unit_cycle_rollup::Column::CycleId))
+        .from(r)
+        .inner_join(
+            c,
+            Expr::col((c, cycle::Column::Id)).equals((r, unit_cycle_rollup::Column::CycleId)),
+        )
+        .and_where(Expr::col((r, unit_cycle_rollup::Column::AvgScore)).is_not_null())
+        .and_where(
+            Expr::col((r, unit_cycle_rollup::Column::UnitId))
+                .in_subquery(super::scope::units_under(roots)),
+        )
+        .order_by((c, cycle::Column::EndsOn), Order::Desc)
+        .order_by((c, cycle::Column::Id), Order::Desc)
+        .limit(1)
+        .to_owned();
+    let backend = db.get_database_backend();
+    match db.query_one_raw(backend.build(&q)).await? {
+        Some(row) => Ok(Some(row.try_get_by_index(0)?)),
+        None => Ok(None),
+    }
+}

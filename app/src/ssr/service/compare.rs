@@ -1,0 +1,189 @@
+//! The leadership comparison: the units of the reader's scope in one cycle, from the rollups
+//! the write services keep current, with tiers, flags, staffing and trends.
+
+use std::collections::HashMap;
+
+use sea_orm::ConnectionTrait;
+
+use crate::domain::access::{Action, Principal, scope};
+use crate::domain::compare::{
+    ChartData, ComparedUnit, Comparison, CycleChoice, flags, staffing_gap, tiers,
+};
+use crate::domain::explain::Lang;
+use crate::domain::vocab::UnitKind;
+use crate::error::AppError;
+use crate::i18n::{Locale, td_string};
+use crate::ssr::charts::{self, Caption};
+use crate::ssr::repo::compare::{self, Filter};
+use crate::ssr::repo::cycles::{self, Cycle};
+
+/// Units on one page of the comparison.
+pub const PAGE_SIZE: u32 = 100;
+/// Cycles a trend spans (the cycle compared and those before it, of the same kind).
+pub const TREND_CYCLES: usize = 6;
+
+/// What the reader asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    pub cycle: Option<String>,
+    pub kind: Option<UnitKind>,
+    pub parent: Option<i64>,
+    /// From 1.
+    pub page: u32,
+}
+
+/// The comparison of the units `principal` may read (the subtrees of their grants).
+pub async fn units(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    request: Request,
+    lang: Lang,
+) -> Result<Comparison, AppError> {
+    let roots = scope(principal, Action::Read).subtrees;
+    let all_cycles = cycles::started(db).await?;
+    let choices = all_cycles
+        .iter()
+        .map(|c| CycleChoice {
+            code: c.code.clone(),
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+        })
+        .collect();
+    // The cycle asked for, else the latest in which the reader's units have scores.
+    let latest = match (&request.cycle, roots.is_empty()) {
+        (None, false) => compare::latest_scored(db, &roots).await?,
+        _ => None,
+    };
+    let chosen = match &request.cycle {
+        Some(code) => all_cycles.iter().find(|c| &c.code == code),
+        None => latest
+            .and_then(|id| all_cycles.iter().find(|c| c.id == id))
+            .or(all_cycles.first()),
+    };
+    let page = request.page.max(1);
+    let mut comparison = Comparison {
+        cycles: choices,
+        cycle: chosen.map(|c| c.code.clone()),
+        units: Vec::new(),
+        total: 0,
+        page,
+        page_size: PAGE_SIZE,
+        best: None,
+        distribution: None,
+        flagged: 0,
+    };
+    let Some(cycle) = chosen else {
+        return Ok(comparison);
+    };
+    if roots.is_empty() {
+        return Ok(comparison);
+    }
+    let filter = Filter {
+        kind: request.kind,
+        parent: request.parent,
+    };
+    let all = compare::scores(db, cycle.id, &roots, filter).await?;
+    let tier_of: HashMap<i64, u8> = all
+        .iter()
+        .zip(tiers(&all.iter().map(|s| s.avg_score).collect::<Vec<_>>()))
+        .filter_map(|(s, t)| Some((s.unit_id, t?)))
+        .collect();
+    comparison.total = all.len() as u64;
+    comparison.flagged = all.iter().filter(|s| !flags(s.levels).is_empty()).count() as u64;
+    let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
+    let rows = compare::page(db, cycle.id, &roots, filter, u64::from(PAGE_SIZE), offset).await?;
+    let trend_cycles = trend_cycles(&all_cycles, cycle);
+    let ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
+    let trends = compare::trends(db, &ids, &trend_cycles).await?;
+    let locale = locale(lang);
+    comparison.units = rows
+        .into_iter()
+        .map(|r| {
+            let s = &r.summary;
+            let levels = [s.htxsnv, s.httnv, s.htnv, s.khtnv];
+            let values: Vec<Option<f64>> = trend_cycles
+                .iter()
+                .map(|c| trends.get(&(r.unit_id, *c)).copied().flatten())
+                .collect();
+            let label = format!("{}: {}", r.name, td_string!(locale, compare_trend_label));
+            ComparedUnit {
+                gap: staffing_gap(r.officials, r.approved),
+                tier: tier_of.get(&r.unit_id).copied(),
+                flags: flags(levels),
+                trend_svg: charts::sparkline(&values, &label),
+                unit_id: r.unit_id,
+                code: r.code,
+                name: r.name,
+                kind: r.kind,
+                officials: r.officials,
+                approved: r.approved,
+                assessed: s.assessed,
+                avg_score: s.avg_score,
+                levels,
+                at_risk_key_results: s.at_risk_key_results,
+                stale_key_results: s.stale_key_results,
+            }
+        })
+        .collect();
+    // The best unit is the reference on every page.
+    comparison.best = all
+        .first()
+        .and_then(|best| Some((best.name.clone(), best.avg_score?)));
+    let scored: Vec<(f64, u8)> = all
+        .iter()
+        .filter_map(|s| Some((s.avg_score?, *tier_of.get(&s.unit_id)?)))
+        .collect();
+    if !scored.is_empty() {
+        let best = scored.first().map(|(s, _)| *s);
+        let chart = charts::score_bands(
+            Caption {
+                id: "score-bands".into(),
+                title: td_string!(locale, compare_chart_title).to_string(),
+                description: format!(
+                    "{} {}: {}.",
+                    td_string!(locale, compare_chart_desc),
+                    td_string!(locale, compare_chart_scored),
+                    scored.len()
+                ),
+            },
+            &scored,
+            best,
+            [
+                td_string!(locale, compare_chart_band),
+                td_string!(locale, compare_chart_units),
+            ],
+        );
+        comparison.distribution = Some(ChartData {
+            id: chart.id,
+            title: chart.title,
+            svg: chart.svg,
+            headers: chart.table.headers,
+            rows: chart.table.rows,
+        });
+    }
+    Ok(comparison)
+}
+
+/// The cycle and up to [`TREND_CYCLES`] − 1 before it of the same scheme and period kind,
+/// oldest first.
+fn trend_cycles(all: &[Cycle], cycle: &Cycle) -> Vec<i64> {
+    let mut ids: Vec<i64> = all
+        .iter()
+        .filter(|c| {
+            c.scheme_id == cycle.scheme_id
+                && c.period_kind == cycle.period_kind
+                && c.ends_on <= cycle.ends_on
+        })
+        .take(TREND_CYCLES)
+        .map(|c| c.id)
+        .collect();
+    ids.reverse();
+    ids
+}
+
+fn locale(lang: Lang) -> Locale {
+    match lang {
+        Lang::Vi => Locale::vi,
+        Lang::En => Locale::en,
+    }
+}

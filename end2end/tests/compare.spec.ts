@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { settle, shoot, signIn } from "./helpers";
+
+// The leadership comparison of the demo city: tiers, the best unit as the reference, the
+// flags of a unit over the HTXSNV quota, staffing against approved posts, a drill-down to the
+// officials, and a chart with its numbers and downloads — in Vietnamese and English, with
+// JavaScript on and off, and at 390 px wide.
+test("the city's units are compared in tiers, with flags, staffing and a chart", async ({ page }) => {
+  await signIn(page, "lanhdao");
+  await page.getByRole("link", { name: "So sánh đơn vị" }).click();
+  await expect(page).toHaveURL(/\/compare/);
+  await settle(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("So sánh các đơn vị");
+  // The latest month with scores is shown.
+  await expect(page.locator('select[name="cycle"] option:checked')).toHaveText("2026-11");
+  const table = page.locator('[data-testid="compare"]');
+  await expect(table.locator("tbody tr").first()).toBeVisible();
+  await expect(page.getByTestId("compare-best")).toContainText("Mốc so sánh:");
+  // Level codes in the header carry their names.
+  await expect(table.locator("thead")).toContainText("Hoàn thành xuất sắc nhiệm vụ");
+  // Phường An Cựu: most of it proposed HTXSNV, beyond the quota.
+  const anCuu = table.locator("tbody tr", { hasText: "Phường An Cựu" });
+  await expect(anCuu).toContainText("Vượt tỷ lệ HTXSNV");
+  // Staffing: the merged Thuận Hóa over its approved posts, Dương Nỗ short of them.
+  await expect(table.locator("tbody tr", { hasText: "Phường Thuận Hóa" })).toContainText("thừa 11");
+  await expect(table.locator("tbody tr", { hasText: "Phường Dương Nỗ" })).toContainText("thiếu 13");
+  // The chart has its title and its numbers.
+  const chart = page.getByTestId("chart-score-bands");
+  await expect(chart.locator("svg title")).toHaveText("Phân bố điểm bình quân của các đơn vị");
+  await chart.getByText("Số liệu của biểu đồ").click();
+  await expect(chart.locator("table tbody tr").first()).toBeVisible();
+  await shoot(page, "compare-vi");
+  // The CSV of the chart downloads.
+  const csv = await page.request.get(
+    (await chart.getByRole("link", { name: "Tải số liệu (CSV)" }).getAttribute("href")) ?? "",
+  );
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()["content-disposition"]).toContain("score-bands.csv");
+  expect(await csv.text()).toContain("Khoảng điểm,Số đơn vị");
+  // Drill down: a unit opens its officials.
+  await anCuu.getByRole("link", { name: "Phường An Cựu" }).click();
+  await expect(page).toHaveURL(/\/officials\?q=/);
+  await expect(page.locator('[data-testid="officials"] tbody tr').first()).toContainText("Phường An Cựu");
+});
+
+test("the comparison filters by kind and reads in English, at 390 px", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, "lanhdao");
+  await page.goto("/compare?kind=commune");
+  await settle(page);
+  const rows = page.locator('[data-testid="compare"] tbody tr');
+  await expect(rows.first()).toBeVisible();
+  await expect(page.locator('[data-testid="compare"]')).not.toContainText("Thành phố Huế");
+  await shoot(page, "compare-390");
+  await page.goto("/locale/en?next=/compare");
+  await settle(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compare units");
+  await expect(page.getByTestId("chart-score-bands").locator("svg title")).toHaveText(
+    "Distribution of the units' mean scores",
+  );
+  await shoot(page, "compare-en");
+  await page.goto("/locale/vi?next=/compare");
+});
+
+test("an official sees no unit to compare, and says so", async ({ page }) => {
+  await signIn(page, "canbo");
+  await page.goto("/compare");
+  await settle(page);
+  await expect(page.locator(".empty")).toContainText("Không có đơn vị nào trong phạm vi của bạn");
+});
