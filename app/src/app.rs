@@ -12,7 +12,7 @@ use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
     account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
     compare::ComparePage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    official::OfficialPage, officials::OfficialsPage,
+    official::OfficialPage, officials::OfficialsPage, unit::UnitPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -76,6 +76,11 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("compare") view=ComparePage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("units"), ParamSegment("id"))
+                            view=UnitPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>

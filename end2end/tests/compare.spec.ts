@@ -37,10 +37,42 @@ test("the city's units are compared in tiers, with flags, staffing and a chart",
   expect(csv.status()).toBe(200);
   expect(csv.headers()["content-disposition"]).toContain("score-bands.csv");
   expect(await csv.text()).toContain("Khoảng điểm,Số đơn vị");
-  // Drill down: a unit opens its officials.
+  // Drill down: the city → a unit's dashboard → its officials → one official.
   await anCuu.getByRole("link", { name: "Phường An Cựu" }).click();
+  await expect(page).toHaveURL(/\/units\/\d+/);
+  await settle(page);
+  await expect(page.locator(".breadcrumb")).toContainText("So sánh đơn vị › Thành phố Huế › Phường An Cựu");
+  await page.getByRole("link", { name: "Danh sách cán bộ của đơn vị" }).click();
   await expect(page).toHaveURL(/\/officials\?q=/);
   await expect(page.locator('[data-testid="officials"] tbody tr').first()).toContainText("Phường An Cựu");
+});
+
+test("a unit's dashboard shows its merger, staffing, levels against the quota and each official's levels", async ({
+  page,
+}) => {
+  await signIn(page, "lanhdao");
+  await page.goto("/compare");
+  await settle(page);
+  await page.locator('[data-testid="compare"] tbody tr', { hasText: "Phường Thuận Hóa" }).getByRole("link").click();
+  await settle(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Phường Thuận Hóa");
+  await expect(page.getByTestId("unit-staff")).toContainText("41 người đang công tác / 30 biên chế được giao — thừa 11");
+  // Formed on 1 July 2025 from six former wards, each listed.
+  await expect(page.getByTestId("unit-history").locator("li")).toHaveCount(6);
+  await expect(page.getByTestId("unit-history")).toContainText("đến 30/06/2025");
+  const chart = page.getByTestId("chart-levels");
+  await expect(chart.locator("svg title")).toHaveText("Số người theo mức xếp loại, so với tỷ lệ được phép");
+  // The status matrix: one row per official at work, one column per recent month.
+  const matrix = page.getByTestId("status-matrix");
+  await expect(matrix.locator("tbody tr")).toHaveCount(41);
+  await expect(matrix.locator("thead th").last()).toHaveText("2026-11");
+  await shoot(page, "unit-thuan-hoa");
+  // Dương Nỗ is short of its approved posts.
+  await page.goto("/compare");
+  await settle(page);
+  await page.locator('[data-testid="compare"] tbody tr', { hasText: "Phường Dương Nỗ" }).getByRole("link").click();
+  await settle(page);
+  await expect(page.getByTestId("unit-staff")).toContainText("thiếu 13");
 });
 
 test("the comparison filters by kind and reads in English, at 390 px", async ({ page }) => {

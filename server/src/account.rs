@@ -202,6 +202,8 @@ fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
 
 #[derive(Debug, Deserialize)]
 pub struct ChartQuery {
+    /// For a unit dashboard's chart.
+    unit: Option<String>,
     cycle: Option<String>,
     kind: Option<String>,
     parent: Option<String>,
@@ -209,10 +211,12 @@ pub struct ChartQuery {
     en: bool,
 }
 
-/// `GET /export/chart/{id}.svg|.csv?cycle=…&kind=…&parent=…`: a chart of the units comparison
-/// as SVG, or its numbers as CSV, for whoever may see the comparison.
+/// `GET /export/chart/{id}.svg|.csv?cycle=…&kind=…&parent=…` (the units comparison) or
+/// `?unit=…&cycle=…` (a unit's dashboard): the chart as SVG, or its numbers as CSV, for whoever
+/// may see the page it is on.
 pub async fn export_chart(
     State(state): State<AppState>,
+    Extension(client): Extension<Client>,
     user: Option<Extension<CurrentUser>>,
     axum::extract::Path(file): axum::extract::Path<String>,
     Query(query): Query<ChartQuery>,
@@ -220,6 +224,7 @@ pub async fn export_chart(
     use app::domain::explain::Lang;
     use app::domain::vocab::UnitKind;
     use app::ssr::service::compare::{Request, units};
+    use chrono::Utc;
     let Some(Extension(user)) = user else {
         return failure(AppError::Unauthorized);
     };
@@ -233,8 +238,25 @@ pub async fn export_chart(
         page: 1,
     };
     let lang = if query.en { Lang::En } else { Lang::Vi };
-    let chart = match units(&state.db, &user.principal, request, lang).await {
-        Ok(comparison) => comparison.distribution.filter(|c| c.id == id),
+    let drawn = match query.unit.and_then(|u| u.parse::<i64>().ok()) {
+        Some(unit) => {
+            let caller = Caller {
+                state: state.clone(),
+                user,
+                client,
+            };
+            let actor = caller.service_actor();
+            let cycle = request.cycle;
+            app::ssr::service::compare::unit(&state.db, &actor, unit, cycle, lang, Utc::now())
+                .await
+                .map(|d| d.chart)
+        }
+        None => units(&state.db, &user.principal, request, lang)
+            .await
+            .map(|c| c.distribution),
+    };
+    let chart = match drawn {
+        Ok(chart) => chart.filter(|c| c.id == id),
         Err(error) => return failure(error),
     };
     match (chart, extension) {

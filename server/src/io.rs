@@ -100,3 +100,26 @@ pub async fn recompute(db: &DatabaseConnection, cycle_code: &str) -> anyhow::Res
         .await
         .map_err(|e| anyhow::anyhow!("recomputing {cycle_code}: {e}"))
 }
+
+/// Rebuilds the rollups of the cycle with this code, or of every started cycle (`server rollup
+/// rebuild`); returns how many cycles.
+pub async fn rebuild_rollups(
+    db: &DatabaseConnection,
+    cycle_code: Option<&str>,
+) -> anyhow::Result<usize> {
+    use app::ssr::repo::cycles;
+    use app::ssr::service::{self, rollups};
+    let cycle = match cycle_code {
+        Some(code) => Some(
+            cycles::find_by_code(db, code)
+                .await?
+                .with_context(|| format!("no cycle {code:?}"))?
+                .id,
+        ),
+        None => None,
+    };
+    let actor = service::Actor::system("cli:rollup");
+    rollups::rebuild(db, &actor, cycle, chrono::Utc::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("rebuilding the rollups: {e}"))
+}

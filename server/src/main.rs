@@ -73,6 +73,22 @@ enum Command {
         #[arg(long)]
         cycle: String,
     },
+    /// The dashboards' per-(unit, cycle) rollups.
+    Rollup {
+        #[command(subcommand)]
+        action: RollupAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RollupAction {
+    /// Rebuild the rollups from the stored assessments and key results, of one cycle or of
+    /// every started cycle. Audited.
+    Rebuild {
+        /// The cycle's code, e.g. 2026-11 (default: every started cycle).
+        #[arg(long)]
+        cycle: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -290,6 +306,19 @@ async fn main() -> anyhow::Result<()> {
             let count = server::io::recompute(&db, &cycle).await?;
             println!(
                 "{count} assessments of {cycle} recomputed in {:.1} ms",
+                started.elapsed().as_secs_f64() * 1e3
+            );
+            Ok(())
+        }
+        Command::Rollup {
+            action: RollupAction::Rebuild { cycle },
+        } => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            Migrator::up(&db, None).await?;
+            let started = std::time::Instant::now();
+            let cycles = server::io::rebuild_rollups(&db, cycle.as_deref()).await?;
+            println!(
+                "rollups of {cycles} cycle(s) rebuilt in {:.1} ms",
                 started.elapsed().as_secs_f64() * 1e3
             );
             Ok(())

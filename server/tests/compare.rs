@@ -69,6 +69,41 @@ on_both_databases!(
         let widened = compare(&server, Some(&ward), &[("parent", city_id.as_str())]).await;
         assert_eq!(names(&widened), ["Phường An Cựu"]);
 
+        // A unit's dashboard: the ward's leader opens their ward, not another one (refused).
+        let an_cuu = own["units"][0]["unit_id"].to_string();
+        let (status, body) = server
+            .call(
+                "/api/unit-dashboard",
+                &[("id", an_cuu.clone())],
+                Some(&ward),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("Phường An Cựu"));
+        let other = all["units"]
+            .as_array()
+            .and_then(|u| u.iter().find(|u| u["name"] == "Phường Thuận Hóa"))
+            .map(|u| u["unit_id"].to_string())
+            .expect("Thuận Hóa");
+        let (status, _) = server
+            .call("/api/unit-dashboard", &[("id", other.clone())], Some(&ward))
+            .await;
+        assert_eq!(status, 403);
+        let (status, _) = server
+            .get_with(
+                &format!("/export/chart/levels.csv?unit={other}"),
+                &[("cookie", ward.as_str())],
+            )
+            .await;
+        assert_eq!(status, 403);
+        let (status, body) = server
+            .call("/api/unit-dashboard", &[("id", other)], Some(&city))
+            .await;
+        assert_eq!(status, 200);
+        let thuan_hoa: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(thuan_hoa["gap"], 11);
+        assert_eq!(thuan_hoa["merged_from"].as_array().map(Vec::len), Some(6));
+
         // An official reads no whole unit: nothing to compare.
         let official = demo_session(&server, "canbo").await;
         assert_eq!(compare(&server, Some(&official), &[]).await["total"], 0);

@@ -10,7 +10,7 @@ use std::process::Command;
 use app::api::dto::{ImportCounts, ImportKind, ImportReport};
 use app::ssr::entity::{
     assessment, audit_log, cycle, general_score, key_result, official, official_unit_history,
-    org_unit, unit_headcount,
+    org_unit, unit_cycle_rollup, unit_headcount,
 };
 use app::ssr::export;
 use app::ssr::import::messages::Lang;
@@ -690,6 +690,48 @@ fn run_cli(test_db: &TestDb, args: &[&str]) -> std::process::Output {
         .output()
         .expect("run server")
 }
+
+on_both_databases!(
+    the_cli_rebuilds_the_rollups_and_audits_it,
+    |engine| async move {
+        let Some((test_db, db)) = setup(engine).await else {
+            return;
+        };
+        create_cycles(&db).await;
+        import_all_samples(&db).await;
+        let quarter = cycles::find_by_code(&db, "2026-Q4")
+            .await
+            .expect("query")
+            .expect("quarter");
+        let kept = app::ssr::repo::rollups::for_cycle(&db, quarter.id)
+            .await
+            .expect("rollups");
+        assert!(!kept.is_empty());
+        unit_cycle_rollup::Entity::delete_many()
+            .exec(&db)
+            .await
+            .expect("wipe");
+        let out = run_cli(&test_db, &["rollup", "rebuild", "--cycle", "2026-Q4"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("rollups of 1 cycle(s) rebuilt"));
+        let rebuilt = app::ssr::repo::rollups::for_cycle(&db, quarter.id)
+            .await
+            .expect("rollups");
+        assert_eq!(rebuilt, kept);
+        let entry = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("rollup_rebuild"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("audited");
+        assert_eq!(entry.actor, "cli:rollup");
+        test_db.drop_db().await;
+    }
+);
 
 on_both_databases!(
     the_cli_prints_translated_errors_and_exits_non_zero,

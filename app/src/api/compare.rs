@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::compare::Comparison;
+use crate::domain::compare::{Comparison, UnitDashboard};
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 
@@ -28,4 +28,21 @@ pub async fn compare_units(
     };
     let lang = if en { Lang::En } else { Lang::Vi };
     units(&caller.state.db, &caller.user.principal, request, lang).await
+}
+
+/// A unit's dashboard in one cycle (`cycle`: a code, default the latest with scores), if the
+/// caller may read the unit's records.
+#[server(name = GetUnitDashboard, prefix = "/api", endpoint = "unit-dashboard")]
+pub async fn unit_dashboard(
+    id: i64,
+    #[server(default)] cycle: Option<String>,
+    #[server(default)] en: bool,
+) -> Result<UnitDashboard, AppError> {
+    use crate::domain::explain::Lang;
+    let caller = crate::ssr::auth::guard::caller()?;
+    let lang = if en { Lang::En } else { Lang::Vi };
+    let cycle = cycle.filter(|c| !c.is_empty());
+    let actor = caller.service_actor();
+    let db = &caller.state.db;
+    crate::ssr::service::compare::unit(db, &actor, id, cycle, lang, chrono::Utc::now()).await
 }

@@ -127,6 +127,62 @@ pub struct Comparison {
     pub flagged: u64,
 }
 
+/// A unit as a link: id, code and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitRef {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// A former unit merged into this one, and the day it ceased.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedUnit {
+    pub code: String,
+    pub name: String,
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// One official's level in each cycle of a status matrix (`None`: no level yet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusRow {
+    pub official_id: i64,
+    pub full_name: String,
+    pub levels: Vec<Option<super::Level>>,
+}
+
+/// A unit's dashboard in one cycle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitDashboard {
+    pub unit: UnitRef,
+    pub kind: super::vocab::UnitKind,
+    pub parent: Option<UnitRef>,
+    pub officials: u32,
+    pub approved: u32,
+    pub gap: i64,
+    pub merged_from: Vec<MergedUnit>,
+    pub cycles: Vec<CycleChoice>,
+    pub cycle: Option<String>,
+    /// The unit's figures in the cycle (absent: no rollup yet).
+    pub avg_score: Option<f64>,
+    pub assessed: u32,
+    pub levels: [u32; 4],
+    pub flags: Vec<Flag>,
+    pub key_results: u32,
+    pub at_risk_key_results: u32,
+    pub stale_key_results: u32,
+    /// Levels against the quota, drawn.
+    pub chart: Option<ChartData>,
+    /// The cycles of the status matrix (oldest first) and its rows.
+    pub matrix_cycles: Vec<String>,
+    pub matrix: Vec<StatusRow>,
+}
+
+/// The most HTXSNV the quota allows beside `good` HTTNV (Decree 335 Art. 20).
+pub fn top_cap(good: u32) -> u32 {
+    good * TOP_SHARE_OF_GOOD / 100
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +227,16 @@ mod tests {
         assert_eq!(flags([2, 10, 3, 1]), []);
         // Too few rated to judge.
         assert_eq!(flags([4, 0, 0, 0]), []);
+    }
+
+    #[test]
+    fn the_cap_is_a_fifth_of_httnv_rounded_down() {
+        assert_eq!(top_cap(10), 2);
+        assert_eq!(top_cap(14), 2);
+        assert_eq!(top_cap(4), 0);
+        // Consistent with the flag: at the cap nothing must move down, one above it must.
+        assert_eq!(flags([2, 10, 0, 0]), []);
+        assert_eq!(flags([3, 10, 0, 0]), [Flag::OverQuota(1)]);
     }
 
     #[test]

@@ -131,9 +131,29 @@ fn Compared(c: Comparison) -> impl IntoView {
                 {(u64::from(c.page) < pages).then(|| view! { <a href=link(u64::from(c.page) + 1)>{t!(i18n, compare_next)}</a> })}
             </nav>
         })}
-        {c.distribution.map(|chart| view! { <ChartFigure chart=chart /> })}
+        {c.distribution.map(|chart| {
+            let query = format!("cycle={chosen}&kind={kind}&parent={parent}");
+            view! { <ChartFigure chart=chart query=query /> }
+        })}
     }
     .into_any()
+}
+
+/// The flags of a unit, each as a line of text.
+pub fn flag_views(flags: &[Flag]) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    flags
+        .iter()
+        .map(|f| match *f {
+            Flag::Equalized => {
+                view! { <span class="flag">{t!(i18n, compare_flag_equalized)}</span> }.into_any()
+            }
+            Flag::OverQuota(n) => {
+                view! { <span class="flag">{t!(i18n, compare_flag_over_quota, n = n)}</span> }
+                    .into_any()
+            }
+        })
+        .collect_view()
 }
 
 fn unit_row(u: ComparedUnit, best: Option<f64>) -> impl IntoView {
@@ -156,26 +176,14 @@ fn unit_row(u: ComparedUnit, best: Option<f64>) -> impl IntoView {
         }
         _ => "width: 0".to_owned(),
     };
-    let flags = u
-        .flags
-        .iter()
-        .map(|f| match f {
-            Flag::Equalized => {
-                view! { <span class="flag">{t!(i18n, compare_flag_equalized)}</span> }.into_any()
-            }
-            Flag::OverQuota(n) => {
-                let n = *n;
-                view! { <span class="flag">{t!(i18n, compare_flag_over_quota, n = n)}</span> }
-                    .into_any()
-            }
-        })
-        .collect_view();
-    let officials_href = format!("/officials?q={}", u.code);
+    let flags = flag_views(&u.flags);
+    let unit_href = format!("/units/{}", u.unit_id);
+    let rated: u32 = u.levels.iter().sum();
     view! {
         <tr data-unit=u.code.clone()>
             <td><span class=tier_class>{u.tier.map(|t| t.to_string()).unwrap_or_else(|| "–".into())}</span></td>
             <td>
-                <a href=officials_href>{u.name}</a>
+                <a href=unit_href>{u.name}</a>
                 <span class="muted"><KindLabel kind=u.kind /></span>
             </td>
             <td>
@@ -186,7 +194,9 @@ fn unit_row(u: ComparedUnit, best: Option<f64>) -> impl IntoView {
                 {u.avg_score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "–".into())}
                 <span class="bar" aria-hidden="true"><span style=width></span></span>
             </td>
-            {u.levels.map(|n| view! { <td class="num">{n}</td> }).collect_view()}
+            {u.levels.map(|n| view! {
+                <td class="num">{n}<span class="muted">{share(n, rated)}</span></td>
+            }).collect_view()}
             <td>{flags}</td>
             <td>{t!(i18n, compare_krs, at_risk = u.at_risk_key_results, stale = u.stale_key_results)}</td>
             <td inner_html=u.trend_svg></td>
@@ -194,24 +204,18 @@ fn unit_row(u: ComparedUnit, best: Option<f64>) -> impl IntoView {
     }
 }
 
-/// A chart with its numbers as a table and its downloads.
+/// A chart with its numbers as a table and its downloads (`query`: what the export needs to
+/// draw the same chart).
 #[component]
-fn ChartFigure(chart: ChartData) -> impl IntoView {
+pub fn ChartFigure(chart: ChartData, query: String) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let q = query.read_untracked();
-    let params = ["cycle", "kind", "parent"]
-        .iter()
-        .map(|k| format!("{k}={}", q.get(k).unwrap_or_default()))
-        .collect::<Vec<_>>()
-        .join("&");
     let en = if i18n.get_locale() == Locale::en {
         "&en=true"
     } else {
         ""
     };
-    let csv = format!("/export/chart/{}.csv?{params}{en}", chart.id);
-    let svg = format!("/export/chart/{}.svg?{params}{en}", chart.id);
+    let csv = format!("/export/chart/{}.csv?{query}{en}", chart.id);
+    let svg = format!("/export/chart/{}.svg?{query}{en}", chart.id);
     view! {
         <figure class="chart-figure" data-testid=format!("chart-{}", chart.id)>
             <div class="chart-svg" inner_html=chart.svg></div>
@@ -234,4 +238,12 @@ fn ChartFigure(chart: ChartData) -> impl IntoView {
             </p>
         </figure>
     }
+}
+
+/// A level's share of the rated officials, in whole percent (empty when nobody is rated).
+fn share(n: u32, rated: u32) -> String {
+    if rated == 0 {
+        return String::new();
+    }
+    format!("{}%", (f64::from(n) * 100.0 / f64::from(rated)).round())
 }

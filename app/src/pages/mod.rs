@@ -10,3 +10,4 @@ pub mod login;
 pub mod not_found;
 pub mod official;
 pub mod officials;
+pub mod unit;

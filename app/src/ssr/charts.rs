@@ -135,7 +135,7 @@ pub fn level_distribution(
     level_names: [&str; 4],
     headers: [&str; 2],
 ) -> Chart {
-    const SIZE: (u32, u32) = (480, 260);
+    const SIZE: (u32, u32) = (640, 280);
     let mut svg = String::new();
     let top = counts
         .iter()
@@ -153,7 +153,7 @@ pub fn level_distribution(
         let y_of = |n: u32| top_margin + plot_h * (1.0 - f64::from(n) / f64::from(top));
         let px = |v: f64| v.round() as i32;
         let label = TextStyle::from((FONT, 13).into_font()).color(&INK);
-        let small = TextStyle::from((FONT, 11).into_font()).color(&MUTED);
+        let small = TextStyle::from((FONT, 10).into_font()).color(&MUTED);
         let _ = root.draw(&PathElement::new(
             vec![
                 (px(left), px(height - bottom)),
@@ -179,7 +179,7 @@ pub fn level_distribution(
                 (px(x0), px(height - bottom + 6.0)),
                 label.clone(),
             ));
-            let name: String = level_names[i].chars().take(24).collect();
+            let name: String = level_names[i].chars().take(30).collect();
             let _ = root.draw(&Text::new(
                 name,
                 (px(left + slot * i as f64 + 4.0), px(height - bottom + 24.0)),

@@ -264,3 +264,135 @@ pub async fn latest_scored(
         None => Ok(None),
     }
 }
+
+/// A unit with its parent, head count and the units merged into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitInfo {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: UnitKind,
+    pub approved: u32,
+    pub officials: u32,
+    pub parent: Option<(i64, String, String)>,
+    /// (code, name, until) of each unit merged into this one.
+    pub merged_from: Vec<(String, String, Option<chrono::NaiveDate>)>,
+}
+
+/// The unit `id` as its dashboard shows it; `NotFound` when there is none.
+pub async fn unit_info(db: &impl ConnectionTrait, id: i64) -> Result<UnitInfo, AppError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let unit = org_unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let parent = match unit.parent_id {
+        Some(p) => org_unit::Entity::find_by_id(p)
+            .one(db)
+            .await?
+            .map(|p| (p.id, p.code, p.name)),
+        None => None,
+    };
+    let merged_from = org_unit::Entity::find()
+        .filter(org_unit::Column::MergedIntoId.eq(id))
+        .order_by_asc(org_unit::Column::Name)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.code, m.name, m.valid_to))
+        .collect();
+    let officials = unit_headcount::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map_or(0, |h| u32::try_from(h.active).unwrap_or(0));
+    Ok(UnitInfo {
+        kind: UnitKind::from_code(&unit.kind)
+            .ok_or_else(|| AppError::internal(format!("unknown unit kind {:?}", unit.kind)))?,
+        id: unit.id,
+        code: unit.code,
+        name: unit.name,
+        approved: u32::try_from(unit.approved_headcount).unwrap_or(0),
+        officials,
+        parent,
+        merged_from,
+    })
+}
+
+/// The stored rollup of one unit in one cycle.
+pub async fn unit_summary(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    cycle_id: i64,
+) -> Result<Option<UnitSummary>, AppError> {
+    use sea_orm::EntityTrait;
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    Ok(unit_cycle_rollup::Entity::find_by_id((unit_id, cycle_id))
+        .one(db)
+        .await?
+        .map(|r| UnitSummary {
+            officials: count(r.officials),
+            assessed: count(r.assessed),
+            avg_score: r.avg_score,
+            htxsnv: count(r.count_htxsnv),
+            httnv: count(r.count_httnv),
+            htnv: count(r.count_htnv),
+            khtnv: count(r.count_khtnv),
+            key_results: count(r.key_results),
+            avg_kr_progress: r.avg_kr_progress,
+            stale_key_results: count(r.stale_key_results),
+            at_risk_key_results: count(r.at_risk_key_results),
+        }))
+}
+
+/// The first `limit` active officials of a unit by name, and the level code (approved, else
+/// proposed) of each one's assessment in each of `cycles`.
+pub async fn levels_in_unit(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    cycles: &[i64],
+    limit: u64,
+) -> Result<Vec<(i64, String, HashMap<i64, String>)>, AppError> {
+    use crate::ssr::entity::{assessment, official};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let people: Vec<(i64, String)> = official::Entity::find()
+        .select_only()
+        .columns([official::Column::Id, official::Column::FullName])
+        .filter(official::Column::UnitId.eq(unit_id))
+        .filter(official::Column::Status.eq(crate::domain::vocab::OfficialStatus::Active.code()))
+        .order_by_asc(official::Column::FullName)
+        .order_by_asc(official::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = people.iter().map(|(id, _)| *id).collect();
+    let levels: Vec<(i64, i64, Option<String>, Option<String>)> = assessment::Entity::find()
+        .select_only()
+        .columns([
+            assessment::Column::OfficialId,
+            assessment::Column::CycleId,
+            assessment::Column::ApprovedLevel,
+            assessment::Column::ProposedLevel,
+        ])
+        .filter(assessment::Column::OfficialId.is_in(ids))
+        .filter(assessment::Column::CycleId.is_in(cycles.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut by_official: HashMap<i64, HashMap<i64, String>> = HashMap::new();
+    for (official, cycle, approved, proposed) in levels {
+        if let Some(level) = approved.or(proposed) {
+            by_official
+                .entry(official)
+                .or_default()
+                .insert(cycle, level);
+        }
+    }
+    Ok(people
+        .into_iter()
+        .map(|(id, name)| {
+            let levels = by_official.remove(&id).unwrap_or_default();
+            (id, name, levels)
+        })
+        .collect())
+}

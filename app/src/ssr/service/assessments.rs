@@ -9,7 +9,6 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Actor, authorize, bounded_text, invalid};
 use crate::domain::Level;
-use crate::domain::access::Action;
 use crate::domain::explain::incomplete;
 use crate::domain::lifecycle::{AssessmentMove, level_needs_reason};
 use crate::domain::{builtin_scheme, score_official};
@@ -243,13 +242,8 @@ pub async fn recompute_cycle(
     cycle_id: i64,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    if actor.principal.is_some() {
-        // Only the operator's command line recomputes whole cycles for now; a signed-in
-        // person's attempt is refused like any other, and audited.
-        let what = ("cycle", cycle_id);
-        let nothing = crate::domain::access::Target::default();
-        super::refuse(db, &actor.audit, Action::Admin, &nothing, what, now).await?;
-    }
+    // Only the operator's command line recomputes whole cycles for now.
+    super::operator_only(db, actor, ("cycle", cycle_id), now).await?;
     let txn = crate::ssr::db::write(db).await?;
     let cycle = cycles::find(&txn, cycle_id).await?;
     if !cycle.lifecycle()?.is_open() {

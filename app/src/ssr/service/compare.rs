@@ -3,16 +3,21 @@
 
 use std::collections::HashMap;
 
-use sea_orm::ConnectionTrait;
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
+use super::{Actor, authorize};
+use crate::domain::Level;
 use crate::domain::access::{Action, Principal, scope};
 use crate::domain::compare::{
-    ChartData, ComparedUnit, Comparison, CycleChoice, flags, staffing_gap, tiers,
+    ChartData, ComparedUnit, Comparison, CycleChoice, MergedUnit, StatusRow, UnitDashboard,
+    UnitRef, flags, staffing_gap, tiers, top_cap,
 };
 use crate::domain::explain::Lang;
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 use crate::i18n::{Locale, td_string};
+use crate::ssr::auth::guard::unit_target;
 use crate::ssr::charts::{self, Caption};
 use crate::ssr::repo::compare::{self, Filter};
 use crate::ssr::repo::cycles::{self, Cycle};
@@ -41,14 +46,6 @@ pub async fn units(
 ) -> Result<Comparison, AppError> {
     let roots = scope(principal, Action::Read).subtrees;
     let all_cycles = cycles::started(db).await?;
-    let choices = all_cycles
-        .iter()
-        .map(|c| CycleChoice {
-            code: c.code.clone(),
-            starts_on: c.starts_on,
-            ends_on: c.ends_on,
-        })
-        .collect();
     // The cycle asked for, else the latest in which the reader's units have scores.
     let latest = match (&request.cycle, roots.is_empty()) {
         (None, false) => compare::latest_scored(db, &roots).await?,
@@ -62,7 +59,7 @@ pub async fn units(
     };
     let page = request.page.max(1);
     let mut comparison = Comparison {
-        cycles: choices,
+        cycles: choices(&all_cycles),
         cycle: chosen.map(|c| c.code.clone()),
         units: Vec::new(),
         total: 0,
@@ -162,6 +159,144 @@ pub async fn units(
         });
     }
     Ok(comparison)
+}
+
+/// Officials in a unit's status matrix (units of this level number dozens).
+pub const MATRIX_OFFICIALS: u64 = 200;
+
+/// A unit's dashboard for `actor`, who must be able to read the unit's records (a refusal is
+/// audited): staffing, merger history, the cycle's figures and flags, levels against the
+/// quota as a chart, and each official's level over the recent cycles.
+pub async fn unit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    unit_id: i64,
+    cycle: Option<String>,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<UnitDashboard, AppError> {
+    let target = unit_target(db, unit_id).await?;
+    authorize(
+        db,
+        actor,
+        &[Action::Read],
+        &target,
+        ("org_unit", unit_id),
+        now,
+    )
+    .await?;
+    let info = compare::unit_info(db, unit_id).await?;
+    let all_cycles = cycles::started(db).await?;
+    let latest = match &cycle {
+        None => compare::latest_scored(db, &[unit_id]).await?,
+        Some(_) => None,
+    };
+    let chosen = match &cycle {
+        Some(code) => all_cycles.iter().find(|c| &c.code == code),
+        None => latest
+            .and_then(|id| all_cycles.iter().find(|c| c.id == id))
+            .or(all_cycles.first()),
+    };
+    let summary = match chosen {
+        Some(c) => compare::unit_summary(db, unit_id, c.id).await?,
+        None => None,
+    };
+    let levels = summary
+        .as_ref()
+        .map_or([0; 4], |s| [s.htxsnv, s.httnv, s.htnv, s.khtnv]);
+    let locale = locale(lang);
+    let names = Level::ALL.map(|l| {
+        let key = format!("level.{}", l.code());
+        crate::domain::explain::template(&key, lang)
+            .unwrap_or(l.code())
+            .to_owned()
+    });
+    let chart = summary.as_ref().map(|_| {
+        let drawn = charts::level_distribution(
+            Caption {
+                id: "levels".into(),
+                title: td_string!(locale, unit_chart_title).to_string(),
+                description: td_string!(locale, unit_chart_desc).to_string(),
+            },
+            levels,
+            Some(top_cap(levels[1])),
+            names.each_ref().map(String::as_str),
+            [
+                td_string!(locale, unit_chart_level),
+                td_string!(locale, unit_chart_count),
+            ],
+        );
+        ChartData {
+            id: drawn.id,
+            title: drawn.title,
+            svg: drawn.svg,
+            headers: drawn.table.headers,
+            rows: drawn.table.rows,
+        }
+    });
+    let matrix_cycles: Vec<&Cycle> = match chosen {
+        Some(c) => {
+            let ids = trend_cycles(&all_cycles, c);
+            ids.iter()
+                .filter_map(|id| all_cycles.iter().find(|c| c.id == *id))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let ids: Vec<i64> = matrix_cycles.iter().map(|c| c.id).collect();
+    let matrix = compare::levels_in_unit(db, unit_id, &ids, MATRIX_OFFICIALS)
+        .await?
+        .into_iter()
+        .map(|(official_id, full_name, by_cycle)| StatusRow {
+            official_id,
+            full_name,
+            levels: ids
+                .iter()
+                .map(|c| by_cycle.get(c).and_then(|code| Level::from_code(code)))
+                .collect(),
+        })
+        .collect();
+    Ok(UnitDashboard {
+        gap: staffing_gap(info.officials, info.approved),
+        unit: UnitRef {
+            id: info.id,
+            code: info.code,
+            name: info.name,
+        },
+        kind: info.kind,
+        parent: info
+            .parent
+            .map(|(id, code, name)| UnitRef { id, code, name }),
+        officials: info.officials,
+        approved: info.approved,
+        merged_from: info
+            .merged_from
+            .into_iter()
+            .map(|(code, name, until)| MergedUnit { code, name, until })
+            .collect(),
+        cycles: choices(&all_cycles),
+        cycle: chosen.map(|c| c.code.clone()),
+        avg_score: summary.as_ref().and_then(|s| s.avg_score),
+        assessed: summary.as_ref().map_or(0, |s| s.assessed),
+        flags: flags(levels),
+        levels,
+        key_results: summary.as_ref().map_or(0, |s| s.key_results),
+        at_risk_key_results: summary.as_ref().map_or(0, |s| s.at_risk_key_results),
+        stale_key_results: summary.as_ref().map_or(0, |s| s.stale_key_results),
+        chart,
+        matrix_cycles: matrix_cycles.iter().map(|c| c.code.clone()).collect(),
+        matrix,
+    })
+}
+
+fn choices(all: &[Cycle]) -> Vec<CycleChoice> {
+    all.iter()
+        .map(|c| CycleChoice {
+            code: c.code.clone(),
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+        })
+        .collect()
 }
 
 /// The cycle and up to [`TREND_CYCLES`] − 1 before it of the same scheme and period kind,

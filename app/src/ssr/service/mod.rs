@@ -16,6 +16,7 @@ pub mod cycles;
 pub mod exports;
 pub mod inputs;
 pub mod lists;
+pub mod rollups;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -69,6 +70,30 @@ pub async fn authorize(
     }
     let action = actions.first().copied().unwrap_or(Action::Read);
     refuse(db, &actor.audit, action, target, what, now).await
+}
+
+/// Allows the operator's command line and background processes only (whole-database acts such
+/// as recomputing a cycle): a signed-in person is refused like any other refusal, and audited.
+pub async fn operator_only(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    what: (&str, i64),
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match actor.principal {
+        None => Ok(()),
+        Some(_) => {
+            refuse(
+                db,
+                &actor.audit,
+                Action::Admin,
+                &Target::default(),
+                what,
+                now,
+            )
+            .await
+        }
+    }
 }
 
 /// Logs and audits a refusal of `action` on a record; always `Err(Forbidden)`.
