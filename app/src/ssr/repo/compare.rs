@@ -318,32 +318,6 @@ pub async fn unit_info(db: &impl ConnectionTrait, id: i64) -> Result<UnitInfo, A
     })
 }
 
-/// The stored rollup of one unit in one cycle.
-pub async fn unit_summary(
-    db: &impl ConnectionTrait,
-    unit_id: i64,
-    cycle_id: i64,
-) -> Result<Option<UnitSummary>, AppError> {
-    use sea_orm::EntityTrait;
-    let count = |n: i32| u32::try_from(n).unwrap_or(0);
-    Ok(unit_cycle_rollup::Entity::find_by_id((unit_id, cycle_id))
-        .one(db)
-        .await?
-        .map(|r| UnitSummary {
-            officials: count(r.officials),
-            assessed: count(r.assessed),
-            avg_score: r.avg_score,
-            htxsnv: count(r.count_htxsnv),
-            httnv: count(r.count_httnv),
-            htnv: count(r.count_htnv),
-            khtnv: count(r.count_khtnv),
-            key_results: count(r.key_results),
-            avg_kr_progress: r.avg_kr_progress,
-            stale_key_results: count(r.stale_key_results),
-            at_risk_key_results: count(r.at_risk_key_results),
-        }))
-}
-
 /// The first `limit` active officials of a unit by name, and the level code (approved, else
 /// proposed) of each one's assessment in each of `cycles`.
 pub async fn levels_in_unit(

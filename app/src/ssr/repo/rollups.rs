@@ -239,30 +239,41 @@ pub async fn for_cycle(
     db: &impl ConnectionTrait,
     cycle_id: i64,
 ) -> Result<Vec<(i64, UnitSummary)>, AppError> {
-    let count = |n: i32| u32::try_from(n).unwrap_or(0);
     Ok(unit_cycle_rollup::Entity::find()
         .filter(unit_cycle_rollup::Column::CycleId.eq(cycle_id))
         .order_by_asc(unit_cycle_rollup::Column::UnitId)
         .all(db)
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.unit_id,
-                UnitSummary {
-                    officials: count(r.officials),
-                    assessed: count(r.assessed),
-                    avg_score: r.avg_score,
-                    htxsnv: count(r.count_htxsnv),
-                    httnv: count(r.count_httnv),
-                    htnv: count(r.count_htnv),
-                    khtnv: count(r.count_khtnv),
-                    key_results: count(r.key_results),
-                    avg_kr_progress: r.avg_kr_progress,
-                    stale_key_results: count(r.stale_key_results),
-                    at_risk_key_results: count(r.at_risk_key_results),
-                },
-            )
-        })
+        .map(|r| (r.unit_id, summary_of(r)))
         .collect())
+}
+
+/// The stored rollup of one unit in one cycle, if any.
+pub async fn of_unit(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    cycle_id: i64,
+) -> Result<Option<UnitSummary>, AppError> {
+    Ok(unit_cycle_rollup::Entity::find_by_id((unit_id, cycle_id))
+        .one(db)
+        .await?
+        .map(summary_of))
+}
+
+fn summary_of(r: unit_cycle_rollup::Model) -> UnitSummary {
+    let count = |n: i32| u32::try_from(n).unwrap_or(0);
+    UnitSummary {
+        officials: count(r.officials),
+        assessed: count(r.assessed),
+        avg_score: r.avg_score,
+        htxsnv: count(r.count_htxsnv),
+        httnv: count(r.count_httnv),
+        htnv: count(r.count_htnv),
+        khtnv: count(r.count_khtnv),
+        key_results: count(r.key_results),
+        avg_kr_progress: r.avg_kr_progress,
+        stale_key_results: count(r.stale_key_results),
+        at_risk_key_results: count(r.at_risk_key_results),
+    }
 }

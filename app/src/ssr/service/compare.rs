@@ -21,6 +21,7 @@ use crate::ssr::auth::guard::unit_target;
 use crate::ssr::charts::{self, Caption};
 use crate::ssr::repo::compare::{self, Filter};
 use crate::ssr::repo::cycles::{self, Cycle};
+use crate::ssr::repo::rollups;
 
 /// Units on one page of the comparison.
 pub const PAGE_SIZE: u32 = 100;
@@ -198,7 +199,7 @@ pub async fn unit(
             .or(all_cycles.first()),
     };
     let summary = match chosen {
-        Some(c) => compare::unit_summary(db, unit_id, c.id).await?,
+        Some(c) => rollups::of_unit(db, unit_id, c.id).await?,
         None => None,
     };
     let levels = summary
