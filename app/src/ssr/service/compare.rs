@@ -47,17 +47,7 @@ pub async fn units(
 ) -> Result<Comparison, AppError> {
     let roots = scope(principal, Action::Read).subtrees;
     let all_cycles = cycles::started(db).await?;
-    // The cycle asked for, else the latest in which the reader's units have scores.
-    let latest = match (&request.cycle, roots.is_empty()) {
-        (None, false) => compare::latest_scored(db, &roots).await?,
-        _ => None,
-    };
-    let chosen = match &request.cycle {
-        Some(code) => all_cycles.iter().find(|c| &c.code == code),
-        None => latest
-            .and_then(|id| all_cycles.iter().find(|c| c.id == id))
-            .or(all_cycles.first()),
-    };
+    let chosen = choose(db, &all_cycles, request.cycle.as_deref(), &roots).await?;
     let page = request.page.max(1);
     let mut comparison = Comparison {
         cycles: choices(&all_cycles),
@@ -188,16 +178,7 @@ pub async fn unit(
     .await?;
     let info = compare::unit_info(db, unit_id).await?;
     let all_cycles = cycles::started(db).await?;
-    let latest = match &cycle {
-        None => compare::latest_scored(db, &[unit_id]).await?,
-        Some(_) => None,
-    };
-    let chosen = match &cycle {
-        Some(code) => all_cycles.iter().find(|c| &c.code == code),
-        None => latest
-            .and_then(|id| all_cycles.iter().find(|c| c.id == id))
-            .or(all_cycles.first()),
-    };
+    let chosen = choose(db, &all_cycles, cycle.as_deref(), &[unit_id]).await?;
     let summary = match chosen {
         Some(c) => rollups::of_unit(db, unit_id, c.id).await?,
         None => None,
@@ -288,6 +269,26 @@ pub async fn unit(
         matrix_cycles: matrix_cycles.iter().map(|c| c.code.clone()).collect(),
         matrix,
     })
+}
+
+/// The cycle asked for (by code), else the latest in which a unit under `roots` has scores,
+/// else the latest started.
+async fn choose<'a>(
+    db: &impl ConnectionTrait,
+    all: &'a [Cycle],
+    asked: Option<&str>,
+    roots: &[i64],
+) -> Result<Option<&'a Cycle>, AppError> {
+    if let Some(code) = asked {
+        return Ok(all.iter().find(|c| c.code == code));
+    }
+    let latest = match roots.is_empty() {
+        true => None,
+        false => compare::latest_scored(db, roots).await?,
+    };
+    Ok(latest
+        .and_then(|id| all.iter().find(|c| c.id == id))
+        .or(all.first()))
 }
 
 fn choices(all: &[Cycle]) -> Vec<CycleChoice> {
