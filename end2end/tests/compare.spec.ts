@@ -67,6 +67,14 @@ test("a unit's dashboard shows its merger, staffing, levels against the quota an
   await expect(matrix.locator("tbody tr")).toHaveCount(41);
   await expect(matrix.locator("thead th").last()).toHaveText("2026-11");
   await shoot(page, "unit-thuan-hoa");
+  // An official of the matrix: their score over the months, over the level bands.
+  await matrix.locator("tbody tr").first().getByRole("link").click();
+  await settle(page);
+  const trend = page.getByTestId("chart-trend");
+  await expect(trend.locator("svg title")).toHaveText("Điểm qua các kỳ");
+  await trend.getByText("Số liệu của biểu đồ").click();
+  await expect(trend.locator("table tbody tr").last()).toContainText("2026-11");
+  await shoot(page, "official-trend");
   // Dương Nỗ is short of its approved posts.
   await page.goto("/compare");
   await settle(page);

@@ -204,6 +204,8 @@ fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
 pub struct ChartQuery {
     /// For a unit dashboard's chart.
     unit: Option<String>,
+    /// For an official's trend.
+    official: Option<String>,
     cycle: Option<String>,
     kind: Option<String>,
     parent: Option<String>,
@@ -223,7 +225,7 @@ pub async fn export_chart(
 ) -> Response {
     use app::domain::explain::Lang;
     use app::domain::vocab::UnitKind;
-    use app::ssr::service::compare::{Request, units};
+    use app::ssr::service::compare::{self, Request, units};
     use chrono::Utc;
     let Some(Extension(user)) = user else {
         return failure(AppError::Unauthorized);
@@ -238,20 +240,23 @@ pub async fn export_chart(
         page: 1,
     };
     let lang = if query.en { Lang::En } else { Lang::Vi };
-    let drawn = match query.unit.and_then(|u| u.parse::<i64>().ok()) {
-        Some(unit) => {
-            let caller = Caller {
-                state: state.clone(),
-                user,
-                client,
-            };
-            let actor = caller.service_actor();
-            let cycle = request.cycle;
-            app::ssr::service::compare::unit(&state.db, &actor, unit, cycle, lang, Utc::now())
-                .await
-                .map(|d| d.chart)
+    let id_of = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok());
+    let (unit, official) = (id_of(query.unit), id_of(query.official));
+    let caller = Caller {
+        state: state.clone(),
+        user,
+        client,
+    };
+    let actor = caller.service_actor();
+    let db = &state.db;
+    let drawn = match (unit, official) {
+        (Some(unit), _) => compare::unit(db, &actor, unit, request.cycle, lang, Utc::now())
+            .await
+            .map(|d| d.chart),
+        (None, Some(official)) => {
+            compare::official_trend(db, &actor, official, lang, Utc::now()).await
         }
-        None => units(&state.db, &user.principal, request, lang)
+        (None, None) => units(db, &caller.user.principal, request, lang)
             .await
             .map(|c| c.distribution),
     };

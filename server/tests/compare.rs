@@ -107,6 +107,21 @@ on_both_databases!(
         // An official reads no whole unit: nothing to compare.
         let official = demo_session(&server, "canbo").await;
         assert_eq!(compare(&server, Some(&official), &[]).await["total"], 0);
+        // Their own score trend, but nobody else's.
+        let (_, me) = server.call("/api/me", &[], Some(&official)).await;
+        let me: serde_json::Value = serde_json::from_str(&me).expect("me");
+        let own_id = me["official_id"].as_i64().expect("canbo is an official");
+        let form = |id: i64| vec![("id", id.to_string())];
+        let (status, body) = server
+            .call("/api/official-trend", &form(own_id), Some(&official))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("<title"), "a chart: {body}");
+        let someone_else = if own_id == 1 { 2 } else { 1 };
+        let (status, _) = server
+            .call("/api/official-trend", &form(someone_else), Some(&official))
+            .await;
+        assert_eq!(status, 403);
 
         // Nobody signed in: refused, page and download alike.
         let (status, _) = server.call("/api/compare", &[], None).await;

@@ -4,6 +4,8 @@
 //! function forms: they work hydrated and, without JavaScript, as plain posts.
 
 use leptos::form::ActionForm;
+
+use super::compare::ChartFigure;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -27,6 +29,15 @@ pub fn OfficialPage() -> impl IntoView {
     let score = ServerAction::<ScoreAssessment>::new();
     let approve = ServerAction::<ApproveAssessment>::new();
     let give_back = ServerAction::<ReturnAssessment>::new();
+    let trend = Resource::new(
+        move || (id(), i18n.get_locale() == crate::i18n::Locale::en),
+        |(id, en)| async move {
+            match id {
+                Some(id) => crate::api::compare::official_trend(id, en).await,
+                None => Ok(None),
+            }
+        },
+    );
     let detail = Resource::new(
         move || {
             (
@@ -104,6 +115,12 @@ pub fn OfficialPage() -> impl IntoView {
                                     <tbody>{d.assessments.into_iter().map(|a| assessment_row(a, decisions)).collect_view()}</tbody>
                                 </table>
                                 <p class="legend">{t!(i18n, levels_legend)}</p>
+                                {move || Suspend::new(async move {
+                                    trend.await.ok().flatten().map(|chart| {
+                                        let query = format!("official={}", id().unwrap_or_default());
+                                        view! { <ChartFigure chart=chart query=query /> }
+                                    })
+                                })}
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorView error /> }.into_any(),

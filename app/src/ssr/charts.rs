@@ -301,6 +301,92 @@ pub fn score_bands(
     finish(caption, svg, SIZE, table)
 }
 
+/// An official's score period by period (a gap where a period has none) over the scheme's
+/// level bands, each band tinted in its level's colour: `bands` are (level, lowest score),
+/// highest first, as the scheme lists them.
+pub fn score_trend(
+    caption: Caption,
+    points: &[(String, Option<f64>)],
+    bands: &[(Level, f64)],
+    headers: [&str; 2],
+) -> Chart {
+    const SIZE: (u32, u32) = (640, 260);
+    let (width, height) = (f64::from(SIZE.0), f64::from(SIZE.1));
+    let (left, right, top_margin, bottom) = (36.0, 16.0, 12.0, 40.0);
+    let plot_h = height - top_margin - bottom;
+    let y_of = |v: f64| top_margin + plot_h * (1.0 - v.clamp(0.0, 100.0) / 100.0);
+    let n = points.len().max(2) - 1;
+    let x_of = |i: usize| left + (width - left - right) * i as f64 / n as f64;
+    let px = |v: f64| v.round() as i32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let small = TextStyle::from((FONT, 11).into_font()).color(&MUTED);
+        let mut upper = 100.0;
+        for (level, min) in bands {
+            let c = level_colour(*level);
+            let _ = root.draw(&Rectangle::new(
+                [
+                    (px(left), px(y_of(upper))),
+                    (px(width - right), px(y_of(*min))),
+                ],
+                c.mix(0.12).filled(),
+            ));
+            let _ = root.draw(&Text::new(
+                format!("{min:.0}"),
+                (4, px(y_of(*min)) - 7),
+                small.clone(),
+            ));
+            let _ = root.draw(&Text::new(
+                level.code().to_owned(),
+                (px(width - right) - 52, px(y_of(upper)) + 2),
+                TextStyle::from((FONT, 10).into_font()).color(&c),
+            ));
+            upper = *min;
+        }
+        let colour = INK;
+        let mut run: Vec<(i32, i32)> = Vec::new();
+        for (i, (label, value)) in points.iter().enumerate() {
+            let x = px(x_of(i));
+            if i % 2 == 0 || points.len() <= 8 {
+                let _ = root.draw(&Text::new(
+                    label.chars().take(10).collect::<String>(),
+                    (x - 18, px(height - bottom) + 8),
+                    small.clone(),
+                ));
+            }
+            match value {
+                Some(v) => {
+                    let p = (x, px(y_of(*v)));
+                    let _ = root.draw(&Circle::new(p, 3, colour.filled()));
+                    run.push(p);
+                }
+                None => {
+                    let _ = root.draw(&PathElement::new(
+                        std::mem::take(&mut run),
+                        colour.stroke_width(2),
+                    ));
+                }
+            }
+        }
+        let _ = root.draw(&PathElement::new(run, colour.stroke_width(2)));
+        let _ = root.present();
+    }
+    let table = Table {
+        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        rows: points
+            .iter()
+            .map(|(label, v)| {
+                vec![
+                    label.clone(),
+                    v.map(|v| format!("{v:.2}")).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    finish(caption, svg, SIZE, table)
+}
+
 /// A sparkline: the values left to right (a gap where one is missing), scaled between 50 and
 /// 100 points, as a small inline SVG with its own text for screen readers.
 pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
@@ -432,6 +518,28 @@ mod tests {
         let spark = sparkline(&[Some(80.0), Some(85.0), None, Some(90.0), Some(95.0)], "x");
         assert_eq!(spark.matches("<polyline").count(), 2);
         assert!(spark.starts_with("<svg"));
+    }
+
+    #[test]
+    fn a_score_trend_draws_the_bands_behind_the_scores() {
+        let bands = [
+            (Level::Htxsnv, 90.0),
+            (Level::Httnv, 70.0),
+            (Level::Htnv, 50.0),
+            (Level::Khtnv, 0.0),
+        ];
+        let points = [
+            ("2026-09".to_owned(), Some(84.5)),
+            ("2026-10".to_owned(), None),
+            ("2026-11".to_owned(), Some(91.25)),
+        ];
+        let chart = score_trend(caption("Điểm qua các kỳ"), &points, &bands, ["Kỳ", "Điểm"]);
+        insta::assert_snapshot!(chart.svg);
+        // One tinted band per level, one dot per score.
+        assert_eq!(chart.svg.matches("<rect").count(), 4);
+        assert_eq!(chart.svg.matches("<circle").count(), 2);
+        assert_eq!(chart.table.rows[1], ["2026-10", ""]);
+        assert_eq!(chart.table.rows[2], ["2026-11", "91.25"]);
     }
 
     #[test]

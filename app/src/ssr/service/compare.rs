@@ -17,7 +17,7 @@ use crate::domain::explain::Lang;
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 use crate::i18n::{Locale, td_string};
-use crate::ssr::auth::guard::unit_target;
+use crate::ssr::auth::guard::{official_target, unit_target};
 use crate::ssr::charts::{self, Caption};
 use crate::ssr::repo::compare::{self, Filter};
 use crate::ssr::repo::cycles::{self, Cycle};
@@ -150,6 +150,73 @@ pub async fn units(
         });
     }
     Ok(comparison)
+}
+
+/// Periods an official's trend shows at most.
+pub const TREND_PERIODS: usize = 12;
+
+/// An official's score over the periods of the scheme of their latest scored assessment (at
+/// most the last [`TREND_PERIODS`]), drawn over the scheme's level bands; for whoever may
+/// read the official's records (a refusal is audited). `None` before any score.
+pub async fn official_trend(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    official_id: i64,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<Option<ChartData>, AppError> {
+    let target = official_target(db, official_id).await?;
+    let what = ("official", official_id);
+    authorize(db, actor, &[Action::Read], &target, what, now).await?;
+    let rows = crate::ssr::repo::assessments::of_official(db, official_id).await?;
+    let latest = rows
+        .iter()
+        .filter(|(a, _)| a.computed_score.is_some())
+        .max_by_key(|(_, c)| c.ends_on);
+    let Some((_, latest)) = latest else {
+        return Ok(None);
+    };
+    let scheme = crate::domain::builtin_scheme(&latest.scheme_id).map_err(AppError::internal)?;
+    let mut periods: Vec<(&Cycle, Option<f64>)> = rows
+        .iter()
+        .filter(|(_, c)| c.scheme_id == latest.scheme_id && c.period_kind == latest.period_kind)
+        .map(|(a, c)| (c, a.computed_score))
+        .collect();
+    periods.sort_by_key(|(c, _)| c.starts_on);
+    let skip = periods.len().saturating_sub(TREND_PERIODS);
+    let points: Vec<(String, Option<f64>)> = periods
+        .into_iter()
+        .skip(skip)
+        .map(|(c, s)| (c.code.clone(), s))
+        .collect();
+    let bands: Vec<(Level, f64)> = scheme
+        .bands
+        .bands
+        .iter()
+        .map(|b| (b.level, b.min))
+        .chain(std::iter::once((scheme.bands.below_all, 0.0)))
+        .collect();
+    let locale = locale(lang);
+    let drawn = charts::score_trend(
+        Caption {
+            id: "trend".into(),
+            title: td_string!(locale, official_trend_title).to_string(),
+            description: td_string!(locale, official_trend_desc).to_string(),
+        },
+        &points,
+        &bands,
+        [
+            td_string!(locale, official_trend_period),
+            td_string!(locale, official_trend_score),
+        ],
+    );
+    Ok(Some(ChartData {
+        id: drawn.id,
+        title: drawn.title,
+        svg: drawn.svg,
+        headers: drawn.table.headers,
+        rows: drawn.table.rows,
+    }))
 }
 
 /// Officials in a unit's status matrix (units of this level number dozens).
