@@ -108,21 +108,7 @@ pub async fn audit_trail(
         actor: keep(actor),
         limit: 200,
     };
-    Ok(audit::list(db, &filter)
-        .await?
-        .into_iter()
-        .map(|e| AuditEntry {
-            id: e.id,
-            at: e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-            actor: e.actor,
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entity_id,
-            before: e.before,
-            after: e.after,
-            request_id: e.request_id,
-        })
-        .collect())
+    audit::list(db, &filter).await
 }
 
 /// The accounts the caller administers (their official, or all their grants, inside the

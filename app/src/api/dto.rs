@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{AssessmentMove, AssessmentState, Level};
 
+pub use crate::domain::audit::AuditEntry;
 pub use crate::domain::import::{ImportCounts, ImportKind, ImportReport, RowError};
 pub use crate::domain::vocab::{
     DataSource, KrKind, OfficialCategory, OfficialStatus, OrgUnit, UnitKind,
@@ -101,21 +102,6 @@ pub struct OfficialDetail {
     pub may_check_in: bool,
     pub may_score: bool,
     pub may_approve: bool,
-}
-
-/// One entry of the audit trail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    /// UTC, to the second (`2026-11-24 08:30:00 UTC`).
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub request_id: Option<String>,
 }
 
 /// A role an account holds, as an administrator sees it.

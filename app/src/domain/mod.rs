@@ -18,6 +18,7 @@
 
 pub mod access;
 pub mod aggregate;
+pub mod audit;
 pub mod batch;
 pub mod check_in;
 pub mod codes;

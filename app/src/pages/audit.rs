@@ -46,7 +46,7 @@ pub fn AuditPage() -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|e| view! {
                                         <tr>
-                                            <td>{e.at}</td><td>{e.actor}</td><td><ActionLabel code=e.action /></td>
+                                            <td>{e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</td><td>{e.actor}</td><td><ActionLabel code=e.action /></td>
                                             <td>{format!("{} {}", e.entity, e.entity_id.unwrap_or_default())}</td>
                                             <td class="change">{e.before.unwrap_or_default()}" → "{e.after.unwrap_or_default()}</td>
                                             {

@@ -98,22 +98,11 @@ pub struct Filter {
     pub limit: u64,
 }
 
-/// One entry of the trail as read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
-    pub id: i64,
-    pub at: chrono::DateTime<chrono::Utc>,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub entity_id: Option<String>,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub request_id: Option<String>,
-}
-
 /// The newest entries matching `filter`.
-pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Vec<Entry>, AppError> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+) -> Result<Vec<crate::domain::audit::AuditEntry>, AppError> {
     use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     let mut scope = Condition::any()
         .add(audit_log::Column::UnitId.in_subquery(super::scope::units_under(&filter.under)));
@@ -136,7 +125,7 @@ pub async fn list(db: &impl ConnectionTrait, filter: &Filter) -> Result<Vec<Entr
         .all(db)
         .await?
         .into_iter()
-        .map(|e| Entry {
+        .map(|e| crate::domain::audit::AuditEntry {
             id: e.id,
             at: e.at,
             actor: e.actor,
