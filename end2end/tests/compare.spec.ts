@@ -29,6 +29,14 @@ test("the city's units are compared in tiers, with flags, staffing and a chart",
   await expect(chart.locator("svg title")).toHaveText("Phân bố điểm bình quân của các đơn vị");
   await chart.getByText("Số liệu của biểu đồ").click();
   await expect(chart.locator("table tbody tr").first()).toBeVisible();
+  // Its on-time and online rates, each with its status against the ward's target.
+  await expect(anCuu.locator("td").nth(9)).toContainText(/\d+\.\d/);
+  await expect(anCuu.locator("td").nth(9).locator(".status")).toHaveText(
+    /Đạt chỉ tiêu|Đang tiến tới chỉ tiêu|Cần cải thiện|Mốc ban đầu/,
+  );
+  // Small multiples: each unit's share of people per level, with their numbers.
+  const multiples = page.getByTestId("chart-multiples");
+  await expect(multiples.locator("svg title")).toHaveText("Phân bố mức xếp loại của từng đơn vị");
   await shoot(page, "compare-vi");
   // The CSV of the chart downloads.
   const csv = await page.request.get(
@@ -42,6 +50,18 @@ test("the city's units are compared in tiers, with flags, staffing and a chart",
   await expect(page).toHaveURL(/\/units\/\d+/);
   await settle(page);
   await expect(page.locator(".breadcrumb")).toContainText("So sánh đơn vị › Thành phố Huế › Phường An Cựu");
+  // The ward's service metrics against the targets of its key results, drawn month by month.
+  const onTime = page.getByTestId("metric-procedures_on_time_rate");
+  await expect(onTime).toContainText("Tỷ lệ hồ sơ giải quyết đúng hạn");
+  await expect(onTime).toContainText("(tháng 11/2026)");
+  await expect(onTime).toContainText("chỉ tiêu 99%");
+  await expect(onTime.locator("svg title")).toHaveText("Tỷ lệ hồ sơ giải quyết đúng hạn");
+  await expect(page.getByTestId("metric-online_rate")).toContainText("chỉ tiêu 96%");
+  // Its key results needing attention, each with its owner and why.
+  const watch = page.getByTestId("watch-list");
+  await expect(watch.locator("tbody tr").first()).toBeVisible();
+  await expect(watch.locator("tbody tr").first().locator(".status").first()).toHaveText(/Có nguy cơ|Lâu chưa cập nhật/);
+  await shoot(page, "unit-an-cuu");
   await page.getByRole("link", { name: "Danh sách cán bộ của đơn vị" }).click();
   await expect(page).toHaveURL(/\/officials\?q=/);
   await expect(page.locator('[data-testid="officials"] tbody tr').first()).toContainText("Phường An Cựu");
@@ -74,6 +94,12 @@ test("a unit's dashboard shows its merger, staffing, levels against the quota an
   await expect(trend.locator("svg title")).toHaveText("Điểm qua các kỳ");
   await trend.getByText("Số liệu của biểu đồ").click();
   await expect(trend.locator("table tbody tr").last()).toContainText("2026-11");
+  // Each of their key results against its pace, with the numbers behind it.
+  const pace = page.getByTestId("pace");
+  await expect(pace.locator("figure")).toHaveCount(2);
+  await expect(pace.locator("figure").first().locator("svg title")).toContainText("Số hồ sơ được giải quyết (2026-Q4)");
+  await pace.locator("figure").first().getByText("Số liệu của biểu đồ").click();
+  await expect(pace.locator("figure").first().locator("thead")).toContainText("Theo kế hoạch (%)");
   await shoot(page, "official-trend");
   // Dương Nỗ is short of its approved posts.
   await page.goto("/compare");
@@ -99,6 +125,11 @@ test("the comparison filters by kind and reads in English, at 390 px", async ({ 
     "Distribution of the units' mean scores",
   );
   await shoot(page, "compare-en");
+  await page.locator('[data-testid="compare"] tbody tr', { hasText: "Phường An Cựu" }).getByRole("link").first().click();
+  await settle(page);
+  await expect(page.getByTestId("unit-metrics")).toContainText("Public-service metrics");
+  await expect(page.getByTestId("unit-watch")).toContainText("Key results needing attention");
+  await shoot(page, "unit-en-390");
   await page.goto("/locale/vi?next=/compare");
 });
 

@@ -10,6 +10,7 @@ mod m20261124_000003_create_accounts;
 mod m20261130_000004_assessment_inputs;
 mod m20261130_000005_unit_closure_and_search;
 mod m20261130_000006_headcount_and_versions;
+mod m20261130_000007_key_result_confidence;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000004_assessment_inputs::Migration),
             Box::new(m20261130_000005_unit_closure_and_search::Migration),
             Box::new(m20261130_000006_headcount_and_versions::Migration),
+            Box::new(m20261130_000007_key_result_confidence::Migration),
         ]
     }
 }

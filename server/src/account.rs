@@ -209,13 +209,14 @@ pub struct ChartQuery {
     cycle: Option<String>,
     kind: Option<String>,
     parent: Option<String>,
+    page: Option<String>,
     #[serde(default)]
     en: bool,
 }
 
-/// `GET /export/chart/{id}.svg|.csv?cycle=…&kind=…&parent=…` (the units comparison) or
-/// `?unit=…&cycle=…` (a unit's dashboard): the chart as SVG, or its numbers as CSV, for whoever
-/// may see the page it is on.
+/// `GET /export/chart/{id}.svg|.csv?cycle=…&kind=…&parent=…` (the units comparison),
+/// `?unit=…&cycle=…` (a unit's dashboard) or `?official=…` (an official's page): the chart
+/// `id` of that page as SVG, or its numbers as CSV, for whoever may see the page.
 pub async fn export_chart(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
@@ -237,7 +238,7 @@ pub async fn export_chart(
         cycle: query.cycle.filter(|c| !c.is_empty()),
         kind: query.kind.as_deref().and_then(UnitKind::from_code),
         parent: query.parent.and_then(|p| p.parse().ok()),
-        page: 1,
+        page: query.page.and_then(|p| p.parse().ok()).unwrap_or(1),
     };
     let lang = if query.en { Lang::En } else { Lang::Vi };
     let id_of = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok());
@@ -252,16 +253,18 @@ pub async fn export_chart(
     let drawn = match (unit, official) {
         (Some(unit), _) => compare::unit(db, &actor, unit, request.cycle, lang, Utc::now())
             .await
-            .map(|d| d.chart),
+            .map(|d| d.into_charts()),
         (None, Some(official)) => {
-            compare::official_trend(db, &actor, official, lang, Utc::now()).await
+            compare::official(db, &state.caches, &actor, official, lang, Utc::now())
+                .await
+                .map(|o| (*o).clone().into_charts())
         }
         (None, None) => units(db, &caller.user.principal, request, lang)
             .await
-            .map(|c| c.distribution),
+            .map(|c| c.into_charts()),
     };
     let chart = match drawn {
-        Ok(chart) => chart.filter(|c| c.id == id),
+        Ok(charts) => charts.into_iter().find(|c| c.id == id),
         Err(error) => return failure(error),
     };
     match (chart, extension) {

@@ -167,8 +167,10 @@ enum SeedWhat {
         #[arg(long, default_value = "N")]
         tag: String,
     },
-    /// A month of inputs (assessments, criteria points, products) for the first officials of
-    /// a `seed scale` run, in an open cycle `TAG-2026-11` (for `server recompute`).
+    /// A month of inputs (assessments, criteria points, products, an objective with two
+    /// checked-in key results) for the first officials of a `seed scale` run, in an open cycle
+    /// `TAG-2026-11` (for `server recompute`), and the on-time and online rates of its
+    /// communes since January with a key result fed by each (for the dashboards).
     Month {
         /// The `seed scale` run whose officials are assessed.
         #[arg(long, default_value = "N")]

@@ -79,7 +79,50 @@ on_both_databases!(
             )
             .await;
         assert_eq!(status, 200, "{body}");
-        assert!(body.contains("Phường An Cựu"));
+        let an_cuu_board: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(an_cuu_board["unit"]["name"], "Phường An Cựu");
+        // Its service metrics up to the month's end, against the targets of its key results.
+        let metrics = an_cuu_board["metrics"].as_array().expect("metrics");
+        assert_eq!(metrics.len(), 2);
+        assert_eq!(metrics[0]["key"], "procedures_on_time_rate");
+        assert_eq!(metrics[0]["as_of"], "2026-11-30");
+        assert_eq!(metrics[0]["latest"]["target"], 99.0);
+        assert_eq!(metrics[1]["latest"]["target"], 96.0);
+        assert_eq!(metrics[1]["chart"]["id"], "metric-online_rate");
+        assert_eq!(
+            metrics[1]["chart"]["rows"].as_array().map(Vec::len),
+            Some(11)
+        );
+        // Its key results needing attention: every one listed is at risk or stale, the
+        // worst first, and the counts cover them.
+        let watch = an_cuu_board["watch"].as_array().expect("watch");
+        assert!(!watch.is_empty(), "some key results are stale in the demo");
+        assert!(
+            watch
+                .iter()
+                .all(|k| k["at_risk"] == true || k["stale"] == true)
+        );
+        let rank = |k: &serde_json::Value| match (k["at_risk"] == true, k["stale"] == true) {
+            (true, true) => 0,
+            (true, false) => 1,
+            _ => 2,
+        };
+        assert!(watch.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])));
+        let flagged = an_cuu_board["at_risk_key_results"].as_u64().unwrap_or(0)
+            + an_cuu_board["stale_key_results"].as_u64().unwrap_or(0);
+        assert!(flagged >= watch.len() as u64);
+        assert!(an_cuu_board["key_results"].as_u64().unwrap_or(0) >= watch.len() as u64);
+        // In the comparison, its latest rates against the same targets.
+        assert_eq!(own["units"][0]["on_time"]["target"], 99.0);
+        assert_eq!(
+            own["units"][0]["online"]["value"],
+            metrics[1]["latest"]["value"]
+        );
+        assert!(
+            all["multiples"]["svg"]
+                .as_str()
+                .is_some_and(|s| s.contains("<title"))
+        );
         let other = all["units"]
             .as_array()
             .and_then(|u| u.iter().find(|u| u["name"] == "Phường Thuận Hóa"))
@@ -107,19 +150,82 @@ on_both_databases!(
         // An official reads no whole unit: nothing to compare.
         let official = demo_session(&server, "canbo").await;
         assert_eq!(compare(&server, Some(&official), &[]).await["total"], 0);
-        // Their own score trend, but nobody else's.
+        // Their own charts — the score trend and each key result against its pace — but
+        // nobody else's, page and download alike.
         let (_, me) = server.call("/api/me", &[], Some(&official)).await;
         let me: serde_json::Value = serde_json::from_str(&me).expect("me");
         let own_id = me["official_id"].as_i64().expect("canbo is an official");
         let form = |id: i64| vec![("id", id.to_string())];
         let (status, body) = server
-            .call("/api/official-trend", &form(own_id), Some(&official))
+            .call("/api/official-charts", &form(own_id), Some(&official))
             .await;
         assert_eq!(status, 200, "{body}");
-        assert!(body.contains("<title"), "a chart: {body}");
+        let charts: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert!(
+            charts["trend"]["svg"]
+                .as_str()
+                .is_some_and(|s| s.contains("<title"))
+        );
+        let pace = charts["pace"].as_array().expect("pace charts");
+        assert_eq!(
+            pace.len(),
+            2,
+            "the demo gives each official two key results"
+        );
+        let pace_id = pace[0]["id"].as_str().expect("id").to_owned();
+        assert!(pace_id.starts_with("pace-"));
+        assert_eq!(pace[0]["headers"][0], "Ngày");
+        assert!(!pace[0]["rows"].as_array().expect("rows").is_empty());
+        let (status, csv) = server
+            .get_with(
+                &format!("/export/chart/{pace_id}.csv?official={own_id}"),
+                &[("cookie", official.as_str())],
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert!(csv.starts_with("Ngày,"), "{csv}");
+        // The charts are kept until a write moves the unit's rollups: a check-in shows at
+        // once as one more point against the pace.
+        let (_, page) = server
+            .call("/api/official", &form(own_id), Some(&official))
+            .await;
+        let page: serde_json::Value = serde_json::from_str(&page).expect("page");
+        let kr = page["key_results"][0]["id"].to_string();
+        let points =
+            |charts: &serde_json::Value| charts["pace"][0]["rows"].as_array().map_or(0, Vec::len);
+        let before = points(&charts);
+        let (_, again) = server
+            .call("/api/official-charts", &form(own_id), Some(&official))
+            .await;
+        assert_eq!(points(&serde_json::from_str(&again).expect("json")), before);
+        let check_in = [
+            ("key_result_id", kr),
+            ("value", "100".to_owned()),
+            ("confidence", "8".to_owned()),
+            ("note", String::new()),
+            ("evidence_url", String::new()),
+        ];
+        let (status, body) = server
+            .call("/api/check-in", &check_in, Some(&official))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, after) = server
+            .call("/api/official-charts", &form(own_id), Some(&official))
+            .await;
+        assert_eq!(
+            points(&serde_json::from_str(&after).expect("json")),
+            before + 1
+        );
         let someone_else = if own_id == 1 { 2 } else { 1 };
         let (status, _) = server
-            .call("/api/official-trend", &form(someone_else), Some(&official))
+            .call("/api/official-charts", &form(someone_else), Some(&official))
+            .await;
+        assert_eq!(status, 403);
+        let (status, _) = server
+            .get_with(
+                &format!("/export/chart/{pace_id}.csv?official={someone_else}"),
+                &[("cookie", official.as_str())],
+            )
             .await;
         assert_eq!(status, 403);
 

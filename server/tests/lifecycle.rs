@@ -8,7 +8,7 @@ mod common;
 
 use app::domain::access::{self, Grant, Principal, Role, Target};
 use app::domain::lifecycle::{AssessmentMove, AssessmentState, CycleState};
-use app::ssr::entity::{assessment, check_in, product};
+use app::ssr::entity::{assessment, check_in, key_result, product};
 use app::ssr::import::{self, Options};
 use app::ssr::repo::audit::Actor;
 use app::ssr::repo::rollups;
@@ -346,12 +346,28 @@ on_both_databases!(
         let form = [
             ("key_result_id", w.a.key_result.to_string()),
             ("value", "60".to_owned()),
-            ("confidence", "8".to_owned()),
+            ("confidence", "2".to_owned()),
             ("note", "Tháng 11".to_owned()),
             ("evidence_url", "https://motcua.example.vn/hs/1".to_owned()),
         ];
         let (status, body) = w.server.call("/api/check-in", &form, Some(&own)).await;
         assert_eq!(status, 200, "{body}");
+        // The key result keeps its latest check-in's time and confidence: a confidence of
+        // 2/10 puts it at risk in the rollup, without the rollup reading check-ins.
+        let kr = key_result::Entity::find_by_id(w.a.key_result)
+            .one(&w.db)
+            .await
+            .expect("read")
+            .expect("the key result");
+        assert_eq!(kr.last_confidence, Some(2));
+        assert!(kr.last_check_in_at.is_some());
+        assert!(
+            rollup_rows(&w.db, w.open)
+                .await
+                .iter()
+                .any(|r| r.at_risk_key_results >= 1),
+            "at risk by its confidence"
+        );
         let lead = w.server.session("l").await;
         let decision = [
             ("id", w.a.assessment.to_string()),

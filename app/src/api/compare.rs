@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::compare::{ChartData, Comparison, UnitDashboard};
+use crate::domain::compare::{Comparison, OfficialCharts, UnitDashboard};
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 
@@ -47,17 +47,21 @@ pub async fn unit_dashboard(
     crate::ssr::service::compare::unit(db, &actor, id, cycle, lang, chrono::Utc::now()).await
 }
 
-/// An official's score over the recent periods, drawn over the level bands (`None` before
-/// any score), if the caller may read the official.
-#[server(name = GetOfficialTrend, prefix = "/api", endpoint = "official-trend")]
-pub async fn official_trend(
+/// An official's charts: their score over the recent periods, drawn over the level bands,
+/// and each key result of their latest cycle against its pace; if the caller may read the
+/// official.
+#[server(name = GetOfficialCharts, prefix = "/api", endpoint = "official-charts")]
+pub async fn official_charts(
     id: i64,
     #[server(default)] en: bool,
-) -> Result<Option<ChartData>, AppError> {
+) -> Result<OfficialCharts, AppError> {
     use crate::domain::explain::Lang;
     let caller = crate::ssr::auth::guard::caller()?;
     let lang = if en { Lang::En } else { Lang::Vi };
     let actor = caller.service_actor();
     let db = &caller.state.db;
-    crate::ssr::service::compare::official_trend(db, &actor, id, lang, chrono::Utc::now()).await
+    let caches = &caller.state.caches;
+    crate::ssr::service::compare::official(db, caches, &actor, id, lang, chrono::Utc::now())
+        .await
+        .map(|charts| (*charts).clone())
 }

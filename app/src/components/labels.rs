@@ -1,4 +1,5 @@
-//! Translated names of stored codes: assessment states and audit actions.
+//! Translated names of stored codes: assessment states, audit actions, levels, and unit
+//! metrics with their statuses.
 
 use leptos::prelude::*;
 
@@ -77,5 +78,44 @@ pub fn ActionLabel(code: String) -> impl IntoView {
         "import" => t!(i18n, audit_import).into_any(),
         "seed" => t!(i18n, audit_seed).into_any(),
         _ => code.into_any(),
+    }
+}
+
+/// A metric's status as a badge in the page's language.
+#[component]
+pub fn MetricStatusLabel(status: crate::domain::metrics::MetricStatus) -> impl IntoView {
+    use crate::domain::metrics::MetricStatus;
+    let i18n = use_i18n();
+    let text = match status {
+        MetricStatus::MeetsTarget => t!(i18n, metric_status_meets_target).into_any(),
+        MetricStatus::OnTrack => t!(i18n, metric_status_on_track).into_any(),
+        MetricStatus::NeedsImprovement => t!(i18n, metric_status_needs_improvement).into_any(),
+        MetricStatus::Baseline => t!(i18n, metric_status_baseline).into_any(),
+    };
+    view! { <span class=format!("status status-{}", status.code())>{text}</span> }
+}
+
+/// A unit metric's name in the page's language.
+#[component]
+pub fn MetricName(key: crate::domain::metrics::MetricKey) -> impl IntoView {
+    use crate::domain::metrics::MetricKey;
+    let i18n = use_i18n();
+    match key {
+        MetricKey::OnTime => t!(i18n, metric_on_time).into_any(),
+        MetricKey::Online => t!(i18n, metric_online).into_any(),
+    }
+}
+
+/// A metric's latest value (one decimal) with its status under it; a dash without a value.
+#[component]
+pub fn MetricCell(value: Option<crate::domain::metrics::MetricValue>) -> impl IntoView {
+    match value {
+        Some(v) => view! {
+            {format!("{:.1}", v.value)}
+            <br />
+            <MetricStatusLabel status=v.status />
+        }
+        .into_any(),
+        None => "–".into_any(),
     }
 }

@@ -6,4 +6,5 @@ pub mod lang_switch;
 pub mod layout;
 pub mod message;
 pub mod role_label;
+pub mod saves;
 pub mod unit_table;

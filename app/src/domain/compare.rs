@@ -85,6 +85,10 @@ pub struct ComparedUnit {
     pub flags: Vec<Flag>,
     pub at_risk_key_results: u32,
     pub stale_key_results: u32,
+    /// The latest on-time and online rates of its procedures up to the cycle's end, each
+    /// against the unit's target.
+    pub on_time: Option<super::metrics::MetricValue>,
+    pub online: Option<super::metrics::MetricValue>,
     /// The mean score over the last cycles of the same kind, oldest first, as a small SVG.
     pub trend_svg: String,
 }
@@ -95,6 +99,8 @@ pub struct ComparedUnit {
 pub struct ChartData {
     pub id: String,
     pub title: String,
+    /// What the chart shows and how to read it (also inside the SVG).
+    pub description: String,
     pub svg: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -123,8 +129,20 @@ pub struct Comparison {
     /// The best unit's name and mean score: the reference bar.
     pub best: Option<(String, f64)>,
     pub distribution: Option<ChartData>,
+    /// Small multiples: each unit of the page's share of officials per level.
+    pub multiples: Option<ChartData>,
     /// Units with any flag, among all compared.
     pub flagged: u64,
+}
+
+impl Comparison {
+    /// Every chart of the page.
+    pub fn into_charts(self) -> Vec<ChartData> {
+        self.distribution
+            .into_iter()
+            .chain(self.multiples)
+            .collect()
+    }
 }
 
 /// A unit as a link: id, code and name.
@@ -168,14 +186,46 @@ pub struct UnitDashboard {
     pub assessed: u32,
     pub levels: [u32; 4],
     pub flags: Vec<Flag>,
+    /// The unit's key results in the cycles overlapping this one, and how many of them are
+    /// at risk or stale now.
     pub key_results: u32,
     pub at_risk_key_results: u32,
     pub stale_key_results: u32,
+    /// Those at risk or stale, the worst first (at most a page of them), of how many.
+    pub watch: Vec<super::rollup::KrWatch>,
+    pub watch_flagged: u32,
     /// Levels against the quota, drawn.
     pub chart: Option<ChartData>,
+    /// The unit's service metrics against their targets.
+    pub metrics: Vec<super::metrics::UnitMetric>,
     /// The cycles of the status matrix (oldest first) and its rows.
     pub matrix_cycles: Vec<String>,
     pub matrix: Vec<StatusRow>,
+}
+
+impl UnitDashboard {
+    /// Every chart of the page.
+    pub fn into_charts(self) -> Vec<ChartData> {
+        self.chart
+            .into_iter()
+            .chain(self.metrics.into_iter().filter_map(|m| m.chart))
+            .collect()
+    }
+}
+
+/// An official's charts: the score over the recent periods, and each key result of their
+/// latest cycle against its pace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficialCharts {
+    pub trend: Option<ChartData>,
+    pub pace: Vec<ChartData>,
+}
+
+impl OfficialCharts {
+    /// Every chart of the page.
+    pub fn into_charts(self) -> Vec<ChartData> {
+        self.trend.into_iter().chain(self.pace).collect()
+    }
 }
 
 /// The most HTXSNV the quota allows beside `good` HTTNV (Decree 335 Art. 20).

@@ -5,7 +5,8 @@
 //! * [`general`], [`task_results`], [`okr`], [`period`]: one period's points;
 //! * [`aggregate`]: periods → year, time worked, bands, overrides;
 //! * [`quota`]: HTXSNV ≤ 20 % of HTTNV per (unit, task group), with recorded exceptions;
-//! * [`rollup`]: dashboard figures per (unit, cycle);
+//! * [`rollup`]: dashboard figures per (unit, cycle), and each key result against its pace;
+//! * [`metrics`]: a unit's service metrics against their targets;
 //! * [`explain`]: the explanation tree every result carries (keys in `explain_keys.json`);
 //! * [`batch`]: [`score_batch`], the entry point of `server score`;
 //! * [`lifecycle`]: the cycle and assessment state machines, who may make each move;
@@ -29,6 +30,7 @@ pub mod general;
 pub mod import;
 pub mod level;
 pub mod lifecycle;
+pub mod metrics;
 pub mod num;
 pub mod okr;
 pub mod period;

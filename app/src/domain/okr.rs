@@ -54,6 +54,31 @@ pub enum Measure {
     },
 }
 
+impl Measure {
+    /// The same measure with `value` as its latest value (a milestone is done at 1 or more):
+    /// how far a key result had come at a check-in.
+    pub fn at(self, value: f64) -> Self {
+        match self {
+            Self::IncreaseTo { start, target, .. } => Self::IncreaseTo {
+                start,
+                target,
+                current: value,
+            },
+            Self::DecreaseTo { start, target, .. } => Self::DecreaseTo {
+                start,
+                target,
+                current: value,
+            },
+            Self::Milestone { .. } => Self::Milestone { done: value >= 1.0 },
+            Self::StayWithin { low, high, .. } => Self::StayWithin {
+                low,
+                high,
+                current: value,
+            },
+        }
+    }
+}
+
 /// A key result with its weight inside its objective.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyResult {

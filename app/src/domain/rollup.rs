@@ -1,6 +1,9 @@
 //! Dashboard figures of one unit in one cycle, from its officials' assessments and key results.
 //! Pure: the repository loads the facts, this module counts and averages them.
 
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::level::Level;
@@ -15,6 +18,60 @@ pub const AT_RISK_CONFIDENCE: i16 = 3;
 
 /// …or when its attainment trails the share of the cycle elapsed by more than this (0–1).
 pub const AT_RISK_LAG: f64 = 0.25;
+
+/// Share of the span from `starts_on` to `ends_on` elapsed at `as_of` (0–1): the progress a
+/// key result of that cycle is expected to have made by then (its pace line).
+#[expect(clippy::cast_precision_loss, reason = "day counts are small")]
+pub fn elapsed(starts_on: NaiveDate, ends_on: NaiveDate, as_of: NaiveDate) -> f64 {
+    let total = (ends_on - starts_on).num_days().max(1) as f64;
+    ((as_of - starts_on).num_days() as f64 / total).clamp(0.0, 1.0)
+}
+
+/// A key result as a unit's dashboard lists those needing attention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KrWatch {
+    pub key_result_id: i64,
+    pub title: String,
+    /// The official who owns it (`None`: the unit's own key result).
+    pub owner: Option<(i64, String)>,
+    /// Its cycle's code.
+    pub cycle: String,
+    /// Attainment, and the progress expected by now (0–1).
+    pub attainment: f64,
+    pub expected: f64,
+    pub last_check_in: Option<NaiveDate>,
+    pub confidence: Option<i16>,
+    pub at_risk: bool,
+    pub stale: bool,
+}
+
+impl KrWatch {
+    /// Whether it needs attention at all.
+    pub fn flagged(&self) -> bool {
+        self.at_risk || self.stale
+    }
+
+    /// How far behind its pace it is (0–1; 0 when ahead).
+    pub fn behind(&self) -> f64 {
+        (self.expected - self.attainment).max(0.0)
+    }
+}
+
+/// The order of a watch list: at risk and stale, then at risk, then stale; within each, the
+/// furthest behind its pace first, then by title.
+pub fn watch_order(a: &KrWatch, b: &KrWatch) -> Ordering {
+    let rank = |k: &KrWatch| match (k.at_risk, k.stale) {
+        (true, true) => 0,
+        (true, false) => 1,
+        (false, true) => 2,
+        (false, false) => 3,
+    };
+    rank(a)
+        .cmp(&rank(b))
+        .then(b.behind().total_cmp(&a.behind()))
+        .then_with(|| a.title.cmp(&b.title))
+        .then(a.key_result_id.cmp(&b.key_result_id))
+}
 
 /// What the rollup needs to know of one assessment.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -173,5 +230,44 @@ mod tests {
         assert_eq!(s.at_risk_key_results, 2);
         // (0.9 + 0.6 + 0.2 + 0.8 + 0.7) ÷ 5 = 0.64
         assert_eq!(s.avg_kr_progress, Some(0.64));
+    }
+
+    #[test]
+    fn the_pace_is_the_share_of_the_cycle_elapsed() {
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+        // 1 Oct – 31 Dec is 91 days; 15 Nov is 45 days in.
+        assert!((elapsed(d(10, 1), d(12, 31), d(11, 15)) - 45.0 / 91.0).abs() < 1e-12);
+        assert_eq!(elapsed(d(10, 1), d(12, 31), d(9, 1)), 0.0);
+        assert_eq!(elapsed(d(10, 1), d(12, 31), d(12, 31)), 1.0);
+        // A one-day cycle does not divide by zero.
+        assert_eq!(elapsed(d(10, 1), d(10, 1), d(10, 2)), 1.0);
+    }
+
+    #[test]
+    fn the_watch_list_puts_the_worst_first() {
+        let watch = |id, at_risk, stale, attainment| KrWatch {
+            key_result_id: id,
+            title: format!("KR {id}"),
+            owner: None,
+            cycle: "2026-Q4".into(),
+            attainment,
+            expected: 0.6,
+            last_check_in: None,
+            confidence: None,
+            at_risk,
+            stale,
+        };
+        let mut list = [
+            watch(1, false, true, 0.5),
+            watch(2, true, false, 0.3),
+            watch(3, true, false, 0.1),
+            watch(4, true, true, 0.5),
+            watch(5, false, false, 0.9),
+        ];
+        list.sort_by(watch_order);
+        let ids: Vec<i64> = list.iter().map(|k| k.key_result_id).collect();
+        assert_eq!(ids, [4, 3, 2, 1, 5]);
+        assert!(!list[4].flagged());
+        assert!((list[1].behind() - 0.5).abs() < 1e-12);
     }
 }

@@ -9,6 +9,7 @@ use leptos::form::ActionForm;
 use crate::api::people::{EndOtherSessions, my_sessions, who_am_i};
 use crate::components::error_view::ErrorView;
 use crate::components::role_label::RoleLabel;
+use crate::components::saves::saves;
 use crate::i18n::{t, use_i18n};
 
 /// The account page.
@@ -18,7 +19,8 @@ pub fn AccountPage() -> impl IntoView {
     let query = use_query_map();
     let me = Resource::new(|| (), |()| who_am_i());
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let sessions = Resource::new(move || end_others.version().get(), |_| my_sessions());
+    let ended_count = saves(end_others);
+    let sessions = Resource::new(move || ended_count.get(), |_| my_sessions());
     let ended = move || {
         match end_others.value().get() {
         Some(Ok(count)) => Some(

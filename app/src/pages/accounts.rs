@@ -12,6 +12,7 @@ use crate::api::admin::{
 use crate::api::dto::AccountRow;
 use crate::components::error_view::ErrorView;
 use crate::components::role_label::RoleLabel;
+use crate::components::saves::saves;
 use crate::domain::access::Role;
 use crate::i18n::{t, use_i18n};
 
@@ -35,15 +36,16 @@ pub fn AccountsPage() -> impl IntoView {
         revoke: ServerAction::new(),
         active: ServerAction::new(),
     };
+    let saved_counts = (
+        saves(create),
+        saves(actions.grant),
+        saves(actions.revoke),
+        saves(actions.active),
+    );
     let view_data = Resource::new(
         move || {
-            (
-                q(),
-                create.version().get(),
-                actions.grant.version().get(),
-                actions.revoke.version().get(),
-                actions.active.version().get(),
-            )
+            let (a, b, c, d) = saved_counts;
+            (q(), a.get(), b.get(), c.get(), d.get())
         },
         |(q, ..)| accounts_in_scope(Some(q)),
     );

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::compare::compare_units;
 use crate::components::error_view::ErrorView;
-use crate::components::labels::LevelLabel;
+use crate::components::labels::{LevelLabel, MetricCell};
 use crate::components::unit_table::KindLabel;
 use crate::domain::Level;
 use crate::domain::compare::{ChartData, ComparedUnit, Comparison, Flag};
@@ -116,6 +116,8 @@ fn Compared(c: Comparison) -> impl IntoView {
                     <th>{t!(i18n, compare_col_score)}</th>
                     {Level::ALL.map(|l| view! { <th class="level-col"><LevelLabel level=Some(l) /></th> }).collect_view()}
                     <th>{t!(i18n, compare_col_flags)}</th>
+                    <th>{t!(i18n, compare_col_on_time)}</th>
+                    <th>{t!(i18n, compare_col_online)}</th>
                     <th>{t!(i18n, compare_col_krs)}</th>
                     <th>{t!(i18n, compare_col_trend)}</th>
                 </tr></thead>
@@ -131,10 +133,10 @@ fn Compared(c: Comparison) -> impl IntoView {
                 {(u64::from(c.page) < pages).then(|| view! { <a href=link(u64::from(c.page) + 1)>{t!(i18n, compare_next)}</a> })}
             </nav>
         })}
-        {c.distribution.map(|chart| {
-            let query = format!("cycle={chosen}&kind={kind}&parent={parent}");
+        {[c.distribution, c.multiples].into_iter().flatten().map(|chart| {
+            let query = format!("cycle={chosen}&kind={kind}&parent={parent}&page={}", c.page);
             view! { <ChartFigure chart=chart query=query /> }
-        })}
+        }).collect_view()}
     }
     .into_any()
 }
@@ -198,6 +200,8 @@ fn unit_row(u: ComparedUnit, best: Option<f64>) -> impl IntoView {
                 <td class="num">{n}<span class="muted">{share(n, rated)}</span></td>
             }).collect_view()}
             <td>{flags}</td>
+            <td class="num"><MetricCell value=u.on_time /></td>
+            <td class="num"><MetricCell value=u.online /></td>
             <td>{t!(i18n, compare_krs, at_risk = u.at_risk_key_results, stale = u.stale_key_results)}</td>
             <td inner_html=u.trend_svg></td>
         </tr>
@@ -219,7 +223,7 @@ pub fn ChartFigure(chart: ChartData, query: String) -> impl IntoView {
     view! {
         <figure class="chart-figure" data-testid=format!("chart-{}", chart.id)>
             <div class="chart-svg" inner_html=chart.svg></div>
-            <figcaption>{chart.title}</figcaption>
+            <figcaption>{chart.title}<span class="muted">{chart.description}</span></figcaption>
             <details>
                 <summary>{t!(i18n, compare_data_table)}</summary>
                 <table class="table">

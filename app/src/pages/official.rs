@@ -15,6 +15,8 @@ use crate::api::people::{
 };
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, StateLabel, explain_lang};
+use crate::components::saves::saves;
+use crate::domain::compare::OfficialCharts;
 use crate::domain::explain::level_with_name;
 use crate::domain::{AssessmentMove, Level};
 use crate::i18n::{t, use_i18n};
@@ -29,24 +31,25 @@ pub fn OfficialPage() -> impl IntoView {
     let score = ServerAction::<ScoreAssessment>::new();
     let approve = ServerAction::<ApproveAssessment>::new();
     let give_back = ServerAction::<ReturnAssessment>::new();
-    let trend = Resource::new(
+    let charts = Resource::new(
         move || (id(), i18n.get_locale() == crate::i18n::Locale::en),
         |(id, en)| async move {
             match id {
-                Some(id) => crate::api::compare::official_trend(id, en).await,
+                Some(id) => crate::api::compare::official_charts(id, en).await.map(Some),
                 None => Ok(None),
             }
         },
     );
+    let saved_counts = (
+        saves(check_in),
+        saves(score),
+        saves(approve),
+        saves(give_back),
+    );
     let detail = Resource::new(
         move || {
-            (
-                id(),
-                check_in.version().get(),
-                score.version().get(),
-                approve.version().get(),
-                give_back.version().get(),
-            )
+            let (a, b, c, d) = saved_counts;
+            (id(), a.get(), b.get(), c.get(), d.get())
         },
         |(id, ..)| async move {
             match id {
@@ -115,20 +118,46 @@ pub fn OfficialPage() -> impl IntoView {
                                     <tbody>{d.assessments.into_iter().map(|a| assessment_row(a, decisions)).collect_view()}</tbody>
                                 </table>
                                 <p class="legend">{t!(i18n, levels_legend)}</p>
-                                {move || Suspend::new(async move {
-                                    trend.await.ok().flatten().map(|chart| {
-                                        let query = format!("official={}", id().unwrap_or_default());
-                                        view! { <ChartFigure chart=chart query=query /> }
-                                    })
-                                })}
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
                 })}
             </Suspense>
+            // The charts in a boundary of their own: a Suspend nested in the one above
+            // hydrated against whichever of the two resources the server had streamed first.
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    charts.await.ok().flatten().map(|c| {
+                        let query = format!("official={}", id().unwrap_or_default());
+                        official_charts(c, &query)
+                    })
+                })}
+            </Suspense>
         </section>
     }
+}
+
+/// The score trend, then each key result against its pace (two to a row when wide).
+fn official_charts(c: OfficialCharts, query: &str) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let trend = c
+        .trend
+        .map(|chart| view! { <ChartFigure chart=chart query=query.to_owned() /> });
+    let pace = (!c.pace.is_empty()).then(|| {
+        let figures = c
+            .pace
+            .into_iter()
+            .map(|chart| view! { <ChartFigure chart=chart query=query.to_owned() /> })
+            .collect_view();
+        view! {
+            <section data-testid="pace">
+                <h2>{t!(i18n, official_pace)}</h2>
+                <div class="chart-grid">{figures}</div>
+            </section>
+        }
+    });
+    view! { {trend}{pace} }
 }
 
 fn key_result_row(

@@ -57,17 +57,26 @@ pub type OfficialsPage = (Vec<Listed>, u64);
 /// pattern and the page size.
 pub type OfficialsKey = (Scope, Option<String>, u64);
 
+/// What an official's charts depend on besides their data: the official, their unit, the
+/// language (English or not) and the day (today's mark and the pace).
+pub type OfficialChartsKey = (i64, i64, bool, chrono::NaiveDate);
+
 /// The caches of one server process.
 #[derive(Debug)]
 pub struct Caches {
     pub officials: Versioned<OfficialsKey, OfficialsPage>,
+    /// An official's charts, kept under the time their unit's rollups last changed (every
+    /// write of scores, levels, key results or check-ins refreshes them in its transaction).
+    pub official_charts: Versioned<OfficialChartsKey, crate::domain::compare::OfficialCharts>,
 }
 
 impl Default for Caches {
     fn default() -> Self {
         // Pages of 300 rows take tens of kilobytes: a few hundred readers' pages at most.
+        // An official's charts take 10–20 KB: a few thousand officials' at most.
         Caches {
             officials: Versioned::new(512),
+            official_charts: Versioned::new(2_048),
         }
     }
 }

@@ -40,6 +40,11 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// Translated headers as the table keeps them.
+fn owned(headers: &[&str]) -> Vec<String> {
+    headers.iter().map(|h| (*h).to_owned()).collect()
+}
+
 impl Table {
     /// The table as CSV (RFC 4180 quoting; a cell that a spreadsheet would read as a formula
     /// is prefixed with `'`).
@@ -77,6 +82,19 @@ pub struct Chart {
     pub description: String,
     pub svg: String,
     pub table: Table,
+}
+
+impl From<Chart> for crate::domain::compare::ChartData {
+    fn from(chart: Chart) -> Self {
+        Self {
+            id: chart.id,
+            title: chart.title,
+            description: chart.description,
+            svg: chart.svg,
+            headers: chart.table.headers,
+            rows: chart.table.rows,
+        }
+    }
 }
 
 /// What any chart is given besides its figures: its id, title and description (translated).
@@ -123,6 +141,34 @@ fn finish(caption: Caption, svg: String, size: (u32, u32), table: Table) -> Char
         description: caption.description,
         svg: format!("{head}{}", body.trim_start_matches('\n')),
         table,
+    }
+}
+
+/// A dashed line from `from` to `to` (6 drawn, 4 left out), 2 px wide.
+fn dashed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    from: (f64, f64),
+    to: (f64, f64),
+    colour: RGBColor,
+) {
+    let length = (to.0 - from.0).hypot(to.1 - from.1);
+    if length <= 0.0 {
+        return;
+    }
+    let at = |d: f64| {
+        let t = (d / length).min(1.0);
+        (
+            (from.0 + (to.0 - from.0) * t).round() as i32,
+            (from.1 + (to.1 - from.1) * t).round() as i32,
+        )
+    };
+    let mut d = 0.0;
+    while d < length {
+        let _ = root.draw(&PathElement::new(
+            vec![at(d), at(d + 6.0)],
+            colour.stroke_width(2),
+        ));
+        d += 10.0;
     }
 }
 
@@ -187,16 +233,8 @@ pub fn level_distribution(
             ));
         }
         if let Some(cap) = top_cap {
-            let y = px(y_of(cap));
-            let (x0, x1) = (left + 2.0, left + slot - 2.0);
-            let mut x = x0;
-            while x < x1 {
-                let _ = root.draw(&PathElement::new(
-                    vec![(px(x), y), (px((x + 6.0).min(x1)), y)],
-                    INK.stroke_width(2),
-                ));
-                x += 10.0;
-            }
+            let y = y_of(cap);
+            dashed(&root, (left + 2.0, y), (left + slot - 2.0, y), INK);
         }
         let _ = root.present();
     }
@@ -212,7 +250,7 @@ pub fn level_distribution(
         })
         .collect();
     let table = Table {
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        headers: owned(&headers),
         rows,
     };
     finish(caption, svg, SIZE, table)
@@ -295,7 +333,7 @@ pub fn score_bands(
         })
         .collect();
     let table = Table {
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        headers: owned(&headers),
         rows,
     };
     finish(caption, svg, SIZE, table)
@@ -373,7 +411,7 @@ pub fn score_trend(
         let _ = root.present();
     }
     let table = Table {
-        headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+        headers: owned(&headers),
         rows: points
             .iter()
             .map(|(label, v)| {
@@ -387,6 +425,258 @@ pub fn score_trend(
     finish(caption, svg, SIZE, table)
 }
 
+/// The blue of the lines drawn for a value over time.
+const LINE: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
+
+fn day_label(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m").to_string()
+}
+
+/// A line through `points` with a dot on each, in the blue of values over time.
+fn dotted_line<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    points: Vec<(i32, i32)>,
+) {
+    for p in &points {
+        let _ = root.draw(&Circle::new(*p, 3, LINE.filled()));
+    }
+    let _ = root.draw(&PathElement::new(points, LINE.stroke_width(2)));
+}
+
+/// A faint horizontal line across the plot at `y`, labelled at the left edge.
+fn gridline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    (x0, x1): (f64, f64),
+    y: f64,
+    label: String,
+    style: &TextStyle,
+) {
+    let y = y.round() as i32;
+    let _ = root.draw(&PathElement::new(
+        vec![(x0.round() as i32, y), (x1.round() as i32, y)],
+        MUTED.mix(0.3).stroke_width(1),
+    ));
+    let _ = root.draw(&Text::new(label, (4, y - 7), style.clone()));
+}
+
+/// A key result's progress against its pace: each check-in's attainment (0–1) on its day,
+/// over the dashed line from 0 at the cycle's start to 100 % at its end (the progress expected
+/// by each day), with today marked. The table gives each check-in's progress beside the pace.
+pub fn kr_pace(
+    caption: Caption,
+    (start, end): (chrono::NaiveDate, chrono::NaiveDate),
+    today: chrono::NaiveDate,
+    points: &[(chrono::NaiveDate, f64)],
+    headers: [&str; 3],
+) -> Chart {
+    use crate::domain::rollup::elapsed;
+    const SIZE: (u32, u32) = (480, 200);
+    let (width, height) = (f64::from(SIZE.0), f64::from(SIZE.1));
+    let (left, right, top_margin, bottom) = (40.0, 16.0, 12.0, 28.0);
+    let plot_w = width - left - right;
+    let plot_h = height - top_margin - bottom;
+    let x_of = |d: chrono::NaiveDate| left + plot_w * elapsed(start, end, d);
+    let y_of = |share: f64| top_margin + plot_h * (1.0 - share.clamp(0.0, 1.0));
+    let px = |v: f64| v.round() as i32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let small = TextStyle::from((FONT, 11).into_font()).color(&MUTED);
+        for share in [0.0, 0.5, 1.0] {
+            let label = format!("{:.0}%", share * 100.0);
+            gridline(&root, (left, width - right), y_of(share), label, &small);
+        }
+        let _ = root.draw(&Text::new(
+            day_label(start),
+            (px(left), px(height - bottom) + 8),
+            small.clone(),
+        ));
+        let _ = root.draw(&Text::new(
+            day_label(end),
+            (px(width - right) - 34, px(height - bottom) + 8),
+            small.clone(),
+        ));
+        dashed(&root, (left, y_of(0.0)), (width - right, y_of(1.0)), MUTED);
+        if (start..=end).contains(&today) {
+            let x = px(x_of(today));
+            let _ = root.draw(&PathElement::new(
+                vec![(x, px(top_margin)), (x, px(height - bottom))],
+                INK.mix(0.5).stroke_width(1),
+            ));
+        }
+        let path: Vec<(i32, i32)> = points
+            .iter()
+            .map(|(d, a)| (px(x_of(*d)), px(y_of(*a))))
+            .collect();
+        dotted_line(&root, path);
+        let _ = root.present();
+    }
+    let percent = |share: f64| format!("{:.0}", share * 100.0);
+    let table = Table {
+        headers: owned(&headers),
+        rows: points
+            .iter()
+            .map(|(d, a)| {
+                vec![
+                    d.format("%d/%m/%Y").to_string(),
+                    percent(*a),
+                    percent(elapsed(start, end, *d)),
+                ]
+            })
+            .collect(),
+    };
+    finish(caption, svg, SIZE, table)
+}
+
+/// A unit metric month by month (a rate in %), oldest first, with its target as a dashed
+/// line; the scale starts a little below the lowest value or target.
+pub fn metric_trend(
+    caption: Caption,
+    points: &[(chrono::NaiveDate, f64)],
+    target: Option<f64>,
+    headers: [&str; 3],
+) -> Chart {
+    const SIZE: (u32, u32) = (480, 200);
+    let (width, height) = (f64::from(SIZE.0), f64::from(SIZE.1));
+    let (left, right, top_margin, bottom) = (36.0, 40.0, 12.0, 28.0);
+    let lowest = points
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(target)
+        .fold(100.0_f64, f64::min);
+    let low = (((lowest - 2.0) / 5.0).floor() * 5.0).clamp(0.0, 95.0);
+    let top = points
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(target)
+        .fold(100.0_f64, f64::max);
+    let plot_h = height - top_margin - bottom;
+    let y_of = |v: f64| top_margin + plot_h * (1.0 - (v.clamp(low, top) - low) / (top - low));
+    let n = points.len().max(2) - 1;
+    let x_of = |i: usize| left + (width - left - right) * i as f64 / n as f64;
+    let px = |v: f64| v.round() as i32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let small = TextStyle::from((FONT, 11).into_font()).color(&MUTED);
+        for v in [low, top] {
+            gridline(
+                &root,
+                (left, width - right),
+                y_of(v),
+                format!("{v:.0}"),
+                &small,
+            );
+        }
+        if let Some(t) = target {
+            let y = y_of(t);
+            dashed(&root, (left, y), (width - right, y), INK);
+            let _ = root.draw(&Text::new(
+                format!("{t:.0}"),
+                (px(width - right) + 6, px(y) - 7),
+                TextStyle::from((FONT, 11).into_font()).color(&INK),
+            ));
+        }
+        for (i, (month, _)) in points.iter().enumerate() {
+            if i % 2 == 0 || points.len() <= 8 {
+                let _ = root.draw(&Text::new(
+                    month.format("%m/%y").to_string(),
+                    (px(x_of(i)) - 14, px(height - bottom) + 8),
+                    small.clone(),
+                ));
+            }
+        }
+        let path: Vec<(i32, i32)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| (px(x_of(i)), px(y_of(*v))))
+            .collect();
+        dotted_line(&root, path);
+        let _ = root.present();
+    }
+    let table = Table {
+        headers: owned(&headers),
+        rows: points
+            .iter()
+            .map(|(month, v)| {
+                vec![
+                    month.format("%m/%Y").to_string(),
+                    format!("{v:.1}"),
+                    target.map(|t| format!("{t:.1}")).unwrap_or_default(),
+                ]
+            })
+            .collect(),
+    };
+    finish(caption, svg, SIZE, table)
+}
+
+/// Small multiples: one panel per unit (four to a row), each with the share of its rated
+/// officials at each level on one common 0–100 % scale, so that units of any size compare at a
+/// glance. `headers` name the unit column and the four levels; the table gives the counts.
+pub fn level_multiples(
+    caption: Caption,
+    units: &[(String, [u32; 4])],
+    headers: [&str; 5],
+) -> Chart {
+    const COLUMNS: usize = 4;
+    const PANEL: (f64, f64) = (160.0, 96.0);
+    let rows = units.len().div_ceil(COLUMNS).max(1);
+    let size = (
+        (PANEL.0 * COLUMNS as f64) as u32,
+        (PANEL.1 * rows as f64) as u32,
+    );
+    let px = |v: f64| v.round() as i32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let name_style = TextStyle::from((FONT, 11).into_font()).color(&INK);
+        for (i, (name, counts)) in units.iter().enumerate() {
+            let x0 = PANEL.0 * (i % COLUMNS) as f64;
+            let y0 = PANEL.1 * (i / COLUMNS) as f64;
+            let label: String = name.chars().take(24).collect();
+            let _ = root.draw(&Text::new(
+                label,
+                (px(x0 + 6.0), px(y0 + 4.0)),
+                name_style.clone(),
+            ));
+            let rated = counts.iter().sum::<u32>().max(1);
+            let (base, plot_h) = (y0 + PANEL.1 - 10.0, PANEL.1 - 34.0);
+            let _ = root.draw(&PathElement::new(
+                vec![
+                    (px(x0 + 6.0), px(base)),
+                    (px(x0 + PANEL.0 - 10.0), px(base)),
+                ],
+                MUTED.stroke_width(1),
+            ));
+            let slot = (PANEL.0 - 16.0) / 4.0;
+            for (j, (level, n)) in Level::ALL.iter().zip(counts).enumerate() {
+                let share = f64::from(*n) / f64::from(rated);
+                let bx = x0 + 6.0 + slot * j as f64;
+                let _ = root.draw(&Rectangle::new(
+                    [
+                        (px(bx + 3.0), px(base - plot_h * share)),
+                        (px(bx + slot - 3.0), px(base)),
+                    ],
+                    level_colour(*level).filled(),
+                ));
+            }
+        }
+        let _ = root.present();
+    }
+    let table = Table {
+        headers: owned(&headers),
+        rows: units
+            .iter()
+            .map(|(name, counts)| {
+                std::iter::once(name.clone())
+                    .chain(counts.iter().map(u32::to_string))
+                    .collect()
+            })
+            .collect(),
+    };
+    finish(caption, svg, size, table)
+}
+
 /// A sparkline: the values left to right (a gap where one is missing), scaled between 50 and
 /// 100 points, as a small inline SVG with its own text for screen readers.
 pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
@@ -398,7 +688,7 @@ pub fn sparkline(values: &[Option<f64>], label: &str) -> String {
         let x_of = |i: usize| (2.0 + 92.0 * i as f64 / n as f64).round() as i32;
         let y_of = |v: f64| (22.0 - 20.0 * ((v.clamp(50.0, 100.0) - 50.0) / 50.0)).round() as i32;
         let mut run: Vec<(i32, i32)> = Vec::new();
-        let colour = RGBColor(0x1f, 0x5f, 0xa8);
+        let colour = LINE;
         for (i, v) in values.iter().enumerate() {
             match v {
                 Some(v) => run.push((x_of(i), y_of(*v))),
@@ -540,6 +830,58 @@ mod tests {
         assert_eq!(chart.svg.matches("<circle").count(), 2);
         assert_eq!(chart.table.rows[1], ["2026-10", ""]);
         assert_eq!(chart.table.rows[2], ["2026-11", "91.25"]);
+    }
+
+    #[test]
+    fn a_key_results_pace_is_a_dashed_line_from_start_to_target() {
+        let d = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+        let chart = kr_pace(
+            caption("Tiến độ: Số hồ sơ được giải quyết"),
+            (d(10, 1), d(12, 31)),
+            d(11, 30),
+            &[(d(10, 26), 0.2), (d(11, 7), 0.35), (d(11, 19), 0.5)],
+            ["Ngày", "Tiến độ (%)", "Theo kế hoạch (%)"],
+        );
+        insta::assert_snapshot!(chart.svg);
+        assert_eq!(chart.svg.matches("<circle").count(), 3);
+        // 19 Nov is 49 of 91 days in: 54 % expected, 50 % reached.
+        assert_eq!(chart.table.rows[2], ["19/11/2026", "50", "54"]);
+    }
+
+    #[test]
+    fn a_metric_is_drawn_against_its_target() {
+        let d = |m| chrono::NaiveDate::from_ymd_opt(2026, m, 28).unwrap_or_default();
+        let points = [(d(9), 94.2), (d(10), 95.0), (d(11), 96.4)];
+        let chart = metric_trend(
+            caption("Tỷ lệ hồ sơ đúng hạn"),
+            &points,
+            Some(99.0),
+            ["Tháng", "Giá trị (%)", "Chỉ tiêu (%)"],
+        );
+        insta::assert_snapshot!(chart.svg);
+        assert_eq!(chart.table.rows[2], ["11/2026", "96.4", "99.0"]);
+        let untargeted = metric_trend(caption("x"), &points, None, ["a", "b", "c"]);
+        assert_eq!(untargeted.table.rows[0][2], "");
+    }
+
+    #[test]
+    fn small_multiples_draw_each_units_shares_on_one_scale() {
+        let units = [
+            ("Phường An Cựu".to_owned(), [8, 20, 3, 1]),
+            ("Phường <Thuận Hóa>".to_owned(), [0, 30, 10, 1]),
+            ("Xã Phú Vang".to_owned(), [0, 0, 0, 0]),
+        ];
+        let chart = level_multiples(
+            caption("Phân bố mức theo đơn vị"),
+            &units,
+            ["Đơn vị", "HTXSNV", "HTTNV", "HTNV", "KHTNV"],
+        );
+        insta::assert_snapshot!(chart.svg);
+        assert_eq!(chart.svg.matches("<rect").count(), 12);
+        assert!(chart.svg.contains("Phường &lt;Thuận Hóa&gt;"));
+        assert_eq!(chart.table.rows[0], ["Phường An Cựu", "8", "20", "3", "1"]);
+        // One row of panels for three units.
+        assert!(chart.svg.contains("viewBox=\"0 0 640 96\""));
     }
 
     #[test]

@@ -653,7 +653,7 @@ impl Demo {
                     (latest * 10.0).round() / 10.0,
                     "%",
                     Some(metric),
-                    Some(now),
+                    (Some(now), None),
                 ));
                 next_kr += 1;
             }
@@ -677,7 +677,6 @@ impl Demo {
             let stale = rng.u8(0..10) == 0;
             let checks = if stale { 1 } else { 1 + rng.usize(0..4) };
             let first_check = date(YEAR, 10, 5)?;
-            let mut last_at = None;
             for (k, (code, title, kind, range, uom)) in [
                 (
                     "KR1",
@@ -700,6 +699,9 @@ impl Demo {
                 let kr_id = next_kr;
                 next_kr += 1;
                 let current = range.0 + (range.1 - range.0) * progress;
+                // Check-ins every 12 days back from the latest (`c` = 0), each a step closer
+                // to the current value: a key result's path against its pace.
+                let mut latest = (None, None);
                 for c in 0..checks {
                     let day = if stale {
                         first_check
@@ -710,15 +712,20 @@ impl Demo {
                         &day.and_hms_opt(8 + u32::try_from(k)?, 30, 0)
                             .context("time")?,
                     );
-                    last_at = last_at.max(Some(at));
                     let confidence = if person.ability < 0.55 {
                         rng.i16(1..4)
                     } else {
                         rng.i16(5..11)
                     };
+                    if c == 0 {
+                        latest = (Some(at), Some(confidence));
+                    }
+                    let share =
+                        f64::from(u32::try_from(checks - c)?) / f64::from(u32::try_from(checks)?);
+                    let reached = range.0 + (current - range.0) * share;
                     self.check_ins.push(check_in::ActiveModel {
                         key_result_id: Set(kr_id),
-                        value: Set((current * 10.0).round() / 10.0),
+                        value: Set((reached * 10.0).round() / 10.0),
                         note: Set("Cập nhật tiến độ".into()),
                         evidence_url: Set(Some(format!(
                             "https://vanban.hue.gov.vn/hoso/{kr_id}-{c}"
@@ -739,7 +746,7 @@ impl Demo {
                     (current * 10.0).round() / 10.0,
                     uom,
                     None,
-                    last_at,
+                    latest,
                 ));
             }
         }
@@ -832,7 +839,7 @@ fn kr_row(
     current: f64,
     uom: &str,
     metric: Option<&str>,
-    last: Option<DateTime<Utc>>,
+    last: (Option<DateTime<Utc>>, Option<i16>),
 ) -> key_result::ActiveModel {
     key_result::ActiveModel {
         id: Set(id),
@@ -849,7 +856,8 @@ fn kr_row(
         unit_of_measure: Set(uom.into()),
         data_source: Set(if metric.is_some() { "metric" } else { "manual" }.into()),
         metric_key: Set(metric.map(str::to_owned)),
-        last_check_in_at: Set(last),
+        last_check_in_at: Set(last.0),
+        last_confidence: Set(last.1),
         version: Set(1),
     }
 }

@@ -22,6 +22,8 @@ pub struct Model {
     pub data_source: String,
     pub metric_key: Option<String>,
     pub last_check_in_at: Option<DateTimeUtc>,
+    /// Confidence (0–10) of the latest check-in.
+    pub last_confidence: Option<i16>,
     pub version: i32,
 }
 

@@ -285,14 +285,17 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         let Some(last) = latest.get(&kr.id) else {
             continue;
         };
-        if kr.fields.current == last.value && kr.last_check_in_at == Some(last.at) {
+        if kr.fields.current == last.value
+            && kr.last_check_in_at == Some(last.at)
+            && kr.last_confidence == Some(last.confidence)
+        {
             krs.unchanged();
             continue;
         }
         let mut after = kr.fields.clone();
         after.current = last.value;
         krs.updated(&format!("key_result/{}", kr.id), &kr.fields, &after);
-        okrs::set_current(context.txn, kr.id, last.value, last.at).await?;
+        okrs::set_current(context.txn, kr.id, last).await?;
     }
     Ok(Outcome::applied(
         vec![tally.finish(context).await?, krs.finish(context).await?],

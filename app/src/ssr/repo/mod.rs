@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod compare;
 pub mod cycles;
+pub mod dashboards;
 pub mod headcount;
 pub mod inputs;
 pub mod loader;

@@ -159,6 +159,7 @@ pub struct StoredKeyResult {
     pub id: i64,
     pub fields: KeyResultFields,
     pub last_check_in_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_confidence: Option<i16>,
 }
 
 fn to_key_result(m: key_result::Model) -> Result<StoredKeyResult, AppError> {
@@ -174,6 +175,7 @@ fn to_key_result(m: key_result::Model) -> Result<StoredKeyResult, AppError> {
     Ok(StoredKeyResult {
         id: m.id,
         last_check_in_at: m.last_check_in_at,
+        last_confidence: m.last_confidence,
         fields: KeyResultFields {
             objective_id: m.objective_id,
             code: m.code,
@@ -240,6 +242,7 @@ pub async fn insert_key_results(
         .map(|f| {
             let mut model = key_result_model(f);
             model.last_check_in_at = Set(None);
+            model.last_confidence = Set(None);
             model.version = Set(1);
             model
         })
@@ -257,16 +260,17 @@ pub async fn update_key_result(
     super::versioned::update(db, id, key_result_model(fields)).await
 }
 
-/// Sets a key result's current value from its latest check-in and bumps its version.
+/// Sets a key result's current value, time and confidence from its latest check-in and bumps
+/// its version.
 pub async fn set_current(
     db: &impl ConnectionTrait,
     id: i64,
-    current: f64,
-    at: chrono::DateTime<chrono::Utc>,
+    latest: &CheckInFields,
 ) -> Result<(), AppError> {
     let changes = key_result::ActiveModel {
-        current_value: Set(current),
-        last_check_in_at: Set(Some(at)),
+        current_value: Set(latest.value),
+        last_check_in_at: Set(Some(latest.at)),
+        last_confidence: Set(Some(latest.confidence)),
         ..Default::default()
     };
     super::versioned::update(db, id, changes).await

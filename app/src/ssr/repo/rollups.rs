@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Set,
@@ -11,12 +12,10 @@ use sea_orm::{
 
 use crate::domain::level::Level;
 use crate::domain::okr::{Measure, kr_attainment};
-use crate::domain::rollup::{AssessmentFact, KrFact, UnitSummary, summarize};
+use crate::domain::rollup::{AssessmentFact, KrFact, UnitSummary, elapsed, summarize};
 use crate::domain::vocab::KrKind;
 use crate::error::AppError;
-use crate::ssr::entity::{
-    assessment, check_in, cycle, key_result, objective, official, unit_cycle_rollup,
-};
+use crate::ssr::entity::{assessment, cycle, key_result, objective, official, unit_cycle_rollup};
 
 /// The measure a stored key result describes; `None` for an unknown kind.
 pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
@@ -44,13 +43,6 @@ pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
 
 /// What a rollup reads of an assessment: its official, score, approved and proposed level.
 type Fact = (i64, Option<f64>, Option<String>, Option<String>);
-
-/// Share of the cycle elapsed at `as_of` (0–1).
-#[expect(clippy::cast_precision_loss, reason = "day counts are small")]
-fn elapsed(cycle: &cycle::Model, as_of: NaiveDate) -> f64 {
-    let total = (cycle.ends_on - cycle.starts_on).num_days().max(1) as f64;
-    ((as_of - cycle.starts_on).num_days() as f64 / total).clamp(0.0, 1.0)
-}
 
 /// Recomputes every unit's rollup for one cycle as of `now`, replacing the previous rows.
 pub async fn rebuild_cycle(
@@ -146,18 +138,16 @@ async fn rebuild(
                 .map(|u| (o.id, u))
         })
         .collect();
-    let key_results = key_result::Entity::find()
-        .filter(key_result::Column::ObjectiveId.is_in(owner_unit.keys().copied()))
-        .all(db)
-        .await?;
-    let mut last_confidence: HashMap<i64, i16> = HashMap::new();
-    for c in check_in::Entity::find()
-        .filter(check_in::Column::KeyResultId.is_in(key_results.iter().map(|k| k.id)))
-        .order_by_asc(check_in::Column::CreatedAt)
-        .all(db)
-        .await?
-    {
-        last_confidence.insert(c.key_result_id, c.confidence);
+    // By 500 objectives: a whole cycle has one per official (too many parameters at once).
+    let objective_ids: Vec<i64> = owner_unit.keys().copied().collect();
+    let mut key_results = Vec::new();
+    for chunk in objective_ids.chunks(500) {
+        key_results.extend(
+            key_result::Entity::find()
+                .filter(key_result::Column::ObjectiveId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
     }
     for kr in &key_results {
         let (Some(unit), Some(measure)) = (owner_unit.get(&kr.objective_id), measure_of(kr)) else {
@@ -166,10 +156,10 @@ async fn rebuild(
         per_unit.entry(*unit).or_default().2.push(KrFact {
             attainment: kr_attainment(&measure),
             days_since_check_in: kr.last_check_in_at.map(|at| (now - at).num_days()),
-            confidence: last_confidence.get(&kr.id).copied(),
+            confidence: kr.last_confidence,
         });
     }
-    let share = elapsed(&cycle, now.date_naive());
+    let share = elapsed(cycle.starts_on, cycle.ends_on, now.date_naive());
     let rows: Vec<unit_cycle_rollup::ActiveModel> = per_unit
         .into_iter()
         .map(|(unit_id, (count, assessments, krs))| {
@@ -276,4 +266,17 @@ fn summary_of(r: unit_cycle_rollup::Model) -> UnitSummary {
         stale_key_results: count(r.stale_key_results),
         at_risk_key_results: count(r.at_risk_key_results),
     }
+}
+
+/// When any rollup of `unit_id` last changed (microseconds since 1970; 0 without any): the
+/// version under which what is drawn from the unit's data may be kept.
+pub async fn last_change(db: &impl ConnectionTrait, unit_id: i64) -> Result<i64, AppError> {
+    let latest: Option<Option<DateTime<Utc>>> = unit_cycle_rollup::Entity::find()
+        .select_only()
+        .expr(Func::max(Expr::col(unit_cycle_rollup::Column::UpdatedAt)))
+        .filter(unit_cycle_rollup::Column::UnitId.eq(unit_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(latest.flatten().map_or(0, |at| at.timestamp_micros()))
 }

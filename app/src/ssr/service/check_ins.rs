@@ -64,7 +64,7 @@ pub async fn record(
         author_official_id: owner,
     };
     okrs::insert_check_ins(&txn, vec![fields.clone()]).await?;
-    okrs::set_current(&txn, kr, fields.value, now).await?;
+    okrs::set_current(&txn, kr, &fields).await?;
     // The key result is an input of the owner's assessment under an OKR scheme.
     super::assessments::recompute(&txn, cycle_id, Some(&[owner]), now).await?;
     rollups::refresh_unit(&txn, cycle_id, unit, now).await?;

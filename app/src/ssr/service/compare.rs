@@ -2,6 +2,7 @@
 //! the write services keep current, with tiers, flags, staffing and trends.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -10,17 +11,22 @@ use super::{Actor, authorize};
 use crate::domain::Level;
 use crate::domain::access::{Action, Principal, scope};
 use crate::domain::compare::{
-    ChartData, ComparedUnit, Comparison, CycleChoice, MergedUnit, StatusRow, UnitDashboard,
-    UnitRef, flags, staffing_gap, tiers, top_cap,
+    ChartData, ComparedUnit, Comparison, CycleChoice, MergedUnit, OfficialCharts, StatusRow,
+    UnitDashboard, UnitRef, flags, staffing_gap, tiers, top_cap,
 };
 use crate::domain::explain::Lang;
+use crate::domain::kr_attainment;
+use crate::domain::metrics::{MetricKey, MetricValue, UnitMetric};
+use crate::domain::rollup::{KrFact, KrWatch, elapsed, watch_order};
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
 use crate::i18n::{Locale, td_string};
 use crate::ssr::auth::guard::{official_target, unit_target};
+use crate::ssr::cache::Caches;
 use crate::ssr::charts::{self, Caption};
 use crate::ssr::repo::compare::{self, Filter};
 use crate::ssr::repo::cycles::{self, Cycle};
+use crate::ssr::repo::dashboards;
 use crate::ssr::repo::rollups;
 
 /// Units on one page of the comparison.
@@ -58,6 +64,7 @@ pub async fn units(
         page_size: PAGE_SIZE,
         best: None,
         distribution: None,
+        multiples: None,
         flagged: 0,
     };
     let Some(cycle) = chosen else {
@@ -83,7 +90,9 @@ pub async fn units(
     let trend_cycles = trend_cycles(&all_cycles, cycle);
     let ids: Vec<i64> = rows.iter().map(|r| r.unit_id).collect();
     let trends = compare::trends(db, &ids, &trend_cycles).await?;
+    let rates = Rates::read(db, &ids, cycle, 2).await?;
     let locale = locale(lang);
+    comparison.multiples = multiples(&rows, lang);
     comparison.units = rows
         .into_iter()
         .map(|r| {
@@ -110,6 +119,8 @@ pub async fn units(
                 levels,
                 at_risk_key_results: s.at_risk_key_results,
                 stale_key_results: s.stale_key_results,
+                on_time: rates.latest(r.unit_id, MetricKey::OnTime),
+                online: rates.latest(r.unit_id, MetricKey::Online),
             }
         })
         .collect();
@@ -141,33 +152,136 @@ pub async fn units(
                 td_string!(locale, compare_chart_units),
             ],
         );
-        comparison.distribution = Some(ChartData {
-            id: chart.id,
-            title: chart.title,
-            svg: chart.svg,
-            headers: chart.table.headers,
-            rows: chart.table.rows,
-        });
+        comparison.distribution = Some(chart.into());
     }
     Ok(comparison)
+}
+
+/// Units drawn as small multiples (the first of the page, best first).
+pub const MULTIPLES: usize = 24;
+
+/// The page's first [`MULTIPLES`] units, each one's share of officials per level, as small
+/// multiples on one scale.
+fn multiples(rows: &[compare::UnitRow], lang: Lang) -> Option<ChartData> {
+    let units: Vec<(String, [u32; 4])> = rows
+        .iter()
+        .take(MULTIPLES)
+        .map(|r| {
+            let s = &r.summary;
+            (r.name.clone(), [s.htxsnv, s.httnv, s.htnv, s.khtnv])
+        })
+        .collect();
+    if units.is_empty() {
+        return None;
+    }
+    let locale = locale(lang);
+    let names = level_names(lang);
+    let headers = [
+        td_string!(locale, compare_multiples_unit).to_string(),
+        names[0].clone(),
+        names[1].clone(),
+        names[2].clone(),
+        names[3].clone(),
+    ];
+    let drawn = charts::level_multiples(
+        Caption {
+            id: "multiples".into(),
+            title: td_string!(locale, compare_multiples_title).to_string(),
+            description: td_string!(locale, compare_multiples_desc).to_string(),
+        },
+        &units,
+        headers.each_ref().map(String::as_str),
+    );
+    Some(drawn.into())
+}
+
+/// Each level's code with its name, in `lang`.
+fn level_names(lang: Lang) -> [String; 4] {
+    Level::ALL.map(|l| crate::domain::explain::level_with_name(l.code(), lang))
+}
+
+/// Unit metrics of some units in one cycle: their newest values up to the cycle's end and
+/// their targets in the cycles overlapping it.
+struct Rates {
+    values: HashMap<(i64, String), dashboards::Series>,
+    targets: HashMap<(i64, String), f64>,
+}
+
+impl Rates {
+    async fn read(
+        db: &impl ConnectionTrait,
+        units: &[i64],
+        cycle: &Cycle,
+        newest: u32,
+    ) -> Result<Self, AppError> {
+        let span = (cycle.starts_on, cycle.ends_on);
+        Ok(Self {
+            values: dashboards::recent_metrics(db, units, cycle.ends_on, newest).await?,
+            targets: dashboards::metric_targets(db, units, span).await?,
+        })
+    }
+
+    fn series(&self, unit: i64, key: MetricKey) -> &[(chrono::NaiveDate, f64)] {
+        self.values
+            .get(&(unit, key.code().to_owned()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn target(&self, unit: i64, key: MetricKey) -> Option<f64> {
+        self.targets.get(&(unit, key.code().to_owned())).copied()
+    }
+
+    fn latest(&self, unit: i64, key: MetricKey) -> Option<MetricValue> {
+        let values: Vec<f64> = self.series(unit, key).iter().map(|(_, v)| *v).collect();
+        MetricValue::of(&values, self.target(unit, key))
+    }
 }
 
 /// Periods an official's trend shows at most.
 pub const TREND_PERIODS: usize = 12;
 
-/// An official's score over the periods of the scheme of their latest scored assessment (at
-/// most the last [`TREND_PERIODS`]), drawn over the scheme's level bands; for whoever may
-/// read the official's records (a refusal is audited). `None` before any score.
-pub async fn official_trend(
+/// Key results an official's dashboard draws against their pace.
+pub const PACE_CHARTS: u64 = 6;
+
+/// An official's charts, for whoever may read the official's records (a refusal is audited):
+/// their score over the periods of the scheme of their latest scored assessment (at most the
+/// last [`TREND_PERIODS`]) drawn over the scheme's level bands (`None` before any score), and
+/// each key result of their latest cycle (at most [`PACE_CHARTS`]) against its pace.
+///
+/// The charts are kept in `caches` under the time the official's unit's rollups last changed,
+/// which every write of their scores, levels, key results or check-ins moves.
+pub async fn official(
     db: &DatabaseConnection,
+    caches: &Caches,
     actor: &Actor,
     official_id: i64,
     lang: Lang,
     now: DateTime<Utc>,
-) -> Result<Option<ChartData>, AppError> {
+) -> Result<Arc<OfficialCharts>, AppError> {
     let target = official_target(db, official_id).await?;
     let what = ("official", official_id);
     authorize(db, actor, &[Action::Read], &target, what, now).await?;
+    let unit = target.unit_path.first().copied().unwrap_or_default();
+    let key = (official_id, unit, lang == Lang::En, now.date_naive());
+    let version = rollups::last_change(db, unit).await?;
+    if let Some(kept) = caches.official_charts.get(&key, version) {
+        return Ok(kept);
+    }
+    let charts = Arc::new(OfficialCharts {
+        trend: score_trend(db, official_id, lang).await?,
+        pace: pace_charts(db, official_id, lang, now).await?,
+    });
+    caches
+        .official_charts
+        .put(key, version, Arc::clone(&charts));
+    Ok(charts)
+}
+
+async fn score_trend(
+    db: &DatabaseConnection,
+    official_id: i64,
+    lang: Lang,
+) -> Result<Option<ChartData>, AppError> {
     let rows = crate::ssr::repo::assessments::of_official(db, official_id).await?;
     let latest = rows
         .iter()
@@ -210,13 +324,58 @@ pub async fn official_trend(
             td_string!(locale, official_trend_score),
         ],
     );
-    Ok(Some(ChartData {
-        id: drawn.id,
-        title: drawn.title,
-        svg: drawn.svg,
-        headers: drawn.table.headers,
-        rows: drawn.table.rows,
-    }))
+    Ok(Some(drawn.into()))
+}
+
+/// Each key result of the official's latest cycle: its check-ins' attainment against the
+/// pace from the cycle's start to its end, with today marked.
+async fn pace_charts(
+    db: &DatabaseConnection,
+    official_id: i64,
+    lang: Lang,
+    now: DateTime<Utc>,
+) -> Result<Vec<ChartData>, AppError> {
+    let locale = locale(lang);
+    let today = now.date_naive();
+    Ok(
+        dashboards::official_key_results(db, official_id, PACE_CHARTS)
+            .await?
+            .into_iter()
+            .filter_map(|(kr, history)| {
+                let measure = kr.measure?;
+                let points: Vec<(chrono::NaiveDate, f64)> = history
+                    .iter()
+                    .map(|(at, value)| (at.date_naive(), kr_attainment(&measure.at(*value))))
+                    .collect();
+                let reached = kr_attainment(&measure);
+                let expected = elapsed(kr.span.0, kr.span.1, today);
+                let description = format!(
+                    "{} {} {:.0}%, {} {:.0}%.",
+                    td_string!(locale, official_pace_desc),
+                    td_string!(locale, official_pace_reached),
+                    reached * 100.0,
+                    td_string!(locale, official_pace_by_today),
+                    expected * 100.0,
+                );
+                let drawn = charts::kr_pace(
+                    Caption {
+                        id: format!("pace-{}", kr.id),
+                        title: format!("{} ({})", kr.title, kr.cycle),
+                        description,
+                    },
+                    kr.span,
+                    today,
+                    &points,
+                    [
+                        td_string!(locale, official_pace_date),
+                        td_string!(locale, official_pace_progress),
+                        td_string!(locale, official_pace_expected),
+                    ],
+                );
+                Some(drawn.into())
+            })
+            .collect(),
+    )
 }
 
 /// Officials in a unit's status matrix (units of this level number dozens).
@@ -275,13 +434,7 @@ pub async fn unit(
                 td_string!(locale, unit_chart_count),
             ],
         );
-        ChartData {
-            id: drawn.id,
-            title: drawn.title,
-            svg: drawn.svg,
-            headers: drawn.table.headers,
-            rows: drawn.table.rows,
-        }
+        ChartData::from(drawn)
     });
     let matrix_cycles: Vec<&Cycle> = match chosen {
         Some(c) => {
@@ -291,6 +444,13 @@ pub async fn unit(
                 .collect()
         }
         None => Vec::new(),
+    };
+    let (metrics, watch) = match chosen {
+        Some(c) => (
+            unit_metrics(db, unit_id, c, lang).await?,
+            watch_list(db, unit_id, (c.starts_on, c.ends_on), now).await?,
+        ),
+        None => (Vec::new(), Watch::default()),
     };
     let ids: Vec<i64> = matrix_cycles.iter().map(|c| c.id).collect();
     let matrix = compare::levels_in_unit(db, unit_id, &ids, MATRIX_OFFICIALS)
@@ -329,12 +489,131 @@ pub async fn unit(
         assessed: summary.as_ref().map_or(0, |s| s.assessed),
         flags: flags(levels),
         levels,
-        key_results: summary.as_ref().map_or(0, |s| s.key_results),
-        at_risk_key_results: summary.as_ref().map_or(0, |s| s.at_risk_key_results),
-        stale_key_results: summary.as_ref().map_or(0, |s| s.stale_key_results),
+        key_results: watch.total,
+        at_risk_key_results: watch.at_risk,
+        stale_key_results: watch.stale,
+        watch: watch.shown,
+        watch_flagged: watch.flagged,
         chart,
+        metrics,
         matrix_cycles: matrix_cycles.iter().map(|c| c.code.clone()).collect(),
         matrix,
+    })
+}
+
+/// Months of a unit metric its dashboard draws.
+pub const METRIC_MONTHS: u32 = 12;
+
+/// A unit's metrics in `cycle`: each one's newest value up to the cycle's end against the
+/// target of the unit's key result fed by it, and its last [`METRIC_MONTHS`] months drawn.
+async fn unit_metrics(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    cycle: &Cycle,
+    lang: Lang,
+) -> Result<Vec<UnitMetric>, AppError> {
+    let rates = Rates::read(db, &[unit_id], cycle, METRIC_MONTHS).await?;
+    let locale = locale(lang);
+    Ok(MetricKey::ALL
+        .iter()
+        .map(|&key| {
+            let series = rates.series(unit_id, key);
+            let target = rates.target(unit_id, key);
+            let oldest_first: Vec<(chrono::NaiveDate, f64)> =
+                series.iter().rev().copied().collect();
+            let name = match key {
+                MetricKey::OnTime => td_string!(locale, metric_on_time),
+                MetricKey::Online => td_string!(locale, metric_online),
+            };
+            let chart = (!series.is_empty()).then(|| {
+                charts::metric_trend(
+                    Caption {
+                        id: format!("metric-{}", key.code()),
+                        title: name.to_string(),
+                        description: td_string!(locale, unit_metric_chart_desc).to_string(),
+                    },
+                    &oldest_first,
+                    target,
+                    [
+                        td_string!(locale, unit_metric_month),
+                        td_string!(locale, unit_metric_value),
+                        td_string!(locale, unit_metric_target),
+                    ],
+                )
+                .into()
+            });
+            UnitMetric {
+                key,
+                latest: rates.latest(unit_id, key),
+                as_of: series.first().map(|(d, _)| *d),
+                chart,
+            }
+        })
+        .collect())
+}
+
+/// Key results of a unit a dashboard reads at most (a ward's officials hold a few hundred).
+pub const WATCH_READ: u64 = 5_000;
+/// Key results needing attention a dashboard lists.
+pub const WATCH_SHOWN: usize = 50;
+
+/// A unit's key results needing attention now, and the counts they come from.
+#[derive(Debug, Default)]
+struct Watch {
+    total: u32,
+    at_risk: u32,
+    stale: u32,
+    flagged: u32,
+    shown: Vec<KrWatch>,
+}
+
+/// The key results of a unit in the cycles overlapping `span`, told at risk or stale as of
+/// `now` by the rollup's rules, the worst first.
+async fn watch_list(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    span: (chrono::NaiveDate, chrono::NaiveDate),
+    now: DateTime<Utc>,
+) -> Result<Watch, AppError> {
+    let today = now.date_naive();
+    let mut all: Vec<KrWatch> = dashboards::unit_key_results(db, unit_id, span, WATCH_READ)
+        .await?
+        .into_iter()
+        .filter_map(|k| {
+            let attainment = kr_attainment(&k.measure?);
+            let expected = elapsed(k.span.0, k.span.1, today);
+            let fact = KrFact {
+                attainment,
+                days_since_check_in: k.last_check_in_at.map(|at| (now - at).num_days()),
+                confidence: k.last_confidence,
+            };
+            Some(KrWatch {
+                at_risk: fact.is_at_risk(expected),
+                stale: fact.is_stale(),
+                key_result_id: k.id,
+                title: k.title,
+                owner: k.owner,
+                cycle: k.cycle,
+                attainment,
+                expected,
+                last_check_in: k.last_check_in_at.map(|at| at.date_naive()),
+                confidence: k.last_confidence,
+            })
+        })
+        .collect();
+    let count = |f: fn(&KrWatch) -> bool| all.iter().filter(|k| f(k)).count();
+    let counts = (all.len(), count(|k| k.at_risk), count(|k| k.stale));
+    all.retain(KrWatch::flagged);
+    let flagged = all.len();
+    all.sort_by(watch_order);
+    all.truncate(WATCH_SHOWN);
+    let to_u32 = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(Watch {
+        total: to_u32(counts.0),
+        at_risk: to_u32(counts.1),
+        stale: to_u32(counts.2),
+        flagged: to_u32(flagged),
+        shown: all,
     })
 }
 
