@@ -19,26 +19,108 @@ use crate::ssr::entity::{assessment, cycle, key_result, objective, official, uni
 
 /// The measure a stored key result describes; `None` for an unknown kind.
 pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
+    measure_from(&KrColumns {
+        kind: kr.kind.clone(),
+        start: kr.start_value,
+        target: kr.target_value,
+        current: kr.current_value,
+        band_low: kr.band_low,
+        band_high: kr.band_high,
+    })
+}
+
+/// The columns of a key result that say how it is measured.
+#[derive(Debug, Clone, PartialEq)]
+struct KrColumns {
+    kind: String,
+    start: f64,
+    target: f64,
+    current: f64,
+    band_low: Option<f64>,
+    band_high: Option<f64>,
+}
+
+fn measure_from(kr: &KrColumns) -> Option<Measure> {
     Some(match KrKind::from_code(&kr.kind)? {
         KrKind::IncreaseTo => Measure::IncreaseTo {
-            start: kr.start_value,
-            target: kr.target_value,
-            current: kr.current_value,
+            start: kr.start,
+            target: kr.target,
+            current: kr.current,
         },
         KrKind::DecreaseTo => Measure::DecreaseTo {
-            start: kr.start_value,
-            target: kr.target_value,
-            current: kr.current_value,
+            start: kr.start,
+            target: kr.target,
+            current: kr.current,
         },
         KrKind::Milestone => Measure::Milestone {
-            done: kr.current_value >= 1.0,
+            done: kr.current >= 1.0,
         },
         KrKind::StayWithin => Measure::StayWithin {
             low: kr.band_low?,
             high: kr.band_high?,
-            current: kr.current_value,
+            current: kr.current,
         },
     })
+}
+
+/// What a rollup reads of a key result: its objective, how it is measured, and its latest
+/// check-in's time and confidence.
+type KrRow = (
+    i64,
+    String,
+    f64,
+    f64,
+    f64,
+    Option<f64>,
+    Option<f64>,
+    Option<DateTime<Utc>>,
+    Option<i16>,
+);
+
+/// The key results of the objectives `ids` (by 500) or, with `None`, of every objective of
+/// `cycle_id` (one query joined in SQL: a cycle has one objective per official).
+async fn key_results_for(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    ids: Option<Vec<i64>>,
+) -> Result<Vec<KrRow>, AppError> {
+    let query = || {
+        key_result::Entity::find().select_only().columns([
+            key_result::Column::ObjectiveId,
+            key_result::Column::Kind,
+            key_result::Column::StartValue,
+            key_result::Column::TargetValue,
+            key_result::Column::CurrentValue,
+            key_result::Column::BandLow,
+            key_result::Column::BandHigh,
+            key_result::Column::LastCheckInAt,
+            key_result::Column::LastConfidence,
+        ])
+    };
+    let Some(ids) = ids else {
+        use sea_orm::sea_query::ExprTrait;
+        let of_cycle = sea_orm::sea_query::Query::select()
+            .column(objective::Column::Id)
+            .from(objective::Entity)
+            .and_where(Expr::col(objective::Column::CycleId).eq(cycle_id))
+            .to_owned();
+        return Ok(query()
+            .filter(key_result::Column::ObjectiveId.in_subquery(of_cycle))
+            .into_tuple()
+            .all(db)
+            .await?);
+    };
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            query()
+                .filter(key_result::Column::ObjectiveId.is_in(chunk.iter().copied()))
+                .into_tuple::<KrRow>()
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
 }
 
 /// What a rollup reads of an assessment: its official, score, approved and proposed level.
@@ -119,7 +201,14 @@ async fn rebuild(
                 .push(AssessmentFact { score, level });
         }
     }
-    let objectives = objective::Entity::find()
+    // Only (id, owners) of each objective: a whole cycle has one per official.
+    let objectives: Vec<(i64, Option<i64>, Option<i64>)> = objective::Entity::find()
+        .select_only()
+        .columns([
+            objective::Column::Id,
+            objective::Column::OwnerUnitId,
+            objective::Column::OwnerOfficialId,
+        ])
         .filter(objective::Column::CycleId.eq(cycle_id))
         .apply_if(unit.zip(in_unit), |q, (u, ids)| {
             q.filter(
@@ -128,35 +217,37 @@ async fn rebuild(
                     .add(objective::Column::OwnerOfficialId.is_in(ids)),
             )
         })
+        .into_tuple()
         .all(db)
         .await?;
     let owner_unit: HashMap<i64, i64> = objectives
         .iter()
-        .filter_map(|o| {
-            o.owner_unit_id
-                .or_else(|| o.owner_official_id.and_then(|id| unit_of.get(&id).copied()))
-                .map(|u| (o.id, u))
+        .filter_map(|&(id, owner_unit, owner_official)| {
+            owner_unit
+                .or_else(|| owner_official.and_then(|o| unit_of.get(&o).copied()))
+                .map(|u| (id, u))
         })
         .collect();
-    // By 500 objectives: a whole cycle has one per official (too many parameters at once).
-    let objective_ids: Vec<i64> = owner_unit.keys().copied().collect();
-    let mut key_results = Vec::new();
-    for chunk in objective_ids.chunks(500) {
-        key_results.extend(
-            key_result::Entity::find()
-                .filter(key_result::Column::ObjectiveId.is_in(chunk.iter().copied()))
-                .all(db)
-                .await?,
-        );
-    }
-    for kr in &key_results {
-        let (Some(unit), Some(measure)) = (owner_unit.get(&kr.objective_id), measure_of(kr)) else {
+    let ids = unit.map(|_| owner_unit.keys().copied().collect());
+    for (objective_id, kind, start, target, current, band_low, band_high, at, confidence) in
+        key_results_for(db, cycle_id, ids).await?
+    {
+        let columns = KrColumns {
+            kind,
+            start,
+            target,
+            current,
+            band_low,
+            band_high,
+        };
+        let (Some(unit), Some(measure)) = (owner_unit.get(&objective_id), measure_from(&columns))
+        else {
             continue;
         };
         per_unit.entry(*unit).or_default().2.push(KrFact {
             attainment: kr_attainment(&measure),
-            days_since_check_in: kr.last_check_in_at.map(|at| (now - at).num_days()),
-            confidence: kr.last_confidence,
+            days_since_check_in: at.map(|at| (now - at).num_days()),
+            confidence,
         });
     }
     let share = elapsed(cycle.starts_on, cycle.ends_on, now.date_naive());
