@@ -40,12 +40,15 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// Translated headers as the table keeps them.
-fn owned(headers: &[&str]) -> Vec<String> {
-    headers.iter().map(|h| (*h).to_owned()).collect()
-}
-
 impl Table {
+    /// A table under the translated `headers`.
+    fn new(headers: &[&str], rows: Vec<Vec<String>>) -> Self {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows,
+        }
+    }
+
     /// The table as CSV (RFC 4180 quoting; a cell that a spreadsheet would read as a formula
     /// is prefixed with `'`).
     pub fn to_csv(&self) -> String {
@@ -249,10 +252,7 @@ pub fn level_distribution(
             ]
         })
         .collect();
-    let table = Table {
-        headers: owned(&headers),
-        rows,
-    };
+    let table = Table::new(&headers, rows);
     finish(caption, svg, SIZE, table)
 }
 
@@ -332,10 +332,7 @@ pub fn score_bands(
             vec![format!("{from:.0}–{:.0}", from + WIDTH), n.to_string()]
         })
         .collect();
-    let table = Table {
-        headers: owned(&headers),
-        rows,
-    };
+    let table = Table::new(&headers, rows);
     finish(caption, svg, SIZE, table)
 }
 
@@ -410,9 +407,9 @@ pub fn score_trend(
         let _ = root.draw(&PathElement::new(run, colour.stroke_width(2)));
         let _ = root.present();
     }
-    let table = Table {
-        headers: owned(&headers),
-        rows: points
+    let table = Table::new(
+        &headers,
+        points
             .iter()
             .map(|(label, v)| {
                 vec![
@@ -421,7 +418,7 @@ pub fn score_trend(
                 ]
             })
             .collect(),
-    };
+    );
     finish(caption, svg, SIZE, table)
 }
 
@@ -512,9 +509,9 @@ pub fn kr_pace(
         let _ = root.present();
     }
     let percent = |share: f64| format!("{:.0}", share * 100.0);
-    let table = Table {
-        headers: owned(&headers),
-        rows: points
+    let table = Table::new(
+        &headers,
+        points
             .iter()
             .map(|(d, a)| {
                 vec![
@@ -524,7 +521,7 @@ pub fn kr_pace(
                 ]
             })
             .collect(),
-    };
+    );
     finish(caption, svg, SIZE, table)
 }
 
@@ -594,9 +591,9 @@ pub fn metric_trend(
         dotted_line(&root, path);
         let _ = root.present();
     }
-    let table = Table {
-        headers: owned(&headers),
-        rows: points
+    let table = Table::new(
+        &headers,
+        points
             .iter()
             .map(|(month, v)| {
                 vec![
@@ -606,7 +603,7 @@ pub fn metric_trend(
                 ]
             })
             .collect(),
-    };
+    );
     finish(caption, svg, SIZE, table)
 }
 
@@ -663,9 +660,9 @@ pub fn level_multiples(
         }
         let _ = root.present();
     }
-    let table = Table {
-        headers: owned(&headers),
-        rows: units
+    let table = Table::new(
+        &headers,
+        units
             .iter()
             .map(|(name, counts)| {
                 std::iter::once(name.clone())
@@ -673,7 +670,7 @@ pub fn level_multiples(
                     .collect()
             })
             .collect(),
-    };
+    );
     finish(caption, svg, size, table)
 }
 
