@@ -12,7 +12,7 @@ use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
     account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
     compare::ComparePage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    official::OfficialPage, officials::OfficialsPage, unit::UnitPage,
+    official::OfficialPage, officials::OfficialsPage, setup::SetupPage, unit::UnitPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -82,6 +82,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("setup"), ParamSegment("token"))
+                            view=SetupPage
+                            ssr=SsrMode::Async
+                        />
                     </Routes>
                 </Layout>
             </Router>

@@ -205,22 +205,66 @@ test("the pages read in English too", async ({ page }) => {
   await shoot(page, "role-unit-leader-audit-en");
 });
 
-test("the administrator creates an account, grants a role and disables it", async ({ page }, info) => {
+test("the administrator creates an account, its owner sets the password, a role is granted and the account disabled", async ({ page, browser }, info) => {
   const username = `kiemthu-${info.project.name}`;
   await signIn(page, "quantri");
   await page.getByRole("link", { name: "Tài khoản", exact: true }).click();
   await settle(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Quản lý tài khoản");
-  // Canbo's official (Sở Nội vụ) gets a second account.
   const create = page.getByTestId("create-account");
-  await create.getByLabel("Tên đăng nhập").fill(username);
-  await create.getByLabel("Tên hiển thị").fill("Tài khoản kiểm thử");
-  await create.getByLabel("Mã cán bộ").fill("CB000104");
-  await create.getByLabel("Mật khẩu ban đầu").fill("một mật khẩu đủ dài");
-  const created = page.waitForResponse((r) => r.url().endsWith("/api/admin/account/create"));
-  await create.getByRole("button", { name: "Tạo tài khoản" }).click();
-  await created;
-  await settle(page);
+  const submit = async (code: string) => {
+    await create.getByLabel("Tên đăng nhập").fill(username);
+    await create.getByLabel("Tên hiển thị").fill("Tài khoản kiểm thử");
+    await create.getByLabel("Mã cán bộ").fill(code);
+    const answered = page.waitForResponse((r) => r.url().endsWith("/api/admin/account/create"));
+    await create.getByRole("button", { name: "Tạo tài khoản" }).click();
+    await answered;
+    await settle(page);
+  };
+  // Canbo's official already has an account: a second one is refused, naming the field.
+  await submit("CB000104");
+  await expect(page.getByRole("alert")).toContainText("Mã cán bộ: Cán bộ này đã có tài khoản");
+  // Another official of Sở Nội vụ (one per browser project) gets a first account: the
+  // administrator sees a one-time link, never a password.
+  await submit(info.project.name === "js-on" ? "CB000105" : "CB000106");
+  const notice = page.getByTestId("setup-link");
+  await expect(notice).toContainText("dùng một lần, hết hạn sau 72 giờ");
+  const link = (await notice.locator("a").getAttribute("href")) ?? "";
+  expect(link).toMatch(/^\/setup\/[0-9a-f]{64}$/);
+  await shoot(page, "role-admin-setup-link");
+  // The owner opens the link in their own browser and sets the password.
+  const owner = await browser.newContext({
+    baseURL: new URL(page.url()).origin,
+    javaScriptEnabled: info.project.name === "js-on",
+  });
+  const ownerPage = await owner.newPage();
+  await ownerPage.goto(link);
+  await settle(ownerPage);
+  await expect(ownerPage.getByRole("heading", { level: 1 })).toHaveText("Đặt mật khẩu");
+  const chosen = "mật khẩu của chính tôi 2026";
+  await ownerPage.getByLabel("Mật khẩu mới (ít nhất 12 ký tự)").fill(chosen);
+  await ownerPage.getByLabel("Nhập lại mật khẩu mới").fill("một mật khẩu khác hẳn");
+  await ownerPage.getByRole("button", { name: "Đặt mật khẩu" }).click();
+  await settle(ownerPage);
+  await expect(ownerPage.getByRole("alert")).toContainText("Nhập lại mật khẩu mới");
+  await ownerPage.getByLabel("Mật khẩu mới (ít nhất 12 ký tự)").fill(chosen);
+  await ownerPage.getByLabel("Nhập lại mật khẩu mới").fill(chosen);
+  await ownerPage.getByRole("button", { name: "Đặt mật khẩu" }).click();
+  await expect(ownerPage).toHaveURL(/\/login\?setup=done$/);
+  await expect(ownerPage.getByRole("status")).toContainText("Đã đặt mật khẩu");
+  await shoot(ownerPage, "role-owner-password-set");
+  await ownerPage.getByLabel("Tên đăng nhập").fill(username);
+  await ownerPage.getByLabel("Mật khẩu").fill(chosen);
+  await ownerPage.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(ownerPage).toHaveURL(/\/officials$/);
+  // The link worked once.
+  await ownerPage.goto(link);
+  await ownerPage.getByLabel("Mật khẩu mới (ít nhất 12 ký tự)").fill("lại một mật khẩu khác");
+  await ownerPage.getByLabel("Nhập lại mật khẩu mới").fill("lại một mật khẩu khác");
+  await ownerPage.getByRole("button", { name: "Đặt mật khẩu" }).click();
+  await settle(ownerPage);
+  await expect(ownerPage.getByRole("alert")).toContainText("không còn hiệu lực");
+  await owner.close();
   await page.getByLabel("Tìm theo tên đăng nhập, tên hoặc đơn vị").fill(username);
   await page.getByRole("button", { name: "Lọc" }).click();
   await settle(page);

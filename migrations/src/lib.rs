@@ -11,6 +11,7 @@ mod m20261130_000004_assessment_inputs;
 mod m20261130_000005_unit_closure_and_search;
 mod m20261130_000006_headcount_and_versions;
 mod m20261130_000007_key_result_confidence;
+mod m20261130_000008_account_setup_link;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_unit_closure_and_search::Migration),
             Box::new(m20261130_000006_headcount_and_versions::Migration),
             Box::new(m20261130_000007_key_result_confidence::Migration),
+            Box::new(m20261130_000008_account_setup_link::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
-//! Form endpoints that work with and without JavaScript: sign-in, sign-out, password change
-//! (each answers with a redirect), and the classification export download.
+//! Form endpoints that work with and without JavaScript: sign-in, sign-out, password change,
+//! setting a password through a one-time link (each answers with a redirect), and the
+//! classification export download.
 
 use app::ssr::auth::{self, Client, CurrentUser, LoginOutcome, guard::Caller, session};
 use app::ssr::state::AppState;
@@ -149,13 +150,58 @@ pub async fn change_password(
         chrono::Utc::now(),
     )
     .await;
+    answer(result, "/account", |ended| {
+        format!("/account?changed={ended}")
+    })
+}
+
+/// The redirect answering a form: on to `done`'s path, or back to `form_page` with the refused
+/// field and its message, or the error itself.
+fn answer<T>(
+    result: Result<T, AppError>,
+    form_page: &str,
+    done: impl FnOnce(T) -> String,
+) -> Response {
     match result {
-        Ok(ended) => see_other(&format!("/account?changed={ended}"), None),
+        Ok(value) => see_other(&done(value), None),
         Err(AppError::Invalid { field, message }) => {
-            see_other(&format!("/account?error={message}&field={field}"), None)
+            see_other(&format!("{form_page}?error={message}&field={field}"), None)
         }
         Err(error) => failure(error),
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetupForm {
+    token: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+/// `POST /setup`: sets a password through a one-time link, then on to the sign-in page; on a
+/// refusal back to the link's page with the message and the field.
+pub async fn setup_password(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    let result = auth::setup::complete(
+        &state.db,
+        state.auth.hashing,
+        &form.token,
+        &form.new_password,
+        &form.confirm_password,
+        &client,
+        chrono::Utc::now(),
+    )
+    .await;
+    // Only a token's shape goes back into the address.
+    let token = Some(form.token.as_str())
+        .filter(|t| app::api::dto::is_token(t))
+        .unwrap_or("-");
+    answer(result, &format!("/setup/{token}"), |_| {
+        "/login?setup=done".into()
+    })
 }
 
 #[derive(Debug, Deserialize)]

@@ -181,6 +181,11 @@ enum SeedWhat {
     },
 }
 
+/// mimalloc instead of the system allocator: under load glibc's malloc spent about a sixth of
+/// the server's time in its locks and free lists (`perf`, docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

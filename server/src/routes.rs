@@ -34,6 +34,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
         .route("/login", post(crate::account::login))
         .route("/logout", post(crate::account::logout))
         .route("/account/password", post(crate::account::change_password))
+        .route("/setup", post(crate::account::setup_password))
         .route("/export/chart/{file}", get(crate::account::export_chart))
         .route(
             "/export/classification",
@@ -54,6 +55,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
             crate::security::Security {
                 state: state.clone(),
                 trust_proxy,
+                sessions: Default::default(),
             },
             crate::security::layer,
         ))

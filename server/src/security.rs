@@ -11,6 +11,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use std::sync::Arc;
 
 /// What the middleware needs besides the application state.
 #[derive(Debug, Clone)]
@@ -18,6 +19,8 @@ pub struct Security {
     pub state: AppState,
     /// Read the client address from `X-Forwarded-For` (behind a trusted load balancer).
     pub trust_proxy: bool,
+    /// The live sessions this process has seen, kept under the access version.
+    pub sessions: Arc<session::Sessions>,
 }
 
 /// The client address, user agent and request id of a request.
@@ -94,7 +97,14 @@ pub async fn layer(
         .map(str::to_owned);
     let mut signed_in = false;
     if let Some(token) = token {
-        match session::load(&security.state.db, &token, chrono::Utc::now()).await {
+        match session::load(
+            &security.state.db,
+            &security.sessions,
+            &token,
+            chrono::Utc::now(),
+        )
+        .await
+        {
             Ok(Some(user)) => {
                 signed_in = true;
                 request.extensions_mut().insert(user);

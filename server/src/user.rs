@@ -81,7 +81,7 @@ pub async fn create(
         NewAccount {
             username: &user.username,
             display_name: &user.display_name,
-            password,
+            password: Some(password),
             official_id,
             is_demo: false,
             grants: &grants,

@@ -8,7 +8,9 @@ mod common;
 use app::domain::access::{Grant, Role};
 use app::ssr::entity::{audit_log, role_grant};
 use common::{Engine, PASSWORD, TestServer, create_account, month_cycle, person, unit};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 
 /// Province P1 → U (official A, account `a`); province P2 → Q (official B, account `b`); an
 /// administrator `root` over P1 without an official of their own. Returns the server, a
@@ -157,62 +159,190 @@ on_both_databases!(
 on_both_databases!(
     an_admin_creates_accounts_for_officials_in_scope,
     |engine| async move {
-        let Some((server, db, root, _, _)) = setup(engine).await else {
+        let Some((server, db, root, _, b)) = setup(engine).await else {
             return;
         };
-        let new = |username: &str, code: &str, password: &str| {
+        let new = |username: &str, code: &str| {
             form(&[
                 ("username", username),
                 ("display_name", "Chị Cúc"),
                 ("personnel_code", code),
-                ("password", password),
             ])
         };
-        let strong = "một mật khẩu đủ dài";
+        let create = |form: Vec<(&'static str, String)>| {
+            let (server, root) = (&server, root.clone());
+            async move {
+                server
+                    .call("/api/admin/account/create", &form, Some(&root))
+                    .await
+            }
+        };
+        // E: an official of U without an account (C, A and B have theirs).
+        let u = app::ssr::repo::org_units::id_by_code(&db, "P1-U")
+            .await
+            .expect("query")
+            .expect("unit");
+        common::official(&db, "E", "Chị Cúc", u, None).await;
         // Bad input names its field, and creates nothing.
         for (form, field) in [
-            (new("cuc", "NOPE", strong), "personnel_code"),
-            (new("cuc", "C", "thuocdo2026!"), "new_password"),
-            (new("c ú c", "C", strong), "username"),
+            (new("cuc", "NOPE"), "personnel_code"),
+            (new("c ú c", "E"), "username"),
         ] {
-            let (status, body) = server
-                .call("/api/admin/account/create", &form, Some(&root))
-                .await;
+            let (status, body) = create(form).await;
             assert_eq!(status, 400, "{body}");
             assert!(body.contains(&format!("\"field\":\"{field}\"")), "{body}");
         }
         // An official of the other province: refused.
-        let (status, _) = server
-            .call(
-                "/api/admin/account/create",
-                &new("dung", "D", strong),
-                Some(&root),
-            )
-            .await;
+        let (status, _) = create(new("dung", "D")).await;
         assert_eq!(status, 403);
-        // C in U: created with the official role over U, audited, and can sign in.
-        let (status, body) = server
-            .call(
-                "/api/admin/account/create",
-                &new("cuc", "C", strong),
-                Some(&root),
-            )
-            .await;
+        // E in U: created with the official role over U and no password, audited; the
+        // administrator gets a one-time link, not a password.
+        let (status, body) = create(new("cuc", "E")).await;
         assert_eq!(status, 200, "{body}");
-        let entry = last_audit(&db, "account_create").await;
-        assert_eq!(
-            (entry.actor.as_str(), entry.entity_id.as_deref()),
-            ("root", Some("cuc"))
+        let token = token_in(&body);
+        for action in ["account_create", "setup_link_issued"] {
+            let entry = last_audit(&db, action).await;
+            assert_eq!(
+                (entry.actor.as_str(), entry.entity_id.as_deref()),
+                ("root", Some("cuc"))
+            );
+        }
+        let strong = "một mật khẩu đủ dài";
+        let (_, location, _) = server.login_as("cuc", strong, None).await;
+        assert!(
+            location.contains("error=invalid"),
+            "no password yet: {location}"
         );
+        // The owner sets the password through the link: the rules apply, then it works once.
+        let location = set_up(&server, &token, "thuocdo2026!", "thuocdo2026!").await;
+        assert_eq!(
+            location,
+            format!("/setup/{token}?error=password_guessable&field=new_password")
+        );
+        assert_eq!(
+            set_up(&server, &token, strong, strong).await,
+            "/login?setup=done"
+        );
+        assert_eq!(last_audit(&db, "password_setup").await.actor, "cuc");
         let (_, _, cookie) = server.login_as("cuc", strong, None).await;
         let (_, me) = server.call("/api/me", &[], cookie.as_deref()).await;
         assert!(
             me.contains("\"roles\":[[\"official\",\"Đơn vị P1-U\"]]"),
             "{me}"
         );
+        assert_eq!(
+            set_up(
+                &server,
+                &token,
+                "một mật khẩu khác hẳn",
+                "một mật khẩu khác hẳn"
+            )
+            .await,
+            format!("/setup/{token}?error=setup_link_invalid&field=token")
+        );
+        // A second account for E or for C (whose password the administrator would know):
+        // refused, naming the field, and nothing created.
+        for code in ["E", "C"] {
+            let (status, body) = create(new("cuc2", code)).await;
+            assert_eq!(status, 400, "{body}");
+            assert!(
+                body.contains("\"field\":\"personnel_code\",\"message\":\"official_has_account\""),
+                "{body}"
+            );
+        }
+        let (_, location, _) = server.login_as("cuc2", strong, None).await;
+        assert!(location.contains("error=invalid"), "{location}");
+        // A forgotten password: a new link; the old password works until the link is used,
+        // and the link's use ends the account's sessions.
+        let cuc = account_id(&db, "cuc").await;
+        let link = |account: i64, cookie: String| {
+            let server = &server;
+            async move {
+                server
+                    .call(
+                        "/api/admin/account/setup-link",
+                        &form(&[("account_id", &account.to_string())]),
+                        Some(&cookie),
+                    )
+                    .await
+            }
+        };
+        let (status, body) = link(cuc, root.clone()).await;
+        assert_eq!(status, 200, "{body}");
+        let again = token_in(&body);
+        assert!(server.login_as("cuc", strong, None).await.2.is_some());
+        let newer = "mật khẩu mới của chị Cúc";
+        assert_eq!(
+            set_up(&server, &again, newer, newer).await,
+            "/login?setup=done"
+        );
+        let (_, me) = server.call("/api/me", &[], cookie.as_deref()).await;
+        assert_eq!(me, "null", "the old session ended");
+        assert!(server.login_as("cuc", strong, None).await.2.is_none());
+        assert!(server.login_as("cuc", newer, None).await.2.is_some());
+        // An expired link does nothing.
+        let (_, body) = link(cuc, root.clone()).await;
+        let expired = token_in(&body);
+        db.execute_unprepared("UPDATE account SET setup_expires_at = created_at")
+            .await
+            .expect("expire");
+        assert_eq!(
+            set_up(
+                &server,
+                &expired,
+                "một mật khẩu nữa rất dài",
+                "một mật khẩu nữa rất dài"
+            )
+            .await,
+            format!("/setup/{expired}?error=setup_link_invalid&field=token")
+        );
+        // No link for one's own account, nor for an account out of scope.
+        let root_id = account_id(&db, "root").await;
+        assert_eq!(link(root_id, root.clone()).await.0, 403);
+        assert_eq!(link(b, root.clone()).await.0, 403);
         server.stop().await;
     }
 );
+
+/// The token of the link in a server function's answer.
+fn token_in(body: &str) -> String {
+    let link: app::api::dto::SetupLink = serde_json::from_str(body).expect("a link");
+    assert!(app::api::dto::is_token(&link.token), "{body}");
+    link.token
+}
+
+/// Posts the setup form of a link; returns where it sends the browser.
+async fn set_up(server: &TestServer, token: &str, new: &str, confirm: &str) -> String {
+    let response = server
+        .client
+        .post(server.url("/setup"))
+        .form(&[
+            ("token", token),
+            ("new_password", new),
+            ("confirm_password", confirm),
+        ])
+        .send()
+        .await
+        .expect("POST /setup");
+    assert_eq!(response.status(), 303);
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn account_id(db: &DatabaseConnection, username: &str) -> i64 {
+    use app::ssr::entity::account;
+    account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("account")
+        .id
+}
 
 on_both_databases!(
     the_audit_trail_is_read_within_scope_and_filtered,

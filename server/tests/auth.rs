@@ -123,6 +123,11 @@ on_both_databases!(
             .exec(&db)
             .await
             .expect("age the session");
+        // The server keeps the session in memory with its own times; here only the database
+        // was aged, so the kept copy is dropped as any write of sessions drops it.
+        app::ssr::repo::versions::bump(&db, app::ssr::repo::versions::ACCESS)
+            .await
+            .expect("raise the access version");
         assert!(!signed_in(&server, &cookie).await);
         assert_eq!(session::Entity::find().count(&db).await.expect("count"), 0);
         db.close().await.ok();
@@ -414,3 +419,103 @@ on_both_databases!(
         server.stop().await;
     }
 );
+
+on_both_databases!(
+    a_session_ended_or_changed_in_one_process_is_not_honoured_by_another,
+    |engine| async move {
+        use app::ssr::auth::session::{self as sessions, Sessions};
+        use app::ssr::entity::account;
+        use app::ssr::repo::{accounts, audit::Actor};
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let now = chrono::Utc::now();
+        let an = account::Entity::find()
+            .filter(account::Column::Username.eq("an"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("an");
+        // Two server processes on one database, each keeping the sessions it has seen.
+        let (first, second) = (Sessions::default(), Sessions::default());
+        let token = sessions::create(&db, an.id, None, None, now)
+            .await
+            .expect("session");
+        let grants = async |kept: &Sessions| {
+            user(&db, kept, &token, now)
+                .await
+                .map(|user| user.principal.grants.len())
+        };
+        assert_eq!(grants(&first).await, Some(1));
+        assert_eq!(grants(&second).await, Some(1));
+        // A grant removed through one process is gone in the other.
+        let grant = Grant {
+            role: Role::Leadership,
+            unit_id: grant_unit(&db).await,
+        };
+        let actor = Actor::system("test");
+        assert!(
+            accounts::revoke(&db, &an, grant, &actor, now)
+                .await
+                .expect("revoke")
+        );
+        assert_eq!(grants(&second).await, Some(0));
+        // Signed out through one process: the other no longer knows the session.
+        assert_eq!(grants(&first).await, Some(0));
+        sessions::delete(&db, &sessions::id_of(&token))
+            .await
+            .expect("sign out");
+        assert_eq!(grants(&second).await, None);
+        assert_eq!(grants(&first).await, None);
+        // A disabled account's kept session ends everywhere.
+        let token = sessions::create(&db, an.id, None, None, now)
+            .await
+            .expect("session");
+        assert!(user(&db, &second, &token, now).await.is_some());
+        let an = account::Entity::find_by_id(an.id)
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("an");
+        accounts::set_active(&db, &an, false, an.version, &actor, now)
+            .await
+            .expect("disable");
+        assert!(user(&db, &second, &token, now).await.is_none());
+        // A kept session still ends after thirty idle minutes.
+        accounts::set_active(&db, &an, true, an.version + 1, &actor, now)
+            .await
+            .expect("enable");
+        let token = sessions::create(&db, an.id, None, None, now)
+            .await
+            .expect("session");
+        let minutes = chrono::Duration::minutes;
+        assert!(user(&db, &first, &token, now).await.is_some());
+        assert!(user(&db, &first, &token, now + minutes(29)).await.is_some());
+        assert!(user(&db, &first, &token, now + minutes(60)).await.is_none());
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
+
+/// The signed-in account behind `token` as a process keeping `kept` sees it at `at`.
+async fn user(
+    db: &DatabaseConnection,
+    kept: &app::ssr::auth::session::Sessions,
+    token: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Option<app::ssr::auth::CurrentUser> {
+    app::ssr::auth::session::load(db, kept, token, at)
+        .await
+        .expect("load")
+}
+
+/// The unit of `an`'s grant (the city).
+async fn grant_unit(db: &DatabaseConnection) -> i64 {
+    org_unit::Entity::find()
+        .filter(org_unit::Column::Code.eq("HUE"))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("city")
+        .id
+}

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::dto::{AccountsView, AuditEntry};
+use super::dto::{AccountsView, AuditEntry, SetupLink};
 use crate::error::AppError;
 
 /// Grants `role` over `unit_id` to an account. The caller needs the admin action both over
@@ -151,6 +151,7 @@ pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, Ap
             unit_names.dedup();
             AccountRow {
                 mine: l.account.id == principal.account_id,
+                awaiting_password: l.account.password_hash == crate::ssr::auth::password::NONE,
                 official: l
                     .official
                     .as_ref()
@@ -181,61 +182,52 @@ pub async fn accounts_in_scope(query: Option<String>) -> Result<AccountsView, Ap
     })
 }
 
-/// Creates an account for the official with `personnel_code` (an admin over that official),
-/// holding the official role over the official's unit.
+/// Creates an account for the official with `personnel_code` (an administrator over the
+/// official; one account per official) holding the official role over the official's unit,
+/// without a password: answers with the one-time link with which its owner sets one.
 #[server(name = CreateAccount, prefix = "/api", endpoint = "admin/account/create")]
 pub async fn create_account(
     username: String,
     display_name: String,
     personnel_code: String,
-    password: String,
-) -> Result<i64, AppError> {
-    use crate::domain::access::{Action, Grant, Role};
-    use crate::ssr::auth::{self, NewAccount, guard};
-    use crate::ssr::entity::official;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let caller = guard::caller()?;
-    let db = &caller.state.db;
-    let official = official::Entity::find()
-        .filter(official::Column::PersonnelCode.eq(personnel_code.trim()))
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::Invalid {
-            field: "personnel_code".into(),
-            message: "unknown_official".into(),
-        })?;
-    let target = guard::official_target(db, official.id).await?;
-    caller
-        .authorize(Action::Admin, &target, ("official", official.id))
-        .await?;
-    if display_name.trim().is_empty() {
-        return Err(AppError::Invalid {
-            field: "display_name".into(),
-            message: "missing".into(),
-        });
+) -> Result<SetupLink, AppError> {
+    use crate::ssr::service::accounts::{NewOfficialAccount, create_for_official};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let new = NewOfficialAccount {
+        username: &username,
+        display_name: &display_name,
+        personnel_code: &personnel_code,
+    };
+    let (db, actor, now) = (&caller.state.db, caller.service_actor(), chrono::Utc::now());
+    let (username, token) = create_for_official(db, &actor, caller.state.auth, new, now).await?;
+    Ok(shown(SetupLink { username, token }))
+}
+
+/// A new one-time link with which the account's owner sets a new password (a forgotten one,
+/// or a first one whose link expired); an administrator over the account, never their own.
+/// The account's password stays as it is until the link is used.
+#[server(name = NewSetupLink, prefix = "/api", endpoint = "admin/account/setup-link")]
+pub async fn new_setup_link(account_id: i64) -> Result<SetupLink, AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    let (db, actor, now) = (&caller.state.db, caller.service_actor(), chrono::Utc::now());
+    let (username, token) =
+        crate::ssr::service::accounts::setup_link(db, &actor, account_id, now).await?;
+    Ok(shown(SetupLink { username, token }))
+}
+
+/// A link as the caller sees it: a form posted without JavaScript sees a server function's
+/// result only through the page it is sent back to, so it is sent to the accounts page
+/// showing the link.
+#[cfg(feature = "ssr")]
+fn shown(link: SetupLink) -> SetupLink {
+    let plain_form = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
+        .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
+        .unwrap_or(false);
+    if plain_form {
+        leptos_axum::redirect(&link.page());
     }
-    let grants = [Grant {
-        role: Role::Official,
-        unit_id: official.unit_id,
-    }];
-    let txn = crate::ssr::db::write(db).await?;
-    let id = auth::create_account(
-        &txn,
-        NewAccount {
-            username: &username,
-            display_name: display_name.trim(),
-            password: &password,
-            official_id: Some(official.id),
-            is_demo: false,
-            grants: &grants,
-        },
-        caller.state.auth,
-        &caller.actor(),
-        chrono::Utc::now(),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(id)
+    link
 }
 
 /// Enables or disables an account (seen at `version`); disabling ends its sessions at once.

@@ -128,6 +128,34 @@ pub struct AccountRow {
     pub grants: Vec<GrantRow>,
     /// The caller's own account (nobody administers their own).
     pub mine: bool,
+    /// No password yet: its owner has not used their one-time link.
+    pub awaiting_password: bool,
+}
+
+/// A one-time link to set an account's password, shown once to the administrator who made it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupLink {
+    pub username: String,
+    /// The token of the link `/setup/{token}` (64 hexadecimal digits).
+    pub token: String,
+}
+
+impl SetupLink {
+    /// The link's path.
+    pub fn path(&self) -> String {
+        format!("/setup/{}", self.token)
+    }
+
+    /// The accounts page showing this link, for a form posted without JavaScript.
+    pub fn page(&self) -> String {
+        format!("/accounts?q={}&setup={}", self.username, self.token)
+    }
+}
+
+/// Whether `token` has the shape of a link's token (so that an address cannot make the
+/// accounts page show some other text as a link).
+pub fn is_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The accounts page: the accounts shown, how many matched, and the units the caller may

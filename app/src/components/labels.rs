@@ -64,6 +64,8 @@ pub fn ActionLabel(code: String) -> impl IntoView {
         "revoke_role" => t!(i18n, audit_revoke_role).into_any(),
         "account_enable" => t!(i18n, audit_account_enable).into_any(),
         "account_disable" => t!(i18n, audit_account_disable).into_any(),
+        "password_setup" => t!(i18n, audit_password_setup).into_any(),
+        "setup_link_issued" => t!(i18n, audit_setup_link_issued).into_any(),
         "check_in" => t!(i18n, audit_check_in).into_any(),
         "assessment_score" => t!(i18n, audit_assessment_score).into_any(),
         "assessment_approve" => t!(i18n, audit_assessment_approve).into_any(),

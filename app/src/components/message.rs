@@ -14,10 +14,12 @@ pub fn known(key: &str) -> Option<AnyView> {
         "password_guessable" => t!(i18n, password_guessable).into_any(),
         "password_mismatch" => t!(i18n, password_mismatch).into_any(),
         "password_unchanged" => t!(i18n, password_unchanged).into_any(),
+        "setup_link_invalid" => t!(i18n, setup_link_invalid).into_any(),
         "password_wrong" => t!(i18n, password_wrong).into_any(),
         "username_format" => t!(i18n, username_format).into_any(),
         "username_taken" => t!(i18n, username_taken).into_any(),
         "unknown_official" => t!(i18n, unknown_official).into_any(),
+        "official_has_account" => t!(i18n, official_has_account).into_any(),
         "cycle_closed" => t!(i18n, cycle_closed).into_any(),
         "cycle_not_started" => t!(i18n, cycle_not_started).into_any(),
         "not_a_number" => t!(i18n, not_a_number).into_any(),
@@ -61,6 +63,13 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "group" => t!(i18n, field_group).into_any(),
         "points" => t!(i18n, field_points).into_any(),
         "comment" => t!(i18n, field_comment).into_any(),
+        "username" => t!(i18n, login_username).into_any(),
+        "display_name" => t!(i18n, accounts_display_name).into_any(),
+        "personnel_code" => t!(i18n, col_personnel_code).into_any(),
+        "current_password" => t!(i18n, account_current_password).into_any(),
+        "new_password" => t!(i18n, account_new_password).into_any(),
+        "confirm_password" => t!(i18n, account_confirm_password).into_any(),
+        "token" => t!(i18n, field_token).into_any(),
         _ => return None,
     })
 }
@@ -72,13 +81,16 @@ pub fn invalid_field(field: &str, key: &str) -> AnyView {
     match (field_name(field), known(key)) {
         (Some(name), Some(message)) => view! { {name}": "{message} }.into_any(),
         (None, Some(message)) => message,
-        _ => t!(i18n, error_invalid, field = field.to_owned()).into_any(),
+        (Some(name), None) => view! { {name}": "{t!(i18n, error_invalid_plain)}}.into_any(),
+        // Neither is known: nothing taken from the request is shown.
+        (None, None) => t!(i18n, error_invalid_plain).into_any(),
     }
 }
 
-/// The message of `key`; unknown keys show a generic "invalid data" text.
+/// The message of `key`; an unknown key shows a generic "invalid data" text (never the key:
+/// it may come from an address anybody can write).
 #[component]
 pub fn Message(key: String) -> impl IntoView {
     let i18n = use_i18n();
-    known(&key).unwrap_or_else(|| t!(i18n, error_invalid, field = key.clone()).into_any())
+    known(&key).unwrap_or_else(|| t!(i18n, error_invalid_plain).into_any())
 }

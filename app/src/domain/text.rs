@@ -42,9 +42,30 @@ pub fn local_path(next: &str) -> Option<&str> {
     safe.then_some(next)
 }
 
+/// A text cell as a spreadsheet should read it from an exported file: one that would start a
+/// formula (`= + - @`, or a tab or carriage return before one) gets a leading `'`, unless it
+/// is a number (`-3.5`). The one guard of every CSV this application writes.
+pub fn spreadsheet_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_would_start_a_formula_are_disarmed_numbers_are_not() {
+        assert_eq!(spreadsheet_text("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(spreadsheet_text("@cmd"), "'@cmd");
+        assert_eq!(spreadsheet_text("+84 234"), "'+84 234");
+        assert_eq!(spreadsheet_text("\t=1"), "'\t=1");
+        assert_eq!(spreadsheet_text("-3.5"), "-3.5");
+        assert_eq!(spreadsheet_text("Phường An Cựu"), "Phường An Cựu");
+    }
 
     #[test]
     fn folding_drops_case_and_diacritics() {

@@ -33,7 +33,8 @@ pub fn AccountPage() -> impl IntoView {
     };
     let message = move || {
         let q = query.read();
-        if let Some(count) = q.get("changed") {
+        // Only a number is shown: the address is anybody's to write.
+        if let Some(count) = q.get("changed").and_then(|c| c.parse::<u32>().ok()) {
             return Some(view! {
                 <div class="alert alert-ok" role="status">{t!(i18n, account_changed, count)}</div>
             }.into_any());

@@ -1,15 +1,17 @@
 //! `/accounts` — for administrators: the accounts in their scope with their roles; create an
-//! account for an official, grant and revoke roles, disable and enable accounts. Forms are
-//! server function forms: hydrated, or plain posts without JavaScript.
+//! account for an official (its owner sets the password through a one-time link shown here
+//! once), make a new link for a forgotten password, grant and revoke roles, disable and enable
+//! accounts. Forms are server function forms: hydrated, or plain posts without JavaScript
+//! (which come back to this page with the link in the address).
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::admin::{
-    CreateAccount, GrantRole, RevokeRole, SetAccountActive, accounts_in_scope,
+    CreateAccount, GrantRole, NewSetupLink, RevokeRole, SetAccountActive, accounts_in_scope,
 };
-use crate::api::dto::AccountRow;
+use crate::api::dto::{AccountRow, SetupLink, is_token};
 use crate::components::error_view::ErrorView;
 use crate::components::role_label::RoleLabel;
 use crate::components::saves::saves;
@@ -22,6 +24,7 @@ struct Actions {
     grant: ServerAction<GrantRole>,
     revoke: ServerAction<RevokeRole>,
     active: ServerAction<SetAccountActive>,
+    link: ServerAction<NewSetupLink>,
 }
 
 /// The accounts page.
@@ -35,6 +38,7 @@ pub fn AccountsPage() -> impl IntoView {
         grant: ServerAction::new(),
         revoke: ServerAction::new(),
         active: ServerAction::new(),
+        link: ServerAction::new(),
     };
     let saved_counts = (
         saves(create),
@@ -55,24 +59,43 @@ pub fn AccountsPage() -> impl IntoView {
             actions.grant.value().get().and_then(Result::err),
             actions.revoke.value().get().and_then(Result::err),
             actions.active.value().get().and_then(Result::err),
+            actions.link.value().get().and_then(Result::err),
         ]
         .into_iter()
         .flatten()
         .next()
         .map(|error| view! { <ErrorView error /> })
     };
+    // The link just made: the action's answer (with JavaScript), or the address this page was
+    // sent back to (without), of which only a token's shape is taken.
+    let link_notice = move || {
+        let made = [create.value().get(), actions.link.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::ok)
+            .or_else(|| {
+                let q = query.read();
+                let token = q.get("setup").filter(|t| is_token(t))?;
+                Some(SetupLink {
+                    username: q.get("q").unwrap_or_default(),
+                    token,
+                })
+            });
+        made.map(|link| view! { <LinkNotice link /> })
+    };
     view! {
         <section class="page accounts">
             <h1>{t!(i18n, accounts_title)}</h1>
             {failure}
             <h2>{t!(i18n, accounts_create)}</h2>
+            {link_notice}
             <ActionForm action=create attr:class="inline-form" attr:data-testid="create-account">
-                <label>{t!(i18n, login_username)}<input name="username" required autocomplete="off" /></label>
-                <label>{t!(i18n, accounts_display_name)}<input name="display_name" required /></label>
+                <label>{t!(i18n, login_username)}<input name="username" required autocomplete="off" maxlength="64" /></label>
+                <label>{t!(i18n, accounts_display_name)}<input name="display_name" required maxlength="255" /></label>
                 <label>{t!(i18n, col_personnel_code)}<input name="personnel_code" required /></label>
-                <label>{t!(i18n, accounts_password)}<input name="password" type="password" required autocomplete="new-password" /></label>
                 <button type="submit">{t!(i18n, accounts_create_submit)}</button>
             </ActionForm>
+            <p class="hint">{t!(i18n, accounts_link_note)}</p>
             <form method="get" action="/accounts" class="search">
                 <label for="accounts-q">{t!(i18n, accounts_search)}</label>
                 <input id="accounts-q" type="search" name="q" value=q />
@@ -153,6 +176,13 @@ fn account_row(
             </td>
             <td>
                 {if active { t!(i18n, accounts_active).into_any() } else { t!(i18n, accounts_disabled).into_any() }}
+                {row.awaiting_password.then(|| view! { <br /><small class="tag">{t!(i18n, accounts_awaiting_password)}</small> })}
+                {(!mine).then(|| view! {
+                    <ActionForm action=actions.link attr:class="inline">
+                        <input type="hidden" name="account_id" value=id />
+                        <button type="submit" class="link-button">{t!(i18n, accounts_new_link)}</button>
+                    </ActionForm>
+                })}
                 {(!mine).then(|| view! {
                     <ActionForm action=actions.active attr:class="inline">
                         <input type="hidden" name="account_id" value=id />
@@ -165,5 +195,30 @@ fn account_row(
                 })}
             </td>
         </tr>
+    }
+}
+
+/// A one-time password link just made, to copy and send to the account's owner.
+#[component]
+fn LinkNotice(link: SetupLink) -> impl IntoView {
+    let i18n = use_i18n();
+    let path = link.path();
+    // The site's address is known in the browser only; without JavaScript the path shows and
+    // the link itself (copied with the browser's "copy link") is complete.
+    let origin = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Ok(here) = leptos::prelude::window().location().origin() {
+            origin.set(here);
+        }
+    });
+    let shown = {
+        let path = path.clone();
+        move || format!("{}{path}", origin.get())
+    };
+    view! {
+        <div class="alert alert-ok setup-link" role="status" data-testid="setup-link">
+            <p>{t!(i18n, accounts_link_shown)}</p>
+            <p><code><a href=path>{shown}</a></code></p>
+        </div>
     }
 }

@@ -12,7 +12,14 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let error = move || query.read().get("error");
-    let wait = move || query.read().get("wait").unwrap_or_default();
+    // Only a number is shown: the address is anybody's to write.
+    let wait = move || {
+        query
+            .read()
+            .get("wait")
+            .and_then(|w| w.parse::<u32>().ok())
+            .unwrap_or(1)
+    };
     let next = move || {
         query
             .read()
@@ -33,6 +40,9 @@ pub fn LoginPage() -> impl IntoView {
                 }.into_any()),
                 _ => None,
             }}
+            {move || (query.read().get("setup").as_deref() == Some("done")).then(|| view! {
+                <div class="alert alert-ok" role="status">{t!(i18n, setup_done)}</div>
+            })}
             <form method="post" action="/login" class="form">
                 <input type="hidden" name="next" value=next />
                 <label for="username">{t!(i18n, login_username)}</label>

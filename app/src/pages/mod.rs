@@ -10,4 +10,5 @@ pub mod login;
 pub mod not_found;
 pub mod official;
 pub mod officials;
+pub mod setup;
 pub mod unit;

@@ -63,16 +63,11 @@ impl Table {
 }
 
 fn csv_cell(cell: &str) -> String {
-    let guarded =
-        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err() {
-            format!("'{cell}")
-        } else {
-            cell.to_owned()
-        };
+    let guarded = crate::domain::text::spreadsheet_text(cell);
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
-        guarded
+        guarded.into_owned()
     }
 }
 

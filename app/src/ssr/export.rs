@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::domain::EXPLAIN_KEYS_JSON;
 use crate::domain::num::round2;
+use crate::domain::text::spreadsheet_text;
 use crate::error::AppError;
 use crate::ssr::import::fields::fold;
 use crate::ssr::import::messages::{Lang, tr};
@@ -228,8 +229,9 @@ pub fn to_csv(lang: Lang, list: &ClassificationList) -> Result<Vec<u8>, AppError
         .write_record(COLUMNS.iter().map(|(key, _)| tr(lang, key, &[])))
         .map_err(AppError::internal)?;
     for row in &list.rows {
+        let cells = text_cells(lang, row);
         writer
-            .write_record(text_cells(lang, row))
+            .write_record(cells.iter().map(|c| spreadsheet_text(c).into_owned()))
             .map_err(AppError::internal)?;
     }
     writer.into_inner().map_err(AppError::internal)
@@ -268,6 +270,17 @@ mod tests {
         );
         assert_eq!(level_name(Lang::Vi, "KHTNV"), "Không hoàn thành nhiệm vụ");
         assert_eq!(level_name(Lang::Vi, "??"), "??");
+    }
+
+    #[test]
+    fn csv_cells_that_would_start_a_formula_are_disarmed() {
+        let mut list = list();
+        list.rows[0].full_name = "=HYPERLINK(\"http://x\")".into();
+        list.rows[0].notes = "@SUM(1)".into();
+        let text = String::from_utf8(to_csv(Lang::En, &list).expect("csv")).expect("utf-8");
+        let row = text.lines().nth(1).expect("row");
+        assert!(row.contains("\"'=HYPERLINK(\"\"http://x\"\")\""), "{row}");
+        assert!(row.ends_with(",'@SUM(1)"), "{row}");
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub async fn create(db: &impl ConnectionTrait, hashing: Cost) -> anyhow::Result<
             NewAccount {
                 username,
                 display_name,
-                password: DEMO_PASSWORD,
+                password: Some(DEMO_PASSWORD),
                 official_id: *official_id,
                 is_demo: true,
                 grants,

@@ -168,8 +168,12 @@ impl TestServer {
         let task = tokio::spawn(server::serve(listener, state, false, async {
             stopped.await.ok();
         }));
+        // A request that gets no answer fails its test within a minute instead of holding the
+        // whole run (a server-rendered page once never answered in a full run: see
+        // docs/PERFORMANCE.md on Leptos' rendering under load).
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(60))
             .build()
             .expect("client");
         Some(TestServer {
@@ -252,7 +256,7 @@ pub async fn create_account(
         app::ssr::auth::NewAccount {
             username,
             display_name: username,
-            password: PASSWORD,
+            password: Some(PASSWORD),
             official_id,
             is_demo: false,
             grants,

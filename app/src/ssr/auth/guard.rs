@@ -11,7 +11,7 @@ use sea_orm::{
 use super::{Client, CurrentUser};
 use crate::domain::access::{self, Action, Grant, Target};
 use crate::error::AppError;
-use crate::ssr::entity::{account, official, role_grant};
+use crate::ssr::entity::{account, role_grant};
 use crate::ssr::repo::audit::Actor;
 use crate::ssr::state::AppState;
 
@@ -65,36 +65,15 @@ impl Caller {
         Err(self.deny(action, target, what).await?)
     }
 
-    /// Allows `action` on an account: on its official's record, or, for an account without
-    /// one, on every unit it holds a grant at. Nobody acts on their own account.
+    /// Allows `action` on an account ([`crate::ssr::service::authorize_account`]).
     pub async fn authorize_account(
         &self,
         action: Action,
         account: &account::Model,
     ) -> Result<(), AppError> {
-        let what = ("account", account.id);
-        let targets = match account.official_id {
-            Some(official) => vec![official_target(&self.state.db, official).await?],
-            None => {
-                let grants = role_grant::Entity::find()
-                    .filter(role_grant::Column::AccountId.eq(account.id))
-                    .all(&self.state.db)
-                    .await?;
-                let mut targets = Vec::with_capacity(grants.len());
-                for grant in grants {
-                    targets.push(unit_target(&self.state.db, grant.unit_id).await?);
-                }
-                targets
-            }
-        };
-        if account.id == self.user.principal.account_id || targets.is_empty() {
-            let target = targets.into_iter().next().unwrap_or_default();
-            return Err(self.deny(action, &target, what).await?);
-        }
-        for target in &targets {
-            self.authorize(action, target, what).await?;
-        }
-        Ok(())
+        let actor = self.service_actor();
+        crate::ssr::service::authorize_account(&self.state.db, &actor, action, account, Utc::now())
+            .await
     }
 
     /// Logs and audits a refusal; returns the error to answer with.
@@ -175,20 +154,67 @@ pub async fn unit_target(db: &impl ConnectionTrait, unit_id: i64) -> Result<Targ
     })
 }
 
-/// The target of an official's personal records; `NotFound` for an unknown official.
+/// The target of an official's personal records; `NotFound` for an unknown official. One
+/// query: the official's unit and its ancestors, each row with the official's reviewer.
 pub async fn official_target(
     db: &impl ConnectionTrait,
     official_id: i64,
 ) -> Result<Target, AppError> {
-    let official = official::Entity::find_by_id(official_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let backend = db.get_database_backend();
+    let (first, second) = if backend == DbBackend::Postgres {
+        ("$1", "$2")
+    } else {
+        ("?", "?")
+    };
+    let sql = format!(
+        "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+           SELECT u.id, u.parent_id, 0 FROM org_unit u JOIN official o ON o.unit_id = u.id \
+           WHERE o.id = {first} \
+           UNION ALL \
+           SELECT u.id, u.parent_id, up.depth + 1 FROM org_unit u JOIN up ON u.id = up.parent_id \
+           WHERE up.depth < 32) \
+         SELECT up.id, (SELECT reviewer_id FROM official WHERE id = {second}) AS reviewer_id \
+         FROM up ORDER BY up.depth"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [official_id.into(), official_id.into()],
+        ))
+        .await?;
+    let reviewer = match rows.first() {
+        Some(row) => row.try_get::<Option<i64>>("", "reviewer_id")?,
+        None => return Err(AppError::NotFound),
+    };
     Ok(Target {
-        unit_path: unit_path(db, official.unit_id).await?,
-        owner: Some(official.id),
-        reviewer: official.reviewer_id,
+        unit_path: rows
+            .iter()
+            .map(|row| row.try_get::<i64>("", "id"))
+            .collect::<Result<_, _>>()?,
+        owner: Some(official_id),
+        reviewer,
     })
+}
+
+/// The records an account is administered through: its official's, or, for an account
+/// without one, the units it holds grants at.
+pub async fn account_targets(
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+) -> Result<Vec<Target>, AppError> {
+    if let Some(official) = account.official_id {
+        return Ok(vec![official_target(db, official).await?]);
+    }
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::AccountId.eq(account.id))
+        .all(db)
+        .await?;
+    let mut targets = Vec::with_capacity(grants.len());
+    for grant in grants {
+        targets.push(unit_target(db, grant.unit_id).await?);
+    }
+    Ok(targets)
 }
 
 /// Adds a grant unless the account already holds it.
@@ -215,6 +241,7 @@ pub async fn insert_grant(
         }
         .insert(db)
         .await?;
+        crate::ssr::repo::versions::bump(db, crate::ssr::repo::versions::ACCESS).await?;
     }
     Ok(!exists)
 }

@@ -2,6 +2,7 @@
 //!
 //! * [`password`]: Argon2id hashes and password rules;
 //! * [`session`]: database-backed sessions and the session cookie;
+//! * [`setup`]: one-time links with which an account's owner sets its password;
 //! * [`login`], [`logout`], [`change_password`]: the account flows, each audited;
 //! * [`guard`]: the one place server functions and routes ask "may this account do this
 //!   action on this record" — it loads the record's [`Target`] and applies
@@ -10,6 +11,7 @@
 pub mod guard;
 pub mod password;
 pub mod session;
+pub mod setup;
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -295,7 +297,8 @@ async fn end_others_audited(
     Ok(ended)
 }
 
-/// Creates an account (with its grants) — `server user create` and the demo seeder.
+/// Creates an account (with its grants): with a password (`server user create`, the demo
+/// seeder) or without one, to be set by its owner through a [`setup`] link (`/accounts`).
 pub async fn create_account(
     db: &impl ConnectionTrait,
     new: NewAccount<'_>,
@@ -326,7 +329,26 @@ pub async fn create_account(
             message: "username_taken".into(),
         });
     }
-    password::check_new(new.password, new.password, None, &username)?;
+    // One account per official: a second one would let whoever set its password act as them.
+    if let Some(official) = new.official_id
+        && account::Entity::find()
+            .filter(account::Column::OfficialId.eq(official))
+            .one(db)
+            .await?
+            .is_some()
+    {
+        return Err(AppError::Invalid {
+            field: "personnel_code".into(),
+            message: "official_has_account".into(),
+        });
+    }
+    let password_hash = match new.password {
+        Some(password) => {
+            password::check_new(password, password, None, &username)?;
+            password::hash(password, config.hashing)?
+        }
+        None => password::NONE.to_owned(),
+    };
     let created = account::ActiveModel {
         search_key: Set(Some(crate::domain::text::search_key(&[
             &username,
@@ -334,7 +356,7 @@ pub async fn create_account(
         ]))),
         username: Set(username.clone()),
         display_name: Set(new.display_name.to_owned()),
-        password_hash: Set(password::hash(new.password, config.hashing)?),
+        password_hash: Set(password_hash),
         official_id: Set(new.official_id),
         is_active: Set(true),
         is_demo: Set(new.is_demo),
@@ -369,7 +391,8 @@ pub async fn create_account(
 pub struct NewAccount<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
-    pub password: &'a str,
+    /// `None`: no password yet (nobody can sign in until the owner sets one).
+    pub password: Option<&'a str>,
     pub official_id: Option<i64>,
     pub is_demo: bool,
     pub grants: &'a [crate::domain::access::Grant],

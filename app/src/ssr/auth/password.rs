@@ -32,6 +32,9 @@ pub fn hash(password: &str, cost: Cost) -> Result<String, AppError> {
         .map_err(AppError::internal)
 }
 
+/// The stored hash of an account without a password: not a PHC string, so nothing verifies.
+pub const NONE: &str = "!";
+
 /// Whether `password` matches the stored PHC string (its own parameters are used).
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored).is_ok_and(|parsed| {
@@ -41,12 +44,25 @@ pub fn verify(password: &str, stored: &str) -> bool {
     })
 }
 
-/// Spends the time of one verification when there is no account to check, so that response
-/// times do not reveal which usernames exist.
-pub fn verify_nothing(password: &str, cost: Cost) {
-    if let Ok(dummy) = hash("not-an-account-password", cost) {
-        let _ = verify(password, &dummy);
+/// A hash of no account's password, made with the parameters [`hash`] uses at `cost` (a
+/// test checks they stay the same), so that verifying against it takes as long as verifying
+/// a real account's password.
+fn unused_hash(cost: Cost) -> &'static str {
+    match cost {
+        Cost::Owasp => {
+            "$argon2id$v=19$m=19456,t=2,p=1$q/HYE6Kbf9/afCtf17ukxg$miPjkENI34JCWLrRAsKROhYvvxVGSIprCV8HXQPTlqY"
+        }
+        Cost::TestOnly => {
+            "$argon2id$v=19$m=8,t=1,p=1$UaF+foyyHVIHBF3JYwJUzg$zWg0X+AOaPVFAYumXNLkOFmAItdvp4sDyIqsB6eavIg"
+        }
     }
+}
+
+/// Spends the time of one verification, and only that, when there is no account to check, so
+/// that response times do not reveal which usernames exist. (It used to hash a password first,
+/// then verify: twice the time of a wrong password for a real account.)
+pub fn verify_nothing(password: &str, cost: Cost) {
+    let _ = verify(password, unused_hash(cost));
 }
 
 /// Words of this application and its users that make a password easy to guess when they
@@ -135,6 +151,20 @@ mod tests {
         assert!(verify("đúng mật khẩu 2026", &stored));
         assert!(!verify("sai mật khẩu 2026", &stored));
         assert!(!verify("anything", "not a phc string"));
+    }
+
+    #[test]
+    fn an_unknown_username_costs_one_verification_with_the_accounts_parameters() {
+        for cost in [Cost::Owasp, Cost::TestOnly] {
+            let real = hash("một mật khẩu thật 2026", cost).expect("hash");
+            let real = PasswordHash::new(&real).expect("phc");
+            let unused = PasswordHash::new(unused_hash(cost)).expect("phc");
+            assert_eq!(unused.algorithm, real.algorithm);
+            assert_eq!(unused.version, real.version);
+            assert_eq!(unused.params, real.params);
+            assert_eq!(unused.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+            assert!(verify("not-an-account-password", unused_hash(cost)));
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! [`ABSOLUTE_HOURS`] after sign-in, at sign-out, or when the password changes elsewhere.
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -13,7 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::access::{Grant, Principal, Role};
 use crate::error::AppError;
+use crate::ssr::cache::Versioned;
 use crate::ssr::entity::{account, role_grant, session};
+use crate::ssr::repo::versions;
 
 /// Minutes without a request after which a session ends.
 pub const IDLE_MINUTES: i64 = 30;
@@ -67,6 +71,13 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A new random 256-bit token, in hexadecimal (sessions, one-time links).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
 /// The stored id of a token.
 pub fn id_of(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
@@ -80,9 +91,7 @@ pub async fn create(
     user_agent: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    let token = hex(&bytes);
+    let token = new_token();
     session::ActiveModel {
         id: Set(id_of(&token)),
         account_id: Set(account_id),
@@ -96,12 +105,12 @@ pub async fn create(
     Ok(token)
 }
 
-/// Ends one session.
+/// Ends one session (and raises the access version, so no process keeps it).
 pub async fn delete(db: &impl ConnectionTrait, id: &str) -> Result<(), AppError> {
     session::Entity::delete_by_id(id.to_owned())
         .exec(db)
         .await?;
-    Ok(())
+    versions::bump(db, versions::ACCESS).await
 }
 
 /// Ends every session of `account_id` except `keep`; returns how many ended.
@@ -110,12 +119,25 @@ pub async fn delete_others(
     account_id: i64,
     keep: &str,
 ) -> Result<u64, AppError> {
-    Ok(session::Entity::delete_many()
+    let ended = session::Entity::delete_many()
         .filter(session::Column::AccountId.eq(account_id))
         .filter(session::Column::Id.ne(keep))
         .exec(db)
         .await?
-        .rows_affected)
+        .rows_affected;
+    versions::bump(db, versions::ACCESS).await?;
+    Ok(ended)
+}
+
+/// Ends every session of `account_id` (its account was disabled); returns how many ended.
+pub async fn delete_all(db: &impl ConnectionTrait, account_id: i64) -> Result<u64, AppError> {
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?
+        .rows_affected;
+    versions::bump(db, versions::ACCESS).await?;
+    Ok(ended)
 }
 
 /// The live sessions of `account_id`, the most recently used first.
@@ -140,19 +162,81 @@ pub fn alive(created: DateTime<Utc>, last_seen: DateTime<Utc>, now: DateTime<Utc
         && now - created < Duration::hours(ABSOLUTE_HOURS)
 }
 
+/// A live session as a server process keeps it between requests: the signed-in account and
+/// the session's two times. Kept under the `access` data version
+/// ([`crate::ssr::repo::versions::ACCESS`]), which every sign-out, ended session, disabled
+/// account and grant change raises, so that a process never honours a session another one
+/// has ended.
+#[derive(Debug, Clone)]
+struct Kept {
+    user: CurrentUser,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// The live sessions one process keeps.
+#[derive(Debug)]
+pub struct Sessions(Versioned<String, Kept>);
+
+impl Default for Sessions {
+    /// A few hundred bytes a session: everyone signed in at a province's busiest hour.
+    fn default() -> Self {
+        Sessions(Versioned::new(20_000))
+    }
+}
+
 /// The signed-in account behind `token`, or `None` (unknown, expired, or account disabled).
-/// An expired session is deleted; a live one is marked as seen.
+/// An expired session is deleted; a live one is marked as seen (at most once a minute).
+/// Costs one read of one row while the session is kept in `kept` and no access data changed.
 pub async fn load(
     db: &impl ConnectionTrait,
+    kept: &Sessions,
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentUser>, AppError> {
     let id = id_of(token);
-    let Some(row) = session::Entity::find_by_id(id.clone()).one(db).await? else {
+    // The version is read before the rows, so what is kept was read at that version or later.
+    let version = versions::current(db, versions::ACCESS).await?;
+    let session = match kept.0.get(&id, version) {
+        Some(session) if alive(session.created_at, session.last_seen_at, now) => session,
+        _ => match read(db, &id, now).await? {
+            Some(session) => Arc::new(session),
+            None => return Ok(None),
+        },
+    };
+    let session = if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(now))
+            .filter(session::Column::Id.eq(id.clone()))
+            .exec(db)
+            .await?;
+        Arc::new(Kept {
+            last_seen_at: now,
+            ..(*session).clone()
+        })
+    } else {
+        session
+    };
+    kept.0.put(id, version, Arc::clone(&session));
+    Ok(Some(session.user.clone()))
+}
+
+/// The session `id` from the database, if it is alive and its account active (an expired one
+/// is deleted).
+async fn read(
+    db: &impl ConnectionTrait,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Kept>, AppError> {
+    let Some(row) = session::Entity::find_by_id(id.to_owned()).one(db).await? else {
         return Ok(None);
     };
     if !alive(row.created_at, row.last_seen_at, now) {
-        delete(db, &id).await?;
+        // Not `delete`: no process can hold an expired session as alive, so the access
+        // version need not move.
+        session::Entity::delete_by_id(id.to_owned())
+            .exec(db)
+            .await?;
         return Ok(None);
     }
     let Some(account) = account::Entity::find_by_id(row.account_id).one(db).await? else {
@@ -161,18 +245,15 @@ pub async fn load(
     if !account.is_active {
         return Ok(None);
     }
-    if (now - row.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
-        session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, Expr::value(now))
-            .filter(session::Column::Id.eq(id.clone()))
-            .exec(db)
-            .await?;
-    }
-    Ok(Some(CurrentUser {
-        principal: principal(db, &account).await?,
-        username: account.username,
-        display_name: account.display_name,
-        session_id: id,
+    Ok(Some(Kept {
+        user: CurrentUser {
+            principal: principal(db, &account).await?,
+            username: account.username,
+            display_name: account.display_name,
+            session_id: id.to_owned(),
+        },
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
     }))
 }
 

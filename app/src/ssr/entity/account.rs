@@ -23,6 +23,11 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Username and display name folded for searching (`domain::text::search_key`).
     pub search_key: Option<String>,
+    /// SHA-256 of the token of a one-time link to set the password, while one is open.
+    #[sea_orm(unique)]
+    pub setup_token_hash: Option<String>,
+    /// When that link stops working.
+    pub setup_expires_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,7 +13,7 @@ use super::audit::{self, Actor, Change};
 use super::scope;
 use crate::domain::access::Grant;
 use crate::error::AppError;
-use crate::ssr::entity::{account, official, role_grant, session};
+use crate::ssr::entity::{account, official, role_grant};
 
 /// An account as the administrators' list shows it: with its grants and its official.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,11 +88,7 @@ pub async fn set_active(
     let ended = if active {
         0
     } else {
-        session::Entity::delete_many()
-            .filter(session::Column::AccountId.eq(before.id))
-            .exec(db)
-            .await?
-            .rows_affected
+        crate::ssr::auth::session::delete_all(db, before.id).await?
     };
     let change = Change {
         action: if active {
@@ -143,6 +139,7 @@ pub async fn revoke(
         .await?
         .rows_affected
         > 0;
+    super::versions::bump(db, super::versions::ACCESS).await?;
     let change = role_change("revoke_role", account, grant, removed);
     audit::record(db, actor, change, now).await?;
     Ok(removed)

@@ -40,6 +40,8 @@ pub struct Change {
     pub unit_id: Option<i64>,
 }
 
+use crate::domain::audit::copied;
+
 /// Appends one entry to the audit log.
 pub async fn record(
     db: &impl ConnectionTrait,
@@ -77,8 +79,8 @@ fn row(
         action: Set(change.action),
         entity: Set(change.entity),
         entity_id: Set(change.entity_id),
-        before: Set(change.before.map(|v| v.to_string())),
-        after: Set(change.after.map(|v| v.to_string())),
+        before: Set(change.before.map(|v| copied(v.to_string()))),
+        after: Set(change.after.map(|v| copied(v.to_string()))),
         request_id: Set(actor.request_id.clone()),
         unit_id: Set(change.unit_id),
         ..Default::default()

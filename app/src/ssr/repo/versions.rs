@@ -11,6 +11,10 @@ use crate::ssr::entity::data_version;
 /// Officials and units as lists show them (names, codes, positions, units, status, the tree).
 pub const PEOPLE: &str = "people";
 
+/// Who may do what: sessions ended, accounts disabled, grants added or removed
+/// ([`crate::ssr::auth::session::load`] keeps sessions under it).
+pub const ACCESS: &str = "access";
+
 /// Raises the counter of `topic` (creating it at 1).
 pub async fn bump(db: &impl ConnectionTrait, topic: &str) -> Result<(), AppError> {
     let upsert = Query::insert()

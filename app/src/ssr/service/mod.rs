@@ -9,6 +9,7 @@
 //!
 //! Nothing else writes the records these services own.
 
+pub mod accounts;
 pub mod assessments;
 pub mod check_ins;
 pub mod compare;
@@ -94,6 +95,31 @@ pub async fn operator_only(
             .await
         }
     }
+}
+
+/// Allows `action` on an account: on its official's record, or, for an account without one,
+/// on every unit it holds a grant at. Nobody acts on their own account.
+pub async fn authorize_account(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    account: &crate::ssr::entity::account::Model,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let targets = crate::ssr::auth::guard::account_targets(db, account).await?;
+    let what = ("account", account.id);
+    let own = actor
+        .principal
+        .as_ref()
+        .is_some_and(|p| p.account_id == account.id);
+    if own || targets.is_empty() {
+        let target = targets.into_iter().next().unwrap_or_default();
+        return refuse(db, &actor.audit, action, &target, what, now).await;
+    }
+    for target in &targets {
+        authorize(db, actor, &[action], target, what, now).await?;
+    }
+    Ok(())
 }
 
 /// Logs and audits a refusal of `action` on a record; always `Err(Forbidden)`.
