@@ -123,3 +123,28 @@ pub async fn rebuild_rollups(
         .await
         .map_err(|e| anyhow::anyhow!("rebuilding the rollups: {e}"))
 }
+
+/// Audits a whole-database operation of the command line (`backup`, `restore`) with its file.
+pub async fn audit_operation(
+    db: &DatabaseConnection,
+    action: &str,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use app::ssr::repo::audit::{self, Actor, Change};
+    let change = Change {
+        action: action.into(),
+        entity: "database".into(),
+        entity_id: None,
+        before: None,
+        after: Some(serde_json::json!({ "file": file.display().to_string() })),
+        unit_id: None,
+    };
+    audit::record(
+        db,
+        &Actor::system(&format!("cli:{action}")),
+        change,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("auditing the {action}: {e}"))
+}

@@ -78,6 +78,20 @@ enum Command {
         #[command(subcommand)]
         action: RollupAction,
     },
+    /// Write a backup of the whole database to a new file (SQLite: VACUUM INTO, while the
+    /// server runs; PostgreSQL: pg_dump). Audited.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Replace the whole database with a backup (SQLite: stop the server first; PostgreSQL:
+    /// pg_restore in one transaction), then print each table's rows. Audited.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,6 +328,33 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "{count} assessments of {cycle} recomputed in {:.1} ms",
                 started.elapsed().as_secs_f64() * 1e3
+            );
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let started = std::time::Instant::now();
+            server::backup::backup(&config.database_url, &to).await?;
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            server::io::audit_operation(&db, "backup", &to).await?;
+            println!(
+                "backup written to {} in {:.1} s",
+                to.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let started = std::time::Instant::now();
+            server::backup::restore(&config.database_url, &from).await?;
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            for (table, (rows, _)) in server::backup::fingerprint(&db).await? {
+                println!("{table}: {rows} rows");
+            }
+            server::io::audit_operation(&db, "restore", &from).await?;
+            println!(
+                "restored from {} in {:.1} s",
+                from.display(),
+                started.elapsed().as_secs_f64()
             );
             Ok(())
         }

@@ -79,6 +79,8 @@ pub fn ActionLabel(code: String) -> impl IntoView {
         "export" => t!(i18n, audit_export).into_any(),
         "import" => t!(i18n, audit_import).into_any(),
         "seed" => t!(i18n, audit_seed).into_any(),
+        "backup" => t!(i18n, audit_backup).into_any(),
+        "restore" => t!(i18n, audit_restore).into_any(),
         _ => code.into_any(),
     }
 }
