@@ -511,11 +511,8 @@ async fn user(
 
 /// The unit of `an`'s grant (the city).
 async fn grant_unit(db: &DatabaseConnection) -> i64 {
-    org_unit::Entity::find()
-        .filter(org_unit::Column::Code.eq("HUE"))
-        .one(db)
+    app::ssr::repo::org_units::id_by_code(db, "HUE")
         .await
         .expect("query")
         .expect("city")
-        .id
 }

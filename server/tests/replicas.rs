@@ -7,67 +7,14 @@
 mod common;
 
 use app::domain::access::{Grant, Role};
-use app::ssr::entity::{account, org_unit};
-use common::{Engine, PASSWORD, TestServer, create_account};
+use app::ssr::entity::account;
+use common::{Engine, PASSWORD, Process, TestServer, create_account};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use tokio::sync::oneshot;
 
 /// A server process as its clients reach it.
 struct Endpoint {
     base: String,
     client: reqwest::Client,
-}
-
-/// A second server process on the test server's database.
-struct Replica {
-    endpoint: Endpoint,
-    stop: oneshot::Sender<()>,
-    task: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-impl Replica {
-    async fn start(database_url: &str) -> Replica {
-        let site_root = std::env::temp_dir().join("thuocdo-test-site");
-        std::fs::create_dir_all(&site_root).expect("site root");
-        let config = server::Config {
-            addr: "127.0.0.1:0".parse().expect("addr"),
-            database_url: database_url.to_owned(),
-            db_max_connections: 4,
-            site_root: site_root.display().to_string(),
-            log: "warn".into(),
-            seed_demo: false,
-            cookie_secure: false,
-            trust_proxy: false,
-            hashing: app::ssr::auth::password::Cost::TestOnly,
-        };
-        let state = server::prepare(&config).await.expect("prepare replica");
-        let listener = tokio::net::TcpListener::bind(config.addr)
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("local addr"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve(listener, state, false, async {
-            stopped.await.ok();
-        }));
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .expect("client");
-        Replica {
-            endpoint: Endpoint { base, client },
-            stop,
-            task,
-        }
-    }
-
-    async fn stop(self) {
-        self.stop.send(()).ok();
-        self.task
-            .await
-            .expect("join")
-            .expect("replica exits cleanly");
-    }
 }
 
 impl Endpoint {
@@ -135,13 +82,10 @@ on_both_databases!(
             return;
         };
         let db = server.db.connect().await;
-        let city = org_unit::Entity::find()
-            .filter(org_unit::Column::Code.eq("HUE"))
-            .one(&db)
+        let city = app::ssr::repo::org_units::id_by_code(&db, "HUE")
             .await
             .expect("query")
-            .expect("city")
-            .id;
+            .expect("city");
         let grant = |role| Grant {
             role,
             unit_id: city,
@@ -150,8 +94,11 @@ on_both_databases!(
         create_account(&db, "root", None, &[grant(Role::Admin)]).await;
         create_account(&db, "cuc", None, &[grant(Role::Organiser)]).await;
         // Replica `a` is a second process on the same database as `b` (the test server).
-        let replica = Replica::start(&server.db.url).await;
-        let a = &replica.endpoint;
+        let replica = Process::start(&server.db.url, false).await;
+        let a = &Endpoint {
+            base: replica.base.clone(),
+            client: replica.client.clone(),
+        };
         let b = &Endpoint {
             base: server.base.clone(),
             client: server.client.clone(),

@@ -132,20 +132,27 @@ pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
     pub db: TestDb,
-    stop: Option<oneshot::Sender<()>>,
+    process: Process,
+}
+
+/// One server process on a database, on an ephemeral port: its address, a client for it, and
+/// the handle that stops it. Several may run on one database (replicas).
+pub struct Process {
+    pub base: String,
+    pub client: reqwest::Client,
+    stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
-impl TestServer {
-    /// Starts the real server (migrations; the demo city's units when `seed`) on an ephemeral
-    /// port.
-    pub async fn start(engine: Engine, seed: bool) -> Option<TestServer> {
-        let db = TestDb::create(engine).await?;
+impl Process {
+    /// Starts the real server on `database_url` (migrations; the demo city's units first when
+    /// `seed`).
+    pub async fn start(database_url: &str, seed: bool) -> Process {
         let site_root = std::env::temp_dir().join("thuocdo-test-site");
         std::fs::create_dir_all(&site_root).expect("site root");
         let config = Config {
             addr: "127.0.0.1:0".parse().expect("addr"),
-            database_url: db.url.clone(),
+            database_url: database_url.to_owned(),
             db_max_connections: 4,
             site_root: site_root.display().to_string(),
             log: "warn".into(),
@@ -176,12 +183,36 @@ impl TestServer {
             .timeout(Duration::from_secs(60))
             .build()
             .expect("client");
-        Some(TestServer {
+        Process {
             base,
             client,
-            db,
-            stop: Some(stop),
+            stop,
             task,
+        }
+    }
+
+    /// Stops the server gracefully.
+    pub async fn stop(self) {
+        self.stop.send(()).ok();
+        let result = tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("server stops within 10 s")
+            .expect("server task joins");
+        result.expect("server exits cleanly");
+    }
+}
+
+impl TestServer {
+    /// Starts the real server (migrations; the demo city's units when `seed`) on an ephemeral
+    /// port, over a fresh database.
+    pub async fn start(engine: Engine, seed: bool) -> Option<TestServer> {
+        let db = TestDb::create(engine).await?;
+        let process = Process::start(&db.url, seed).await;
+        Some(TestServer {
+            base: process.base.clone(),
+            client: process.client.clone(),
+            db,
+            process,
         })
     }
 
@@ -210,15 +241,8 @@ impl TestServer {
     }
 
     /// Stops the server gracefully and removes its database.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            stop.send(()).ok();
-        }
-        let result = tokio::time::timeout(Duration::from_secs(10), self.task)
-            .await
-            .expect("server stops within 10 s")
-            .expect("server task joins");
-        result.expect("server exits cleanly");
+    pub async fn stop(self) {
+        self.process.stop().await;
         self.db.drop_db().await;
     }
 }
