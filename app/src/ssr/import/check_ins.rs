@@ -43,7 +43,7 @@ fn noon(date: NaiveDate) -> DateTime<Utc> {
 
 /// One valid row.
 #[derive(Debug, Clone, PartialEq)]
-struct Row {
+pub(super) struct Row {
     row: u32,
     cycle_code: String,
     personnel_code: String,
@@ -55,7 +55,7 @@ struct Row {
     confidence: i16,
 }
 
-fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
+pub(super) fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     let mut seen = Seen::default();
     let mut rows = Vec::with_capacity(sheet.table.rows.len());
     for raw in &sheet.table.rows {
@@ -271,6 +271,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             }
             Plan::Same => tally.unchanged(),
         }
+        if creates.len() >= super::CHUNK {
+            okrs::insert_check_ins(context.txn, std::mem::take(&mut creates)).await?;
+        }
+        tally.spill(context).await?;
     }
     okrs::insert_check_ins(context.txn, creates).await?;
 

@@ -169,8 +169,8 @@ impl<'a> Sheet<'a> {
     pub fn raw<'r>(&self, row: &'r Row, key: &str) -> &'r str {
         self.positions
             .get(key)
-            .and_then(|p| row.cells.get(*p))
-            .map_or("", String::as_str)
+            .and_then(|p| row.cell(*p))
+            .unwrap_or("")
     }
 }
 
@@ -329,7 +329,7 @@ impl<'s, 'e> Cells<'s, 'e> {
         }
     }
 
-    fn text_of(&mut self, key: &str, required: bool) -> Option<String> {
+    fn text_of(&mut self, key: &str, required: bool) -> Option<&'s str> {
         let raw = self.sheet.raw(self.row, key);
         if raw.is_empty() {
             if required {
@@ -342,16 +342,26 @@ impl<'s, 'e> Cells<'s, 'e> {
             self.error(key, "import_err_too_long", &[("max", max_len.to_string())]);
             return None;
         }
-        Some(raw.to_owned())
+        Some(raw)
     }
 
     /// A required text.
     pub fn text(&mut self, key: &str) -> Option<String> {
-        self.text_of(key, true)
+        self.text_of(key, true).map(str::to_owned)
     }
 
     /// An optional text (`None` when empty).
     pub fn opt_text(&mut self, key: &str) -> Option<String> {
+        self.text_of(key, false).map(str::to_owned)
+    }
+
+    /// A required text, borrowed from the file (for rows kept until the import ends).
+    pub fn text_ref(&mut self, key: &str) -> Option<&'s str> {
+        self.text_of(key, true)
+    }
+
+    /// An optional text borrowed from the file (`None` when empty).
+    pub fn opt_text_ref(&mut self, key: &str) -> Option<&'s str> {
         self.text_of(key, false)
     }
 
@@ -618,10 +628,7 @@ mod tests {
             rows: rows
                 .iter()
                 .zip(2..)
-                .map(|(cells, number)| Row {
-                    number,
-                    cells: cells.iter().map(|c| (*c).to_owned()).collect(),
-                })
+                .map(|(cells, number)| Row::new(number, cells.iter().copied()))
                 .collect(),
         }
     }

@@ -64,7 +64,7 @@ type ObjectiveKey = (String, OwnerCode, String);
 
 /// One valid row.
 #[derive(Debug, Clone, PartialEq)]
-struct Row {
+pub(super) struct Row {
     row: u32,
     objective: ObjectiveKey,
     objective_weight: f64,
@@ -81,7 +81,7 @@ fn kr_column(field: &str) -> &str {
     }
 }
 
-fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
+pub(super) fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     let mut objective_weights: HashMap<ObjectiveKey, (u32, f64)> = HashMap::new();
     let mut seen = Seen::default();
     let mut rows = Vec::with_capacity(sheet.table.rows.len());
@@ -408,6 +408,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             }
             Plan::Same => key_results.unchanged(),
         }
+        if creates.len() >= super::CHUNK {
+            okrs::insert_key_results(context.txn, std::mem::take(&mut creates)).await?;
+        }
+        key_results.spill(context).await?;
     }
     okrs::insert_key_results(context.txn, creates).await?;
     Ok(Outcome::applied(

@@ -30,6 +30,11 @@ use crate::domain::import::{ImportCounts, ImportKind, ImportReport, RowError};
 use crate::error::AppError;
 use crate::ssr::repo::audit::{self, Actor, Change};
 
+/// Rows are written, and their audit entries flushed, this many at a time: what an import
+/// holds beyond the file's text and one small record per row is bounded by it, whatever the
+/// file's size (a million officials import in a few hundred megabytes).
+const CHUNK: usize = 5_000;
+
 /// How to run an import.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -328,6 +333,17 @@ impl Tally {
         self.counts.unchanged += 1;
     }
 
+    /// Writes the audit entries collected so far once there are [`CHUNK`] of them (they are in
+    /// the import's transaction: a later failure still rolls them back).
+    async fn spill(&mut self, context: &Context<'_>) -> Result<(), AppError> {
+        if self.changes.len() < CHUNK {
+            return Ok(());
+        }
+        let changes = std::mem::take(&mut self.changes);
+        let options = context.options;
+        audit::record_many(context.txn, &options.actor, changes, options.now).await
+    }
+
     /// Writes the audit entries; returns the counts for the report.
     async fn finish(self, context: &Context<'_>) -> Result<(String, ImportCounts), AppError> {
         audit::record_many(
@@ -344,6 +360,124 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Cells a spreadsheet could hold: right ones, wrong ones, and hostile ones.
+    fn cell() -> impl Strategy<Value = String> {
+        const FIXED: &[&str] = &[
+            "",
+            "  ",
+            "0",
+            "-0",
+            "1",
+            "12.5",
+            "1,5",
+            "1e309",
+            "-1e300",
+            "NaN",
+            "inf",
+            "٣",
+            "99999999999999999999",
+            "2026-11-30",
+            "30/11/2026",
+            "2026-02-30",
+            "có",
+            "không",
+            "true",
+            "false",
+            "Công chức",
+            "civil_servant",
+            "active",
+            "Đang công tác",
+            "HUE",
+            "HUE-S01",
+            "2026-11",
+            "CB000104",
+            "=1+1",
+            "@SUM(A1)",
+            "\u{0}",
+            "\u{feff}x",
+            "Nguyễn Văn An",
+            "percent",
+            "count",
+            "increase",
+            "<script>",
+        ];
+        prop_oneof![
+            4 => prop::sample::select(FIXED).prop_map(str::to_owned),
+            2 => "\\PC{0,12}",
+            1 => (0usize..400).prop_map(|n| "á".repeat(n)),
+        ]
+    }
+
+    /// A table with some kind's headers (each in English or Vietnamese, some left out) and
+    /// rows of arbitrary cells.
+    fn table() -> impl Strategy<Value = (ImportKind, Table)> {
+        prop::sample::select(ImportKind::ALL).prop_flat_map(|kind| {
+            let columns = columns(kind);
+            let headers = prop::collection::vec((any::<bool>(), 0u8..10), columns.len());
+            let rows =
+                prop::collection::vec(prop::collection::vec(cell(), 0..=columns.len() + 1), 1..12);
+            (Just(kind), headers, rows).prop_map(move |(kind, choice, rows)| {
+                let headers = columns
+                    .iter()
+                    .zip(choice)
+                    // A column is left out one time in ten.
+                    .filter(|(_, (_, keep))| *keep > 0)
+                    .map(|(c, (vi, _))| if vi { c.vi } else { c.key }.to_owned())
+                    .collect();
+                let rows = rows
+                    .iter()
+                    .zip(2..)
+                    .map(|(cells, n)| table::Row::new(n, cells.iter().map(String::as_str)))
+                    .collect();
+                (
+                    kind,
+                    Table {
+                        header_row: 1,
+                        headers,
+                        rows,
+                    },
+                )
+            })
+        })
+    }
+
+    /// How many rows each importer accepts.
+    fn parse(kind: ImportKind, sheet: &Sheet<'_>, errors: &mut Errors) -> usize {
+        match kind {
+            ImportKind::Units => units::parse(sheet, errors).len(),
+            ImportKind::Officials => officials::parse(sheet, errors).len(),
+            ImportKind::KeyResults => key_results::parse(sheet, errors).len(),
+            ImportKind::Products => products::parse(sheet, errors).len(),
+            ImportKind::CheckIns => check_ins::parse(sheet, errors).len(),
+        }
+    }
+
+    proptest! {
+        /// Every row is either read or reported, with its spreadsheet row and a column of the
+        /// kind; nothing panics, whatever the cells hold.
+        #[test]
+        fn every_row_is_read_or_reported((kind, table) in table()) {
+            let Ok(sheet) = Sheet::new(&table, columns(kind)) else {
+                return Ok(());
+            };
+            let mut errors = Errors::default();
+            let accepted = parse(kind, &sheet, &mut errors);
+            let numbers: BTreeSet<u32> = table.rows.iter().map(|r| r.number).collect();
+            let mut reported = BTreeSet::new();
+            for error in &errors.list {
+                prop_assert!(numbers.contains(&error.row), "{error:?}");
+                // A header of the file, or the name of a column it lacks.
+                let named = table.headers.contains(&error.column)
+                    || columns(kind).iter().any(|c| c.key == error.column || c.vi == error.column);
+                prop_assert!(named, "{error:?}");
+                prop_assert!(messages::KEYS.contains(&error.key.as_str()), "{error:?}");
+                reported.insert(error.row);
+            }
+            prop_assert_eq!(accepted + reported.len(), table.rows.len());
+        }
+    }
 
     fn headers(list: &[&str]) -> Vec<String> {
         list.iter().map(|h| (*h).to_owned()).collect()

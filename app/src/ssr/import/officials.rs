@@ -44,40 +44,41 @@ const STATUSES: &[(OfficialStatus, &[&str])] = &[
 /// Why an official gets a unit-history entry when imported.
 const HISTORY_REASON: &str = "import";
 
-/// One valid row; `None` fields were left empty (keep the stored value, or the default).
+/// One valid row, its texts borrowed from the file; `None` fields were left empty (keep the
+/// stored value, or the default).
 #[derive(Debug, Clone, PartialEq)]
-struct Row {
+pub(super) struct Row<'a> {
     row: u32,
-    personnel_code: String,
-    full_name: String,
+    personnel_code: &'a str,
+    full_name: &'a str,
     category: OfficialCategory,
-    job_position: Option<String>,
-    task_group: String,
+    job_position: Option<&'a str>,
+    task_group: &'a str,
     is_leader: Option<bool>,
-    unit_code: String,
-    reviewer_code: Option<String>,
+    unit_code: &'a str,
+    reviewer_code: Option<&'a str>,
     status: Option<OfficialStatus>,
 }
 
-fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
+pub(super) fn parse<'a>(sheet: &'a Sheet<'a>, errors: &mut Errors) -> Vec<Row<'a>> {
     let mut seen = Seen::default();
     let mut rows = Vec::with_capacity(sheet.table.rows.len());
     for raw in &sheet.table.rows {
         let mut cells = Cells::new(sheet, raw, errors);
-        let code = cells.text("personnel_code");
-        let full_name = cells.text("full_name");
+        let code = cells.text_ref("personnel_code");
+        let full_name = cells.text_ref("full_name");
         let category = cells.choice("category", CATEGORIES);
-        let job_position = cells.opt_text("job_position");
-        let task_group = cells.text("task_group");
+        let job_position = cells.opt_text_ref("job_position");
+        let task_group = cells.text_ref("task_group");
         let is_leader = cells.opt_bool("is_leader");
-        let unit_code = cells.text("unit_code");
-        let reviewer_code = cells.opt_text("reviewer_code");
+        let unit_code = cells.text_ref("unit_code");
+        let reviewer_code = cells.opt_text_ref("reviewer_code");
         let status = cells.opt_choice("status", STATUSES);
-        if let Some(code) = &code {
-            if reviewer_code.as_ref() == Some(code) {
+        if let Some(code) = code {
+            if reviewer_code == Some(code) {
                 cells.error("reviewer_code", "import_err_reviewer_self", &[]);
             }
-            seen.first(&mut cells, "personnel_code", code.clone(), code);
+            seen.first(&mut cells, "personnel_code", code, code);
         }
         if let (
             true,
@@ -105,29 +106,32 @@ fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     rows
 }
 
+/// The stored units by code.
+type Units<'u> = HashMap<&'u str, &'u org_units::StoredUnit>;
+
 pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outcome, AppError> {
     let mut errors = Errors::default();
     let rows = parse(sheet, &mut errors);
     let units = org_units::all_stored(context.txn).await?;
-    let units: HashMap<&str, &org_units::StoredUnit> =
-        units.iter().map(|u| (u.unit.code.as_str(), u)).collect();
+    let units: Units<'_> = units.iter().map(|u| (u.unit.code.as_str(), u)).collect();
     let in_file: HashMap<&str, usize> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.personnel_code.as_str(), i))
+        .map(|(i, r)| (r.personnel_code, i))
         .collect();
-    let mut codes: Vec<String> = rows.iter().map(|r| r.personnel_code.clone()).collect();
-    codes.extend(
-        rows.iter()
-            .filter_map(|r| r.reviewer_code.clone())
-            .filter(|c| !in_file.contains_key(c.as_str())),
-    );
-    let stored = officials::find_by_codes(context.txn, &codes).await?;
+    // Reviewers: an official already stored, or one of this file (written first).
+    let reviewers: BTreeSet<&str> = rows.iter().filter_map(|r| r.reviewer_code).collect();
+    let reviewers = Vec::from_iter(reviewers);
+    let ids: HashMap<String, i64> = officials::find_by_codes(context.txn, &reviewers)
+        .await?
+        .into_iter()
+        .map(|(code, stored)| (code, stored.id))
+        .collect();
 
     let mut depends_on = Vec::with_capacity(rows.len());
     for row in &rows {
-        let args = [("code", row.unit_code.clone())];
-        match units.get(row.unit_code.as_str()) {
+        let args = [("code", row.unit_code.to_owned())];
+        match units.get(row.unit_code) {
             None => errors.push(
                 row.row,
                 sheet.header("unit_code"),
@@ -145,29 +149,27 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             Some(_) => {}
         }
         let mut dependency = None;
-        if let Some(reviewer) = &row.reviewer_code {
-            match (
-                stored.contains_key(reviewer),
-                in_file.get(reviewer.as_str()),
-            ) {
+        if let Some(reviewer) = row.reviewer_code {
+            match (ids.contains_key(reviewer), in_file.get(reviewer)) {
                 (true, _) => {}
                 (false, Some(index)) => dependency = Some(*index),
                 (false, None) => errors.push(
                     row.row,
                     sheet.header("reviewer_code"),
                     "import_err_reviewer_not_found",
-                    &[("code", reviewer.clone())],
+                    &[("code", reviewer.to_owned())],
                 ),
             }
         }
         depends_on.push(dependency);
     }
+    drop(in_file);
     let levels = match levels(&depends_on) {
         Ok(levels) => levels,
         Err(on_cycle) => {
             for index in on_cycle {
                 let row = &rows[index];
-                let reviewer = row.reviewer_code.clone().unwrap_or_default();
+                let reviewer = row.reviewer_code.unwrap_or_default().to_owned();
                 errors.push(
                     row.row,
                     sheet.header("reviewer_code"),
@@ -182,29 +184,76 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         return Ok(Outcome::rejected(errors));
     }
 
-    let mut ids: HashMap<String, i64> = stored
-        .values()
-        .map(|s| (s.fields.personnel_code.clone(), s.id))
-        .collect();
-    let mut tally = Tally::new("official");
-    // Units whose head count changes: those an official joins, leaves or changes status in.
-    let mut recount = BTreeSet::new();
-    // Officials whose own record changed: their open assessments are rescored (the unit and
-    // leadership are inputs).
-    let mut changed = Vec::new();
+    let mut write = Write {
+        context,
+        units: &units,
+        tally: Tally::new("official"),
+        recount: BTreeSet::new(),
+        changed: Vec::new(),
+        reviewers: reviewers.into_iter().collect(),
+        ids,
+    };
     let deepest = levels.iter().copied().max().unwrap_or(0);
     for level in 0..=deepest {
+        let at_level: Vec<&Row<'_>> = rows
+            .iter()
+            .zip(&levels)
+            .filter(|(_, l)| **l == level)
+            .map(|(row, _)| row)
+            .collect();
+        for chunk in at_level.chunks(super::CHUNK) {
+            write.chunk(chunk).await?;
+        }
+    }
+    let Write {
+        tally,
+        recount,
+        changed,
+        ..
+    } = write;
+    if !changed.is_empty() || !recount.is_empty() {
+        // Lists read before this import are stale.
+        versions::bump(context.txn, versions::PEOPLE).await?;
+    }
+    headcount::refresh(context.txn, recount).await?;
+    let rescore = assessments::open_of(context.txn, &changed).await?;
+    Ok(Outcome::applied(
+        vec![tally.finish(context).await?],
+        rescore,
+    ))
+}
+
+/// Writing valid rows, a chunk at a time; a row's reviewer is stored or written before it.
+struct Write<'w, 'c> {
+    context: &'w Context<'c>,
+    units: &'w Units<'w>,
+    tally: Tally,
+    /// Units whose head count changes: those an official joins, leaves or changes status in.
+    recount: BTreeSet<i64>,
+    /// Officials whose own record changed: their open assessments are rescored (the unit and
+    /// leadership are inputs).
+    changed: Vec<i64>,
+    /// Codes some row names as its reviewer, and the ids of those stored or written so far.
+    reviewers: BTreeSet<&'w str>,
+    ids: HashMap<String, i64>,
+}
+
+impl Write<'_, '_> {
+    async fn chunk(&mut self, rows: &[&Row<'_>]) -> Result<(), AppError> {
+        let context = self.context;
+        let codes: Vec<&str> = rows.iter().map(|r| r.personnel_code).collect();
+        let stored = officials::find_by_codes(context.txn, &codes).await?;
         let mut creates = Vec::new();
-        for (row, _) in rows.iter().zip(&levels).filter(|(_, l)| **l == level) {
-            let existing = stored.get(&row.personnel_code);
-            let fields = merge(row, existing, &units, &ids);
+        for row in rows {
+            let existing = stored.get(row.personnel_code);
+            let fields = merge(row, existing, self.units, &self.ids);
             match plan(existing.map(|s| (s.id, &s.fields)), &fields) {
                 Plan::Create => creates.push(fields),
                 Plan::Update { id, before } => {
-                    tally.updated(&fields.personnel_code, &before, &fields);
-                    changed.push(id);
+                    self.tally.updated(&fields.personnel_code, &before, &fields);
+                    self.changed.push(id);
                     if before.unit_id != fields.unit_id || before.status != fields.status {
-                        recount.extend([before.unit_id, fields.unit_id]);
+                        self.recount.extend([before.unit_id, fields.unit_id]);
                     }
                     if before.unit_id != fields.unit_id {
                         officials::move_history(
@@ -218,12 +267,12 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
                     }
                     officials::update(context.txn, id, fields, context.options.now).await?;
                 }
-                Plan::Same => tally.unchanged(),
+                Plan::Same => self.tally.unchanged(),
             }
         }
         for fields in &creates {
-            tally.created(&fields.personnel_code, fields);
-            recount.insert(fields.unit_id);
+            self.tally.created(&fields.personnel_code, fields);
+            self.recount.insert(fields.unit_id);
         }
         let unit_of: HashMap<String, i64> = creates
             .iter()
@@ -236,42 +285,39 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             .collect();
         officials::open_history(context.txn, &history, context.options.today, HISTORY_REASON)
             .await?;
-        ids.extend(created);
+        // Only reviewers' ids are needed later (by the rows they review).
+        let reviewers = &self.reviewers;
+        self.ids.extend(
+            created
+                .into_iter()
+                .filter(|(code, _)| reviewers.contains(code.as_str())),
+        );
+        self.tally.spill(context).await
     }
-    if !changed.is_empty() || !recount.is_empty() {
-        // Lists read before this import are stale.
-        versions::bump(context.txn, versions::PEOPLE).await?;
-    }
-    headcount::refresh(context.txn, recount).await?;
-    let rescore = assessments::open_of(context.txn, &changed).await?;
-    Ok(Outcome::applied(
-        vec![tally.finish(context).await?],
-        rescore,
-    ))
 }
 
 /// The official as it will be stored: the row's values, empty cells keeping the stored value
 /// (or the default for a new official).
 fn merge(
-    row: &Row,
+    row: &Row<'_>,
     existing: Option<&StoredOfficial>,
-    units: &HashMap<&str, &org_units::StoredUnit>,
+    units: &Units<'_>,
     ids: &HashMap<String, i64>,
 ) -> OfficialFields {
     let old = existing.map(|s| &s.fields);
     OfficialFields {
-        personnel_code: row.personnel_code.clone(),
-        full_name: row.full_name.clone(),
+        personnel_code: row.personnel_code.to_owned(),
+        full_name: row.full_name.to_owned(),
         category: row.category,
         job_position: row
             .job_position
-            .clone()
+            .map(str::to_owned)
             .or_else(|| old.map(|o| o.job_position.clone()))
             .unwrap_or_default(),
-        task_group: row.task_group.clone(),
+        task_group: row.task_group.to_owned(),
         is_leader: row.is_leader.or(old.map(|o| o.is_leader)).unwrap_or(false),
-        unit_id: units.get(row.unit_code.as_str()).map_or(0, |u| u.id),
-        reviewer_id: match &row.reviewer_code {
+        unit_id: units.get(row.unit_code).map_or(0, |u| u.id),
+        reviewer_id: match row.reviewer_code {
             Some(code) => ids.get(code).copied(),
             None => old.and_then(|o| o.reviewer_id),
         },

@@ -28,14 +28,14 @@ pub(super) const COLUMNS: &[Column] = &[
 
 /// One valid row: the codes it references and the product (ids filled in when resolved).
 #[derive(Debug, Clone, PartialEq)]
-struct Row {
+pub(super) struct Row {
     row: u32,
     cycle_code: String,
     personnel_code: String,
     product: ProductFields,
 }
 
-fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
+pub(super) fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     let mut seen = Seen::default();
     let mut rows = Vec::with_capacity(sheet.table.rows.len());
     for raw in &sheet.table.rows {
@@ -176,6 +176,10 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
             }
             Plan::Same => tally.unchanged(),
         }
+        if creates.len() >= super::CHUNK {
+            products::insert_many(context.txn, std::mem::take(&mut creates)).await?;
+        }
+        tally.spill(context).await?;
     }
     products::insert_many(context.txn, creates).await?;
     Ok(Outcome::applied(

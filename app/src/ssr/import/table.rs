@@ -28,10 +28,50 @@ impl Format {
 }
 
 /// One data row: its spreadsheet row number and its cells, trimmed (missing cells are empty).
+///
+/// The cells are kept as one text and where each ends: two allocations a row instead of one a
+/// cell, so that a file of a million rows fits in a few hundred megabytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub number: u32,
-    pub cells: Vec<String>,
+    text: Box<str>,
+    ends: Box<[u32]>,
+}
+
+impl Row {
+    /// A row of `cells`, each trimmed.
+    pub fn new<'c>(number: u32, cells: impl IntoIterator<Item = &'c str>) -> Row {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for cell in cells {
+            text.push_str(cell.trim());
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Row {
+            number,
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
+    /// The cell at `index`, `None` past the row's last cell.
+    pub fn cell(&self, index: usize) -> Option<&str> {
+        let end = usize::try_from(*self.ends.get(index)?).ok()?;
+        let start = match index.checked_sub(1) {
+            Some(previous) => usize::try_from(self.ends[previous]).ok()?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// Every cell, in order.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        (0..self.ends.len()).filter_map(|i| self.cell(i))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
 }
 
 /// A file's header (as written) and its non-empty data rows.
@@ -44,28 +84,30 @@ pub struct Table {
 }
 
 impl Table {
-    /// Builds a table from raw rows `(row number, cells)`: the first non-empty row is the
-    /// header, wholly empty rows are skipped, cells are trimmed.
-    fn from_rows(raw: impl IntoIterator<Item = (u32, Vec<String>)>) -> Result<Table, RowError> {
-        let mut rows = raw
-            .into_iter()
-            .map(|(number, cells)| Row {
-                number,
-                cells: cells.into_iter().map(|c| c.trim().to_owned()).collect(),
-            })
-            .filter(|row| row.cells.iter().any(|c| !c.is_empty()));
-        let header = rows
-            .next()
-            .ok_or_else(|| file_error("import_err_empty", &[]))?;
-        let mut headers = header.cells;
-        while headers.last().is_some_and(String::is_empty) {
-            headers.pop();
+    /// Builds a table from rows as they are read: the first non-empty row is the header,
+    /// wholly empty rows are skipped. Rows are taken one at a time (a reading error stops).
+    fn from_rows(raw: impl IntoIterator<Item = Result<Row, RowError>>) -> Result<Table, RowError> {
+        let mut table = Table::default();
+        let mut header = None;
+        for row in raw {
+            let row = row?;
+            if row.is_empty() {
+                continue;
+            }
+            if header.is_none() {
+                header = Some(row);
+            } else {
+                table.rows.push(row);
+            }
         }
-        Ok(Table {
-            header_row: header.number,
-            headers,
-            rows: rows.collect(),
-        })
+        let header = header.ok_or_else(|| file_error("import_err_empty", &[]))?;
+        table.header_row = header.number;
+        table.headers = header.cells().map(str::to_owned).collect();
+        while table.headers.last().is_some_and(String::is_empty) {
+            table.headers.pop();
+        }
+        table.rows.shrink_to_fit();
+        Ok(table)
     }
 }
 
@@ -86,19 +128,17 @@ pub fn read_csv(bytes: &[u8]) -> Result<Table, RowError> {
         .into_iter()
         .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
         .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(bytes);
-    let mut raw = Vec::new();
-    for record in reader.records() {
+    Table::from_rows(reader.into_records().map(|record| {
         let record = record.map_err(|e| unreadable(&e))?;
         let line = record.position().map_or(0, csv::Position::line);
         let number = u32::try_from(line).map_err(|e| unreadable(&e))?;
-        raw.push((number, record.iter().map(str::to_owned).collect()));
-    }
-    Table::from_rows(raw)
+        Ok(Row::new(number, record.iter()))
+    }))
 }
 
 /// Reads the first sheet of an XLSX workbook. Dates become `YYYY-MM-DD`, whole numbers lose
@@ -120,9 +160,11 @@ pub fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
     let (_, first_column) = range.start().unwrap_or((0, 0));
     let pad = usize::try_from(first_column).unwrap_or(0);
     Table::from_rows(raw.map(|(number, cells)| {
-        let mut padded = vec![String::new(); pad];
-        padded.extend(cells);
-        (number, padded)
+        let padding = std::iter::repeat_n("", pad);
+        Ok(Row::new(
+            number,
+            padding.chain(cells.iter().map(String::as_str)),
+        ))
     }))
 }
 
@@ -167,6 +209,98 @@ pub(super) fn to_args(args: &[(&str, String)]) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// A small valid workbook: a header and three rows, dates and numbers among them.
+    fn workbook() -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet();
+        let rows: [[&str; 3]; 4] = [
+            ["personnel_code", "full_name", "unit_code"],
+            ["CB1", "Nguyễn Văn An", "HUE"],
+            ["CB2", "Trần Thị Bình", "HUE-S01"],
+            ["CB3", "Lê Văn Cường", "HUE-X01"],
+        ];
+        for (r, row) in (0u32..).zip(rows) {
+            for (c, text) in (0u16..).zip(row) {
+                sheet.write_string(r, c, text).expect("cell");
+            }
+        }
+        sheet.write_number(4, 0, 12.5).expect("number");
+        workbook.save_to_buffer().expect("workbook")
+    }
+
+    /// What a reader may answer: a table whose rows follow its header, or a file error.
+    fn well_formed(read: Result<Table, RowError>) -> Result<(), TestCaseError> {
+        match read {
+            Ok(table) => {
+                for row in &table.rows {
+                    prop_assert!(row.number > table.header_row);
+                    prop_assert!(row.cells().any(|c| !c.is_empty()));
+                }
+            }
+            Err(error) => {
+                prop_assert_eq!(error.row, 0);
+                prop_assert!(
+                    ["import_err_unreadable", "import_err_empty"].contains(&error.key.as_str()),
+                    "{error:?}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_read_as_csv_give_a_table_or_a_file_error(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            well_formed(read_csv(&bytes))?;
+        }
+
+        #[test]
+        fn any_bytes_read_as_xlsx_give_a_table_or_a_file_error(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            well_formed(read_xlsx(&bytes))?;
+        }
+
+        /// A workbook damaged in a few bytes, or cut short: read or refused, never a panic.
+        #[test]
+        fn a_damaged_workbook_is_read_or_refused(
+            flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+            cut in prop::option::of(any::<prop::sample::Index>()),
+        ) {
+            let mut bytes = workbook();
+            for (at, byte) in flips {
+                let at = at.index(bytes.len());
+                bytes[at] = byte;
+            }
+            if let Some(cut) = cut {
+                bytes.truncate(cut.index(bytes.len()));
+            }
+            well_formed(read_xlsx(&bytes))?;
+        }
+
+        /// Cells written by a CSV writer — commas, quotes, line breaks, accents — come back
+        /// trimmed, and rows left wholly empty are skipped.
+        #[test]
+        fn csv_cells_come_back_as_written(
+            rows in prop::collection::vec(prop::collection::vec("[ a-zA-Z0-9,;\"\n\tàđươ]{0,8}", 3), 0..12),
+        ) {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(["a", "b", "c"]).expect("header");
+            for row in &rows {
+                writer.write_record(row).expect("row");
+            }
+            let bytes = writer.into_inner().expect("csv");
+            let table = read_csv(&bytes).expect("a written file reads");
+            let expected: Vec<Vec<&str>> = rows
+                .iter()
+                .map(|row| row.iter().map(|c| c.trim()).collect::<Vec<_>>())
+                .filter(|row| row.iter().any(|c| !c.is_empty()))
+                .collect();
+            let read: Vec<Vec<&str>> = table.rows.iter().map(|r| r.cells().collect()).collect();
+            prop_assert_eq!(table.headers, ["a", "b", "c"]);
+            prop_assert_eq!(read, expected);
+        }
+    }
 
     #[test]
     fn csv_with_bom_semicolons_and_blank_lines_keeps_spreadsheet_row_numbers() {
@@ -175,13 +309,16 @@ mod tests {
         assert_eq!(table.header_row, 1);
         let numbers: Vec<u32> = table.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, [2, 5]);
-        assert_eq!(table.rows[0].cells, ["1", "2"]);
+        assert_eq!(table.rows[0].cells().collect::<Vec<_>>(), ["1", "2"]);
     }
 
     #[test]
     fn quoted_csv_cells_keep_commas_and_newlines() {
         let table = read_csv(b"a,b\n\"x, y\",\"line\nbreak\"\nz,w\n").expect("csv");
-        assert_eq!(table.rows[0].cells, ["x, y", "line\nbreak"]);
+        assert_eq!(
+            table.rows[0].cells().collect::<Vec<_>>(),
+            ["x, y", "line\nbreak"]
+        );
         assert_eq!(table.rows[1].number, 4);
     }
 

@@ -35,7 +35,7 @@ const KINDS: &[(UnitKind, &[&str])] = &[
 
 /// One valid row.
 #[derive(Debug, Clone, PartialEq)]
-struct Row {
+pub(super) struct Row {
     row: u32,
     code: String,
     name: String,
@@ -45,7 +45,7 @@ struct Row {
     valid_from: Option<NaiveDate>,
 }
 
-fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
+pub(super) fn parse(sheet: &Sheet<'_>, errors: &mut Errors) -> Vec<Row> {
     let mut seen = Seen::default();
     let mut rows = Vec::new();
     for raw in &sheet.table.rows {

@@ -60,12 +60,19 @@ pub async fn record_many(
     changes: Vec<Change>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    let rows = changes
-        .into_iter()
-        .map(|change| row(actor, change, now))
-        .collect();
-    super::bulk::insert_all(db, rows).await?;
-    Ok(())
+    // A thousand rows at a time: a large import's entries are never all built at once.
+    let mut changes = changes.into_iter();
+    loop {
+        let rows: Vec<_> = changes
+            .by_ref()
+            .take(1_000)
+            .map(|change| row(actor, change, now))
+            .collect();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        super::bulk::insert_all(db, rows).await?;
+    }
 }
 
 fn row(

@@ -64,12 +64,13 @@ fn to_stored(model: official::Model) -> Result<StoredOfficial, AppError> {
 /// The officials with these personnel codes, by code (unknown codes are absent).
 pub async fn find_by_codes(
     db: &impl ConnectionTrait,
-    codes: &[String],
+    codes: &[impl AsRef<str>],
 ) -> Result<HashMap<String, StoredOfficial>, AppError> {
     let mut found = HashMap::with_capacity(codes.len());
     for chunk in codes.chunks(500) {
+        let chunk = chunk.iter().map(|c| c.as_ref().to_owned());
         let models = official::Entity::find()
-            .filter(official::Column::PersonnelCode.is_in(chunk.iter().cloned()))
+            .filter(official::Column::PersonnelCode.is_in(chunk))
             .all(db)
             .await?;
         for model in models {
