@@ -2,13 +2,21 @@
 //! Review changes with `cargo insta review`; a changed tree is a changed explanation that
 //! people will read, so it must be deliberate.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::helpers::{batch, full_period, months, period_with, quarter_366};
 use crate::domain::BatchOutput;
 
 /// The cases snapshotted here; also walked by the i18n key test.
 pub fn golden_cases() -> Vec<(&'static str, BatchOutput)> {
+    golden_inputs()
+        .into_iter()
+        .map(|(name, id, v)| (name, batch(id, v).expect("golden input is valid")))
+        .collect()
+}
+
+/// Each case's name, scheme id and input (also the seeds of the scoring fuzz).
+pub fn golden_inputs() -> Vec<(&'static str, &'static str, Value)> {
     let leader_months: Vec<_> = (1..=1)
         .map(|m| {
             let mut p = full_period(m, [10.0, 9.0, 8.0]);
@@ -77,10 +85,7 @@ pub fn golden_cases() -> Vec<(&'static str, BatchOutput)> {
                       "products": [{ "id": "kpi", "assigned": 3, "completed": 3 }] }] }] }),
         ),
     ];
-    cases
-        .into_iter()
-        .map(|(name, id, v)| (name, batch(id, v).expect("golden input is valid")))
-        .collect()
+    cases.into()
 }
 
 #[test]
