@@ -10,11 +10,12 @@ ENV := source scripts/env.sh &&
 THUOCDO_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
 export THUOCDO_TEST_POSTGRES
 
-.PHONY: run test tools build build-release fmt fmt-check clippy unit e2e serve-e2e clean-data help
+.PHONY: run test tools build build-release fmt fmt-check clippy unit e2e serve-e2e clean-data help drills
 
 help:
 	@echo "make run   - build and serve http://127.0.0.1:3000 (demo data on first start)"
 	@echo "make test  - every check: fmt, clippy, unit + integration (SQLite, Postgres), Playwright"
+	@echo "make drills - fuzzing, kill -9 and load drills in full, on a release build (about 30 min)"
 
 tools:
 	@scripts/install-tools.sh
@@ -54,6 +55,18 @@ test:
 	$(MAKE) --no-print-directory unit && \
 	$(MAKE) --no-print-directory e2e && \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start ))s"
+
+# The reliability drills in full (docs/RELIABILITY.md): `make test` runs them shortened. The
+# server under test is the release build; one drill at a time, SQLite then PostgreSQL.
+drills: build-release
+	@$(ENV) PROPTEST_CASES=$${PROPTEST_CASES:-20000} cargo test --workspace --lib -- fuzz ssr::import::
+	@$(ENV) THUOCDO_SERVER_BIN="$$CARGO_TARGET_DIR/release/server" \
+		THUOCDO_FUZZ_CASES=$${THUOCDO_FUZZ_CASES:-20000} \
+		THUOCDO_CRASH_ROWS=$${THUOCDO_CRASH_ROWS:-1000000} \
+		THUOCDO_LOAD_CLIENTS=$${THUOCDO_LOAD_CLIENTS:-500} \
+		THUOCDO_LOAD_SECS=$${THUOCDO_LOAD_SECS:-300} \
+		THUOCDO_LOAD_APPROVALS=$${THUOCDO_LOAD_APPROVALS:-2000} \
+		cargo test -p server --test fuzz_forms --test crash --test load -- --nocapture --test-threads=1
 
 clean-data:
 	rm -rf data/*.db data/*.db-*

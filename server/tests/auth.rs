@@ -511,8 +511,5 @@ async fn user(
 
 /// The unit of `an`'s grant (the city).
 async fn grant_unit(db: &DatabaseConnection) -> i64 {
-    app::ssr::repo::org_units::id_by_code(db, "HUE")
-        .await
-        .expect("query")
-        .expect("city")
+    common::unit_id(db, "HUE").await
 }

@@ -82,10 +82,7 @@ on_both_databases!(
             return;
         };
         let db = server.db.connect().await;
-        let city = app::ssr::repo::org_units::id_by_code(&db, "HUE")
-            .await
-            .expect("query")
-            .expect("city");
+        let city = common::unit_id(&db, "HUE").await;
         let grant = |role| Grant {
             role,
             unit_id: city,

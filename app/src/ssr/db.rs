@@ -1,12 +1,17 @@
 //! Opening the database: SQLite (embedded default) or PostgreSQL, chosen by the URL scheme.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Which database engine a URL points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,16 +60,103 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Database::connect(options).await
 }
 
+/// How long a write waits for its turn on a SQLite file before it fails.
+const WRITE_TURN_WAIT: Duration = Duration::from_secs(60);
+
 /// Starts a transaction that writes. On SQLite it takes the write lock at once (`BEGIN
-/// IMMEDIATE`, waiting up to the busy timeout for another writer): a transaction that reads and
-/// then writes would otherwise fail with "database is locked" (`SQLITE_BUSY_SNAPSHOT`) whenever
-/// another connection wrote in between — a wait cannot cure that. PostgreSQL ignores the mode.
-pub async fn write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..TransactionOptions::default()
-    })
-    .await
+/// IMMEDIATE`): a transaction that reads and then writes would otherwise fail with "database is
+/// locked" (`SQLITE_BUSY_SNAPSHOT`) whenever another connection wrote in between — a wait cannot
+/// cure that. PostgreSQL ignores the mode.
+///
+/// On SQLite the writers of one process also wait their turn in a first-come, first-served
+/// queue per database file before they begin: SQLite's own busy handler polls, and a writer
+/// that has waited long polls rarely, so under a burst of writes newcomers kept overtaking it
+/// until its 5-second busy timeout failed the request (32 clients checking in at once did
+/// that, `server/tests/crash.rs`). Other processes (a command-line import) still meet the busy
+/// timeout.
+pub async fn write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(write_turn(db).await?),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn, _turn: turn })
+}
+
+/// This process's turn to write to a SQLite database's file.
+async fn write_turn(db: &DatabaseConnection) -> Result<OwnedSemaphorePermit, DbErr> {
+    static QUEUES: LazyLock<Mutex<HashMap<PathBuf, Arc<Semaphore>>>> =
+        LazyLock::new(Mutex::default);
+    let options = db.get_sqlite_connection_pool().connect_options();
+    let file = options.get_filename().to_path_buf();
+    let queue = {
+        let mut queues = QUEUES
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(
+            queues
+                .entry(file)
+                .or_insert_with(|| Arc::new(Semaphore::new(1))),
+        )
+    };
+    match tokio::time::timeout(WRITE_TURN_WAIT, queue.acquire_owned()).await {
+        Ok(Ok(turn)) => Ok(turn),
+        Ok(Err(closed)) => Err(DbErr::Custom(closed.to_string())),
+        Err(_) => Err(DbErr::Custom("no turn to write within a minute".into())),
+    }
+}
+
+/// A transaction that writes ([`write`]); on SQLite it holds the process's turn to write until
+/// it is committed, rolled back or dropped.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
 }
 
 /// Answers whether the database responds to a trivial query (used by `/readyz`).

@@ -175,17 +175,9 @@ impl Process {
         let task = tokio::spawn(server::serve(listener, state, false, async {
             stopped.await.ok();
         }));
-        // A request that gets no answer fails its test within a minute instead of holding the
-        // whole run (a server-rendered page once never answered in a full run: see
-        // docs/PERFORMANCE.md on Leptos' rendering under load).
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("client");
         Process {
             base,
-            client,
+            client: http_client(),
             stop,
             task,
         }
@@ -199,6 +191,105 @@ impl Process {
             .expect("server stops within 10 s")
             .expect("server task joins");
         result.expect("server exits cleanly");
+    }
+}
+
+/// The id of the unit with `code`, which the test made or loaded.
+pub async fn unit_id(db: &DatabaseConnection, code: &str) -> i64 {
+    app::ssr::repo::org_units::id_by_code(db, code)
+        .await
+        .expect("query")
+        .unwrap_or_else(|| panic!("no unit {code}"))
+}
+
+/// A client as the tests use one: redirects are not followed (their `Location` is checked),
+/// and a request that gets no answer fails its test within a minute instead of holding the
+/// whole run (a server-rendered page once never answered in a full run: see
+/// docs/PERFORMANCE.md on Leptos' rendering under load).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client")
+}
+
+/// Loads `docs/samples/units.csv` (the city HUE, an agency and two wards) with the server
+/// binary, which migrates the database first.
+pub fn load_sample_units(database_url: &str) {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/samples/units.csv");
+    let loaded = run_cli(database_url, &["import", sample]);
+    assert!(loaded.status.success(), "{loaded:?}");
+}
+
+/// The server binary for drills that run it as its own operating-system process (to kill it,
+/// or to measure a release build): `THUOCDO_SERVER_BIN` when set, else this build's.
+pub fn server_bin() -> String {
+    std::env::var("THUOCDO_SERVER_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_server").to_owned())
+}
+
+/// Runs `server <args>` on `database_url` to its end; returns its output.
+pub fn run_cli(database_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(server_bin())
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("THUOCDO_LOG", "warn")
+        .output()
+        .expect("run the server binary")
+}
+
+/// The server binary serving `database_url` as a child process, on a free port.
+pub struct ServerChild {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl ServerChild {
+    /// Starts `server serve` and waits until it answers `/readyz`.
+    pub async fn start(database_url: &str) -> ServerChild {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let site_root = std::env::temp_dir().join("thuocdo-test-site");
+        std::fs::create_dir_all(&site_root).expect("site root");
+        let child = std::process::Command::new(server_bin())
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("THUOCDO_ADDR", format!("127.0.0.1:{port}"))
+            .env("THUOCDO_SITE_ROOT", &site_root)
+            .env("THUOCDO_LOG", "warn")
+            .env("THUOCDO_SEED_DEMO", "false")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start the server binary");
+        // From here on, dropping it (a failed assertion too) kills the process.
+        let server = ServerChild {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..600 {
+            let ready = client.get(format!("{}/readyz", server.base)).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer /readyz within a minute");
+    }
+
+    /// `kill -9`: the process ends at once, whatever it was doing.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for ServerChild {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
     }
 }
 
@@ -296,6 +387,47 @@ pub async fn create_account(
     .expect("create account")
 }
 
+/// Signs in through `POST /login` on the server at `base`; returns the response's status,
+/// `Location` and the session cookie (`name=value`) if one was set.
+pub async fn login_at(
+    client: &reqwest::Client,
+    base: &str,
+    username: &str,
+    password: &str,
+    cookie: Option<&str>,
+) -> (reqwest::StatusCode, String, Option<String>) {
+    let mut request = client.post(format!("{base}/login")).form(&[
+        ("username", username),
+        ("password", password),
+        ("next", "/officials"),
+    ]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.expect("POST /login");
+    let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .filter(|v| !v.ends_with('='))
+        .map(str::to_owned);
+    (status, location, cookie)
+}
+
+/// Signs in as `username` (password [`PASSWORD`]) on the server at `base`; panics on failure.
+pub async fn session_at(client: &reqwest::Client, base: &str, username: &str) -> String {
+    let (_, location, cookie) = login_at(client, base, username, PASSWORD, None).await;
+    cookie.unwrap_or_else(|| panic!("{username} could not sign in: {location}"))
+}
+
 impl TestServer {
     /// Signs in through `POST /login`; returns the response's status, `Location` and the
     /// session cookie (`name=value`) if one was set.
@@ -305,36 +437,12 @@ impl TestServer {
         password: &str,
         cookie: Option<&str>,
     ) -> (reqwest::StatusCode, String, Option<String>) {
-        let mut request = self.client.post(self.url("/login")).form(&[
-            ("username", username),
-            ("password", password),
-            ("next", "/officials"),
-        ]);
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        let response = request.send().await.expect("POST /login");
-        let status = response.status();
-        let location = response
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let cookie = response
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .filter(|v| !v.ends_with('='))
-            .map(str::to_owned);
-        (status, location, cookie)
+        login_at(&self.client, &self.base, username, password, cookie).await
     }
 
     /// Signs in and returns the session cookie; panics when sign-in fails.
     pub async fn session(&self, username: &str) -> String {
-        let (_, location, cookie) = self.login_as(username, PASSWORD, None).await;
-        cookie.unwrap_or_else(|| panic!("{username} could not sign in: {location}"))
+        session_at(&self.client, &self.base, username).await
     }
 
     /// POSTs a server function with a form body and an optional session cookie.

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, Set,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Set,
 };
 
 use crate::domain::level::Level;
@@ -147,6 +147,35 @@ pub async fn refresh_unit(
     rebuild(db, cycle_id, Some(unit_id), now).await.map(drop)
 }
 
+/// Makes concurrent rebuilds of the same rows wait for each other, until the transaction ends.
+/// A rebuild deletes a unit's row and inserts it anew from what it reads: on PostgreSQL two
+/// transactions doing that at once (two check-ins in one ward) both found no row and both
+/// inserted — a duplicate key — or the later one wrote a summary read before the earlier one
+/// committed. So a unit's rebuild holds an advisory lock on (cycle, unit), shared on the cycle;
+/// a whole cycle's, the cycle's exclusively. Locks are always taken cycle first, then unit.
+/// SQLite needs nothing: its writers already take turns ([`crate::ssr::db::write`]).
+async fn serialize(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    unit: Option<i64>,
+) -> Result<(), AppError> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    // Two 32-bit keys: a namespace and the id (folded; a collision only makes one wait).
+    let key = |id: i64| i32::try_from(id.rem_euclid(i64::from(i32::MAX))).unwrap_or(0);
+    let sql = match unit {
+        None => format!("SELECT pg_advisory_xact_lock(7101, {})", key(cycle_id)),
+        Some(unit) => format!(
+            "SELECT pg_advisory_xact_lock_shared(7101, {}), pg_advisory_xact_lock(7102, {})",
+            key(cycle_id),
+            key(unit)
+        ),
+    };
+    db.execute_unprepared(&sql).await?;
+    Ok(())
+}
+
 /// The rollup rows of `cycle_id` for one unit (`Some`) or all units (`None`).
 async fn rebuild(
     db: &impl ConnectionTrait,
@@ -154,6 +183,7 @@ async fn rebuild(
     unit: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    serialize(db, cycle_id, unit).await?;
     let cycle = cycle::Entity::find_by_id(cycle_id)
         .one(db)
         .await?
