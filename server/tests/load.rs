@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 use app::domain::access::{Grant, Role};
 use app::ssr::entity::assessment;
 use common::{
-    Engine, Person, ServerChild, TestDb, create_account, month_cycle, person, session_at, unit_id,
+    Engine, Person, ServerChild, TestDb, create_account, month_cycle, person, session_at, unit,
+    unit_id,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement};
 
@@ -45,7 +46,8 @@ async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
     row.try_get_by_index::<i64>(0).expect("a count")
 }
 
-/// What the drill works on.
+/// What the drill works on, made in the database before the server starts. The names of who
+/// signs in ([`Fixture::sign_in`] puts their session cookies in their place).
 struct Fixture {
     /// Officials who check in, each with their session.
     officials: Vec<(Person, String)>,
@@ -59,60 +61,45 @@ struct Fixture {
     ward: i64,
 }
 
-async fn fixture(db: &DatabaseConnection, base: &str, client: &reqwest::Client) -> Fixture {
+/// Wards the people are spread over: a write refreshes its ward's rollup, whose cost grows with
+/// the ward (the demo city's wards hold 20 to 45 officials).
+const WARDS: usize = 20;
+
+async fn fixture(db: &DatabaseConnection) -> Fixture {
     let cycle = month_cycle(db, "2026-11", "open").await;
-    let (city, ward) = (unit_id(db, "HUE").await, unit_id(db, "HUE-X01").await);
-    let g = |role, unit_id| Grant { role, unit_id };
-    let at_ward = (ward, "HUE-X01");
-    let reviewer = person(
-        db,
-        "LR0001",
-        at_ward,
-        None,
-        cycle,
-        &[g(Role::Reviewer, ward)],
-    )
-    .await;
-    let leader = person(
-        db,
-        "LL0001",
-        at_ward,
-        None,
-        cycle,
-        &[g(Role::UnitLeader, ward)],
-    )
-    .await;
-    create_account(db, "load-leadership", None, &[g(Role::Leadership, city)]).await;
+    let city = unit_id(db, "HUE").await;
+    let mut wards = Vec::new();
+    for w in 1..=WARDS {
+        let code = format!("LOAD-W{w:02}");
+        wards.push((unit(db, &code, "commune", Some(city)).await, code));
+    }
+    let at = |i: usize| {
+        let (id, code) = &wards[i % WARDS];
+        (*id, code.as_str())
+    };
+    let g = |role| Grant {
+        role,
+        unit_id: city,
+    };
+    let reviewer = person(db, "LR0001", at(0), None, cycle, &[g(Role::Reviewer)]).await;
+    let leader = person(db, "LL0001", at(0), None, cycle, &[g(Role::UnitLeader)]).await;
+    create_account(db, "load-leadership", None, &[g(Role::Leadership)]).await;
     let mut officials = Vec::new();
     for i in 0..50 {
-        let p = person(db, &format!("LC{i:04}"), at_ward, None, cycle, &[]).await;
-        let session = session_at(client, base, &p.username).await;
-        officials.push((p, session));
+        let p = person(db, &format!("LC{i:04}"), at(i), None, cycle, &[]).await;
+        let username = p.username.clone();
+        officials.push((p, username));
     }
+    let reviewed = Some(reviewer.official);
     let mut scored = Vec::new();
     for i in 0..50 {
-        let p = person(
-            db,
-            &format!("LS{i:04}"),
-            at_ward,
-            Some(reviewer.official),
-            cycle,
-            &[],
-        )
-        .await;
+        let p = person(db, &format!("LS{i:04}"), at(i), reviewed, cycle, &[]).await;
         scored.push(p.assessment);
     }
     let mut to_approve = Vec::new();
     for i in 0..setting("THUOCDO_LOAD_APPROVALS", 200) {
-        let p = person(
-            db,
-            &format!("LA{i:04}"),
-            at_ward,
-            Some(reviewer.official),
-            cycle,
-            &[],
-        )
-        .await;
+        let i = usize::try_from(i).expect("index");
+        let p = person(db, &format!("LA{i:04}"), at(i), reviewed, cycle, &[]).await;
         assessment::ActiveModel {
             id: Set(p.assessment),
             state: Set("reviewed".into()),
@@ -127,10 +114,22 @@ async fn fixture(db: &DatabaseConnection, base: &str, client: &reqwest::Client) 
         officials,
         scored,
         to_approve,
-        reviewer: session_at(client, base, &reviewer.username).await,
-        leader: session_at(client, base, &leader.username).await,
-        leadership: session_at(client, base, "load-leadership").await,
-        ward,
+        reviewer: reviewer.username,
+        leader: leader.username,
+        leadership: "load-leadership".into(),
+        ward: wards[0].0,
+    }
+}
+
+impl Fixture {
+    /// Signs everyone in: each name becomes its session cookie.
+    async fn sign_in(mut self, client: &reqwest::Client, base: &str) -> Self {
+        let names = self.officials.iter_mut().map(|(_, name)| name);
+        let others = [&mut self.reviewer, &mut self.leader, &mut self.leadership];
+        for name in names.chain(others) {
+            *name = session_at(client, base, name).await;
+        }
+        self
     }
 }
 
@@ -323,10 +322,11 @@ async fn drill(engine: Engine) {
     let clients = usize::try_from(setting("THUOCDO_LOAD_CLIENTS", 40)).expect("clients");
     let secs = setting("THUOCDO_LOAD_SECS", 6);
     common::load_sample_units(&test_db.url);
+    let db = test_db.connect().await;
+    let people = fixture(&db).await;
     let server = ServerChild::start(&test_db.url).await;
     let http = common::http_client();
-    let db = test_db.connect().await;
-    let fixture = Arc::new(fixture(&db, &server.base, &http).await);
+    let fixture = Arc::new(people.sign_in(&http, &server.base).await);
     let seen = Arc::new(Mutex::new(Seen::default()));
     let next_approval = Arc::new(AtomicUsize::new(0));
     let reviewers = (clients / 5).max(1);

@@ -99,17 +99,29 @@ pub async fn import_file(
     options: &Options,
 ) -> Result<ImportReport, AppError> {
     let name = path.to_string_lossy();
-    match std::fs::read(path) {
-        Ok(bytes) => import_bytes(db, &name, &bytes, options).await,
-        Err(error) => Ok(failed(
+    let unreadable = |error: std::io::Error| {
+        let detail = [("detail", error.to_string())];
+        Ok(failed(
             options,
             None,
             0,
-            vec![file_error(
-                "import_err_unreadable",
-                &[("detail", error.to_string())],
-            )],
-        )),
+            vec![file_error("import_err_unreadable", &detail)],
+        ))
+    };
+    // A CSV file is parsed as it is read; a workbook is read whole (it is a zip archive).
+    if Format::of_name(&name) == Some(Format::Csv) {
+        let table = match std::fs::File::open(path) {
+            Ok(file) => table::read_csv_from(file),
+            Err(error) => return unreadable(error),
+        };
+        return match table {
+            Ok(table) => import_table(db, &table, options).await,
+            Err(error) => Ok(failed(options, options.kind, 0, vec![error])),
+        };
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => import_bytes(db, &name, &bytes, options).await,
+        Err(error) => unreadable(error),
     }
 }
 

@@ -163,7 +163,19 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
         }
         depends_on.push(dependency);
     }
-    drop(in_file);
+    // Which rows change a stored official, looked up before anything is written: the table
+    // may grow by a million rows in this transaction, and PostgreSQL plans a lookup with the
+    // statistics it had before (an empty table: a full scan, every time).
+    let mut stored = vec![false; rows.len()];
+    let codes: Vec<&str> = rows.iter().map(|r| r.personnel_code).collect();
+    for chunk in codes.chunks(super::CHUNK) {
+        for code in officials::stored_codes(context.txn, chunk).await? {
+            if let Some(index) = in_file.get(code.as_str()) {
+                stored[*index] = true;
+            }
+        }
+    }
+    drop((in_file, codes));
     let levels = match levels(&depends_on) {
         Ok(levels) => levels,
         Err(on_cycle) => {
@@ -186,6 +198,8 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
 
     let mut write = Write {
         context,
+        rows: &rows,
+        stored,
         units: &units,
         tally: Tally::new("official"),
         recount: BTreeSet::new(),
@@ -195,12 +209,7 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
     };
     let deepest = levels.iter().copied().max().unwrap_or(0);
     for level in 0..=deepest {
-        let at_level: Vec<&Row<'_>> = rows
-            .iter()
-            .zip(&levels)
-            .filter(|(_, l)| **l == level)
-            .map(|(row, _)| row)
-            .collect();
+        let at_level: Vec<usize> = (0..rows.len()).filter(|i| levels[*i] == level).collect();
         for chunk in at_level.chunks(super::CHUNK) {
             write.chunk(chunk).await?;
         }
@@ -226,6 +235,9 @@ pub(super) async fn run(context: &Context<'_>, sheet: &Sheet<'_>) -> Result<Outc
 /// Writing valid rows, a chunk at a time; a row's reviewer is stored or written before it.
 struct Write<'w, 'c> {
     context: &'w Context<'c>,
+    rows: &'w [Row<'w>],
+    /// Whether each row's official is already stored.
+    stored: Vec<bool>,
     units: &'w Units<'w>,
     tally: Tally,
     /// Units whose head count changes: those an official joins, leaves or changes status in.
@@ -239,12 +251,18 @@ struct Write<'w, 'c> {
 }
 
 impl Write<'_, '_> {
-    async fn chunk(&mut self, rows: &[&Row<'_>]) -> Result<(), AppError> {
+    /// Writes the rows at these indexes.
+    async fn chunk(&mut self, indexes: &[usize]) -> Result<(), AppError> {
         let context = self.context;
-        let codes: Vec<&str> = rows.iter().map(|r| r.personnel_code).collect();
+        let rows = self.rows;
+        let codes: Vec<&str> = indexes
+            .iter()
+            .filter(|i| self.stored[**i])
+            .map(|i| rows[*i].personnel_code)
+            .collect();
         let stored = officials::find_by_codes(context.txn, &codes).await?;
         let mut creates = Vec::new();
-        for row in rows {
+        for row in indexes.iter().map(|i| &rows[*i]) {
             let existing = stored.get(row.personnel_code);
             let fields = merge(row, existing, self.units, &self.ids);
             match plan(existing.map(|s| (s.id, &s.fields)), &fields) {

@@ -122,17 +122,30 @@ pub fn read(format: Format, bytes: &[u8]) -> Result<Table, RowError> {
 /// Reads UTF-8 CSV (with or without a byte-order mark); the delimiter is `,`, `;` or a tab,
 /// whichever the header line uses most.
 pub fn read_csv(bytes: &[u8]) -> Result<Table, RowError> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let first_line = bytes.split(|b| *b == b'\n').next().unwrap_or_default();
+    read_csv_from(bytes)
+}
+
+/// Reads CSV as [`read_csv`] does, from a reader (a file is read as it is parsed, never held
+/// whole in memory).
+pub fn read_csv_from(reader: impl std::io::Read) -> Result<Table, RowError> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    let start = reader.fill_buf().map_err(|e| unreadable(&e))?;
+    let bom = usize::from(start.starts_with(b"\xEF\xBB\xBF")) * 3;
+    let first_line = start[bom..]
+        .split(|b| *b == b'\n')
+        .next()
+        .unwrap_or_default();
     let delimiter = [b',', b';', b'\t']
         .into_iter()
         .max_by_key(|d| first_line.iter().filter(|b| *b == d).count())
         .unwrap_or(b',');
+    reader.consume(bom);
     let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
-        .from_reader(bytes);
+        .from_reader(reader);
     Table::from_rows(reader.into_records().map(|record| {
         let record = record.map_err(|e| unreadable(&e))?;
         let line = record.position().map_or(0, csv::Position::line);

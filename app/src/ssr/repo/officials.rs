@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde::Serialize;
 
 use crate::domain::text::search_key;
@@ -77,6 +79,26 @@ pub async fn find_by_codes(
             let stored = to_stored(model)?;
             found.insert(stored.fields.personnel_code.clone(), stored);
         }
+    }
+    Ok(found)
+}
+
+/// Which of these personnel codes are stored (one column read; unknown codes are absent).
+pub async fn stored_codes(
+    db: &impl ConnectionTrait,
+    codes: &[impl AsRef<str>],
+) -> Result<Vec<String>, AppError> {
+    let mut found = Vec::new();
+    for chunk in codes.chunks(500) {
+        let chunk = chunk.iter().map(|c| c.as_ref().to_owned());
+        let codes: Vec<String> = official::Entity::find()
+            .select_only()
+            .column(official::Column::PersonnelCode)
+            .filter(official::Column::PersonnelCode.is_in(chunk))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(codes);
     }
     Ok(found)
 }
