@@ -201,7 +201,16 @@ async fn rebuild(
     for (_, unit_id) in &officials {
         per_unit.entry(*unit_id).or_default().0 += 1;
     }
-    let in_unit = unit.map(|_| unit_of.keys().copied().collect::<Vec<_>>());
+    // A unit's officials as a subquery, not a list of ids: a unit may hold more officials than
+    // a statement takes parameters (65,535 on PostgreSQL).
+    let in_unit = unit.map(|u| {
+        use sea_orm::sea_query::{ExprTrait, Query};
+        Query::select()
+            .column(official::Column::Id)
+            .from(official::Entity)
+            .and_where(Expr::col(official::Column::UnitId).eq(u))
+            .to_owned()
+    });
     // The facts a rollup needs, not the stored explanations.
     let facts: Vec<Fact> = assessment::Entity::find()
         .select_only()
@@ -212,8 +221,8 @@ async fn rebuild(
             assessment::Column::ProposedLevel,
         ])
         .filter(assessment::Column::CycleId.eq(cycle_id))
-        .apply_if(in_unit.clone(), |q, ids| {
-            q.filter(assessment::Column::OfficialId.is_in(ids))
+        .apply_if(in_unit.clone(), |q, officials| {
+            q.filter(assessment::Column::OfficialId.in_subquery(officials))
         })
         .into_tuple()
         .all(db)
@@ -240,11 +249,11 @@ async fn rebuild(
             objective::Column::OwnerOfficialId,
         ])
         .filter(objective::Column::CycleId.eq(cycle_id))
-        .apply_if(unit.zip(in_unit), |q, (u, ids)| {
+        .apply_if(unit.zip(in_unit), |q, (u, officials)| {
             q.filter(
                 Condition::any()
                     .add(objective::Column::OwnerUnitId.eq(u))
-                    .add(objective::Column::OwnerOfficialId.is_in(ids)),
+                    .add(objective::Column::OwnerOfficialId.in_subquery(officials)),
             )
         })
         .into_tuple()
