@@ -181,11 +181,14 @@ async fn killed_burst(test_db: &TestDb) {
     let engine = test_db.engine();
     let db = test_db.connect().await;
     let cycle = month_cycle(&db, "2026-11", "open").await;
-    let ward = common::unit_id(&db, "HUE-X01").await;
+    // A ward of its own, of a real ward's size: the import put a quarter of its rows in each
+    // sample unit, and a write refreshes its whole unit's rollup.
+    let city = common::unit_id(&db, "HUE").await;
+    let ward = common::unit(&db, "BURST-W01", "commune", Some(city)).await;
     let mut people = Vec::new();
     for i in 0..8 {
         let code = format!("BURST{i:02}");
-        people.push(person(&db, &code, (ward, "HUE-X01"), None, cycle, &[]).await);
+        people.push(person(&db, &code, (ward, "BURST-W01"), None, cycle, &[]).await);
     }
 
     let server = ServerChild::start(&test_db.url).await;
