@@ -256,6 +256,33 @@ on_both_databases!(
             .expect("a row");
             let size: i64 = row.try_get_by_index(0).expect("page size");
             assert_eq!(size, i64::from(app::ssr::db::SQLITE_PAGE_SIZE));
+            // Pages read through memory mapping, and plans that do not depend on bound values
+            // (else every `LIMIT ?` is compiled again each time it runs).
+            let conn: &sea_orm::DatabaseConnection = &db;
+            let pragma = |sql: &'static str| async move {
+                sea_orm::ConnectionTrait::query_all_raw(
+                    conn,
+                    sea_orm::Statement::from_string(sea_orm::DbBackend::Sqlite, sql),
+                )
+                .await
+                .expect("pragma")
+                .iter()
+                .map(|row| {
+                    row.try_get_by_index::<String>(0)
+                        .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string()))
+                        .expect("a pragma's value")
+                })
+                .collect::<Vec<String>>()
+            };
+            assert_eq!(
+                pragma("PRAGMA mmap_size").await,
+                [app::ssr::db::SQLITE_MMAP_SIZE.to_string()]
+            );
+            let options = pragma("PRAGMA compile_options").await;
+            assert!(
+                options.iter().any(|o| o == "ENABLE_QPSG"),
+                "SQLite built without the planner stability guarantee: {options:?}"
+            );
         }
         db.close().await.ok();
         test_db.drop_db().await;

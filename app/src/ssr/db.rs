@@ -39,15 +39,27 @@ impl Engine {
 /// docs/PERFORMANCE.md). An existing file keeps the size it was created with.
 pub const SQLITE_PAGE_SIZE: u32 = 16_384;
 
+/// Bytes of a SQLite file read through memory mapping: pages are read from the operating
+/// system's cache in place instead of being copied into each connection's own small page
+/// cache by a system call (a dashboard's first read of an official: about a third faster at
+/// 100 at once, docs/PERFORMANCE.md). Address space, not memory: the pages are the kernel's
+/// cache, shared by the connections.
+pub const SQLITE_MMAP_SIZE: u64 = 1 << 30;
+
 /// Connects with the settings Thước đo relies on. For SQLite: the file is created if missing
-/// (with [`SQLITE_PAGE_SIZE`]), WAL journal, foreign keys enforced, a 5-second busy timeout.
-/// For Postgres: a pool of `max_connections`.
+/// (with [`SQLITE_PAGE_SIZE`]), WAL journal, foreign keys enforced, a 5-second busy timeout,
+/// read through memory mapping ([`SQLITE_MMAP_SIZE`]).
+/// For Postgres: a pool of `max_connections`. Both: a connection idle for 30 s or more is
+/// checked before it is handed out.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // A connection is checked with a round trip before use only when it has been idle:
+        // checking every one doubled the round trips of each statement under load.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
@@ -56,6 +68,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                .pragma("mmap_size", SQLITE_MMAP_SIZE.to_string())
         });
     Database::connect(options).await
 }

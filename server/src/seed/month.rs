@@ -120,6 +120,7 @@ pub async fn month(
     okrs.officials(&txn, &ids, &mut rng).await?;
     okrs.communes(&txn, tag, &mut rng).await?;
     txn.commit().await?;
+    super::analyze(db).await?;
     Ok((code, ids.len()))
 }
 

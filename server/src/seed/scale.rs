@@ -11,7 +11,7 @@ use app::domain::text::search_key;
 use app::ssr::repo::loader::{self, Cell, Loader};
 use chrono::{NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -179,11 +179,7 @@ pub async fn scale(
     app::ssr::repo::scope::rebuild_units(&txn).await?;
     app::ssr::repo::headcount::rebuild(&txn).await?;
     txn.commit().await?;
-    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        // Statistics now, not when autovacuum gets to it: until then PostgreSQL plans the
-        // lists of a million fresh rows blind (seconds per page instead of milliseconds).
-        db.execute_unprepared("ANALYZE").await?;
-    }
+    super::analyze(db).await?;
     bar.finish_and_clear();
     Ok(ScaleReport {
         units: unit_count,

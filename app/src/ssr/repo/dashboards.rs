@@ -6,14 +6,21 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, OverStatement, Query, WindowStatement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Order, OverStatement, Query, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::rollups::measure_of;
 use crate::domain::Measure;
 use crate::domain::vocab::{DataSource, OfficialStatus};
 use crate::error::AppError;
-use crate::ssr::entity::{check_in, cycle, key_result, metric_series, objective, official};
+use crate::ssr::entity::{
+    assessment, check_in, cycle, key_result, metric_series, objective, official,
+};
 
 /// A metric's values, newest first: (month, value).
 pub type Series = Vec<(NaiveDate, f64)>;
@@ -122,6 +129,9 @@ pub async fn metric_targets(
     Ok(found)
 }
 
+/// A key result's check-ins, oldest first: (time, value).
+pub type History = Vec<(DateTime<Utc>, f64)>;
+
 /// A key result as a dashboard reads it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KrRead {
@@ -176,53 +186,179 @@ pub async fn unit_key_results(
     reads(db, &objectives, &cycles, limit).await
 }
 
+/// An official's period on their score trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredPeriod {
+    pub cycle: String,
+    pub scheme_id: String,
+    pub period_kind: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub score: Option<f64>,
+}
+
+/// Every period an official was assessed in, with its score (`None` before scoring): one
+/// query, the assessment joined to its cycle, no explanation read.
+pub async fn scored_periods(
+    db: &impl ConnectionTrait,
+    official_id: i64,
+) -> Result<Vec<ScoredPeriod>, AppError> {
+    let (a, c) = (assessment::Entity, cycle::Entity);
+    let q = Query::select()
+        .columns([
+            (c, cycle::Column::Code),
+            (c, cycle::Column::SchemeId),
+            (c, cycle::Column::PeriodKind),
+            (c, cycle::Column::StartsOn),
+            (c, cycle::Column::EndsOn),
+        ])
+        .column((a, assessment::Column::ComputedScore))
+        .from(a)
+        .inner_join(
+            c,
+            Expr::col((c, cycle::Column::Id)).equals((a, assessment::Column::CycleId)),
+        )
+        .and_where(Expr::col((a, assessment::Column::OfficialId)).eq(official_id))
+        .to_owned();
+    let backend = db.get_database_backend();
+    db.query_all_raw(backend.build(&q))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ScoredPeriod {
+                cycle: row.try_get_by_index(0)?,
+                scheme_id: row.try_get_by_index(1)?,
+                period_kind: row.try_get_by_index(2)?,
+                starts_on: row.try_get_by_index(3)?,
+                ends_on: row.try_get_by_index(4)?,
+                score: row.try_get_by_index(5)?,
+            })
+        })
+        .collect()
+}
+
 /// The key results of an official's objectives in the latest cycle they have any (at most
-/// `limit`), each with its check-ins oldest first: (time, value).
+/// `limit`, oldest first), each with its check-ins oldest first: (time, value). One query:
+/// the latest cycle and the first key results chosen in SQL, each key result joined to its
+/// cycle and to its check-ins (a row per check-in).
 pub async fn official_key_results(
     db: &impl ConnectionTrait,
     official_id: i64,
     limit: u64,
-) -> Result<Vec<(KrRead, Vec<(DateTime<Utc>, f64)>)>, AppError> {
+) -> Result<Vec<(KrRead, History)>, AppError> {
+    let (k, o, c, ci) = (
+        key_result::Entity,
+        objective::Entity,
+        cycle::Entity,
+        check_in::Entity,
+    );
     let theirs = Query::select()
         .column(objective::Column::CycleId)
-        .from(objective::Entity)
+        .from(o)
         .and_where(Expr::col(objective::Column::OwnerOfficialId).eq(official_id))
         .to_owned();
-    let latest = cycle::Entity::find()
-        .filter(cycle::Column::Id.in_subquery(theirs))
-        .order_by_desc(cycle::Column::EndsOn)
-        .order_by_desc(cycle::Column::Id)
-        .one(db)
-        .await?;
-    let Some(latest) = latest else {
-        return Ok(Vec::new());
-    };
-    let objectives = objective::Entity::find()
-        .filter(objective::Column::CycleId.eq(latest.id))
-        .filter(objective::Column::OwnerOfficialId.eq(official_id))
-        .all(db)
-        .await?;
-    let krs = reads(db, &objectives, std::slice::from_ref(&latest), limit).await?;
-    let mut history: HashMap<i64, Vec<(DateTime<Utc>, f64)>> = HashMap::new();
-    for c in check_in::Entity::find()
-        .filter(check_in::Column::KeyResultId.is_in(krs.iter().map(|k| k.id)))
-        .order_by_asc(check_in::Column::CreatedAt)
-        .order_by_asc(check_in::Column::Id)
-        .all(db)
-        .await?
-    {
-        history
-            .entry(c.key_result_id)
-            .or_default()
-            .push((c.created_at, c.value));
+    let latest = Query::select()
+        .column(cycle::Column::Id)
+        .from(c)
+        .and_where(Expr::col(cycle::Column::Id).in_subquery(theirs))
+        .order_by(cycle::Column::EndsOn, Order::Desc)
+        .order_by(cycle::Column::Id, Order::Desc)
+        .limit(1)
+        .to_owned();
+    let objectives = Query::select()
+        .column(objective::Column::Id)
+        .from(o)
+        .and_where(Expr::col(objective::Column::OwnerOfficialId).eq(official_id))
+        .and_where(Expr::col(objective::Column::CycleId).in_subquery(latest))
+        .to_owned();
+    let first = Query::select()
+        .column(key_result::Column::Id)
+        .from(k)
+        .and_where(Expr::col(key_result::Column::ObjectiveId).in_subquery(objectives))
+        .order_by(key_result::Column::Id, Order::Asc)
+        .limit(limit)
+        .to_owned();
+    let q = Query::select()
+        .column((k, Asterisk))
+        .expr_as(
+            Expr::col((c, cycle::Column::Code)),
+            Alias::new("cycle_code"),
+        )
+        .expr_as(
+            Expr::col((c, cycle::Column::StartsOn)),
+            Alias::new("cycle_starts_on"),
+        )
+        .expr_as(
+            Expr::col((c, cycle::Column::EndsOn)),
+            Alias::new("cycle_ends_on"),
+        )
+        .expr_as(
+            Expr::col((ci, check_in::Column::CreatedAt)),
+            Alias::new("check_in_at"),
+        )
+        .expr_as(
+            Expr::col((ci, check_in::Column::Value)),
+            Alias::new("check_in_value"),
+        )
+        .from(k)
+        .inner_join(
+            o,
+            Expr::col((o, objective::Column::Id)).equals((k, key_result::Column::ObjectiveId)),
+        )
+        .inner_join(
+            c,
+            Expr::col((c, cycle::Column::Id)).equals((o, objective::Column::CycleId)),
+        )
+        .left_join(
+            ci,
+            Expr::col((ci, check_in::Column::KeyResultId)).equals((k, key_result::Column::Id)),
+        )
+        .and_where(Expr::col((k, key_result::Column::Id)).in_subquery(first))
+        .order_by((k, key_result::Column::Id), Order::Asc)
+        .order_by((ci, check_in::Column::CreatedAt), Order::Asc)
+        .order_by((ci, check_in::Column::Id), Order::Asc)
+        .to_owned();
+    let backend = db.get_database_backend();
+    let mut found: Vec<(KrRead, History)> = Vec::new();
+    for row in db.query_all_raw(backend.build(&q)).await? {
+        let id: i64 = row.try_get("", "id")?;
+        if found.last().is_none_or(|(kr, _)| kr.id != id) {
+            let model = key_result::Model::from_query_result(&row, "")?;
+            let cycle = (
+                row.try_get::<String>("", "cycle_code")?,
+                (
+                    row.try_get("", "cycle_starts_on")?,
+                    row.try_get("", "cycle_ends_on")?,
+                ),
+            );
+            found.push((kr_read(model, cycle, None), Vec::new()));
+        }
+        let at: Option<DateTime<Utc>> = row.try_get("", "check_in_at")?;
+        let value: Option<f64> = row.try_get("", "check_in_value")?;
+        if let (Some(at), Some(value), Some((_, history))) = (at, value, found.last_mut()) {
+            history.push((at, value));
+        }
     }
-    Ok(krs
-        .into_iter()
-        .map(|k| {
-            let points = history.remove(&k.id).unwrap_or_default();
-            (k, points)
-        })
-        .collect())
+    Ok(found)
+}
+
+/// A stored key result as a dashboard reads it, in `cycle`, owned by `owner`.
+fn kr_read(
+    k: key_result::Model,
+    (cycle, span): (String, (NaiveDate, NaiveDate)),
+    owner: Option<(i64, String)>,
+) -> KrRead {
+    KrRead {
+        measure: measure_of(&k),
+        id: k.id,
+        title: k.title,
+        unit_of_measure: k.unit_of_measure,
+        cycle,
+        span,
+        owner,
+        last_check_in_at: k.last_check_in_at,
+        last_confidence: k.last_confidence,
+    }
 }
 
 /// The key results of `objectives` (at most `limit`, oldest first) with their cycle and owner.
@@ -262,17 +398,11 @@ async fn reads(
             let owner = o
                 .owner_official_id
                 .map(|id| (id, names.get(&id).cloned().unwrap_or_default()));
-            Some(KrRead {
-                measure: measure_of(&k),
-                id: k.id,
-                title: k.title,
-                unit_of_measure: k.unit_of_measure,
-                cycle: c.code.clone(),
-                span: (c.starts_on, c.ends_on),
+            Some(kr_read(
+                k,
+                (c.code.clone(), (c.starts_on, c.ends_on)),
                 owner,
-                last_check_in_at: k.last_check_in_at,
-                last_confidence: k.last_confidence,
-            })
+            ))
         })
         .collect())
 }

@@ -282,26 +282,25 @@ async fn score_trend(
     official_id: i64,
     lang: Lang,
 ) -> Result<Option<ChartData>, AppError> {
-    let rows = crate::ssr::repo::assessments::of_official(db, official_id).await?;
+    let rows = dashboards::scored_periods(db, official_id).await?;
     let latest = rows
         .iter()
-        .filter(|(a, _)| a.computed_score.is_some())
-        .max_by_key(|(_, c)| c.ends_on);
-    let Some((_, latest)) = latest else {
+        .filter(|p| p.score.is_some())
+        .max_by_key(|p| p.ends_on);
+    let Some(latest) = latest else {
         return Ok(None);
     };
     let scheme = crate::domain::builtin_scheme(&latest.scheme_id).map_err(AppError::internal)?;
-    let mut periods: Vec<(&Cycle, Option<f64>)> = rows
+    let mut periods: Vec<&dashboards::ScoredPeriod> = rows
         .iter()
-        .filter(|(_, c)| c.scheme_id == latest.scheme_id && c.period_kind == latest.period_kind)
-        .map(|(a, c)| (c, a.computed_score))
+        .filter(|p| p.scheme_id == latest.scheme_id && p.period_kind == latest.period_kind)
         .collect();
-    periods.sort_by_key(|(c, _)| c.starts_on);
+    periods.sort_by_key(|p| p.starts_on);
     let skip = periods.len().saturating_sub(TREND_PERIODS);
     let points: Vec<(String, Option<f64>)> = periods
         .into_iter()
         .skip(skip)
-        .map(|(c, s)| (c.code.clone(), s))
+        .map(|p| (p.cycle.clone(), p.score))
         .collect();
     let bands: Vec<(Level, f64)> = scheme
         .bands
