@@ -9,7 +9,8 @@ use app::domain::access::{Grant, Role};
 use app::ssr::entity::{audit_log, role_grant};
 use common::{Engine, PASSWORD, TestServer, create_account, month_cycle, person, unit};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 
 /// Province P1 → U (official A, account `a`); province P2 → Q (official B, account `b`); an
@@ -413,6 +414,84 @@ on_both_databases!(
         let official = server.session("a").await;
         let (status, _) = server.call("/api/audit", &[], Some(&official)).await;
         assert_eq!(status, 403);
+        server.stop().await;
+    }
+);
+
+on_both_databases!(
+    two_accounts_for_one_official_at_once_one_is_refused_by_name,
+    |engine| async move {
+        let Some((server, db, _root, _a, _b)) = setup(engine).await else {
+            return;
+        };
+        let unit_id = app::ssr::repo::org_units::id_by_code(&db, "P1-U")
+            .await
+            .expect("query")
+            .expect("unit");
+        let official = common::official(&db, "E", "Cán bộ E", unit_id, None).await;
+        let grants = [Grant {
+            role: Role::Official,
+            unit_id,
+        }];
+        let pool = db.clone();
+        let create = move |username: &'static str| {
+            let db = pool.clone();
+            async move {
+                let txn = app::ssr::db::write(&db).await.expect("begin");
+                let made = app::ssr::auth::create_account(
+                    &*txn,
+                    app::ssr::auth::NewAccount {
+                        username,
+                        display_name: username,
+                        password: None,
+                        official_id: Some(official),
+                        is_demo: false,
+                        grants: &grants,
+                    },
+                    app::ssr::auth::AuthConfig {
+                        cookie_secure: false,
+                        hashing: app::ssr::auth::password::Cost::TestOnly,
+                    },
+                    &app::ssr::repo::audit::Actor::system("test"),
+                    chrono::Utc::now(),
+                )
+                .await;
+                (txn, made)
+            }
+        };
+        // The first account is written but not committed; the second is made meanwhile in
+        // another transaction (on PostgreSQL its check sees no account yet and its insert
+        // waits on the unique index; on SQLite it waits for its turn to write).
+        let (first, made) = create("e1").await;
+        made.expect("the first account");
+        let second = tokio::spawn(create("e2"));
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        first.commit().await.expect("commit");
+        let (second_txn, refused) = second.await.expect("task");
+        second_txn.rollback().await.ok();
+        match refused {
+            Err(app::error::AppError::Invalid { field, message }) => {
+                assert_eq!(
+                    (field.as_str(), message.as_str()),
+                    ("personnel_code", "official_has_account")
+                );
+            }
+            other => panic!("a second account for one official: {other:?}"),
+        }
+        let accounts = app::ssr::entity::account::Entity::find()
+            .filter(app::ssr::entity::account::Column::OfficialId.eq(official))
+            .count(&db)
+            .await
+            .expect("count");
+        assert_eq!(accounts, 1);
+        // The database itself refuses a second row, whatever the code before it checks.
+        let raw = format!(
+            "INSERT INTO account (username, display_name, password_hash, official_id, is_active, \
+             is_demo, version, password_changed_at, created_at, updated_at) \
+             SELECT 'e3', 'e3', password_hash, official_id, is_active, is_demo, version, \
+             password_changed_at, created_at, updated_at FROM account WHERE official_id = {official}"
+        );
+        assert!(db.execute_unprepared(&raw).await.is_err());
         server.stop().await;
     }
 );

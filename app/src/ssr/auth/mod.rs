@@ -367,7 +367,8 @@ pub async fn create_account(
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await
+    .map_err(already_taken)?;
     for grant in new.grants {
         guard::insert_grant(db, created.id, *grant, now).await?;
     }
@@ -384,6 +385,26 @@ pub async fn create_account(
     };
     audit::record(db, actor, change, now).await?;
     Ok(created.id)
+}
+
+/// The refusal of an account the unique indexes stopped: the username or the official taken
+/// by another account created at the same instant (the checks before the insert let both
+/// through on PostgreSQL); any other error as it is.
+fn already_taken(err: sea_orm::DbErr) -> AppError {
+    let Some(sea_orm::SqlErr::UniqueConstraintViolation(what)) = err.sql_err() else {
+        return err.into();
+    };
+    let (field, message) = if what.contains("official_id") {
+        ("personnel_code", "official_has_account")
+    } else if what.contains("username") {
+        ("username", "username_taken")
+    } else {
+        return err.into();
+    };
+    AppError::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
 }
 
 /// A new account.
