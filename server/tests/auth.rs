@@ -497,6 +497,49 @@ on_both_databases!(
     }
 );
 
+on_both_databases!(
+    a_session_is_honoured_while_the_database_is_too_busy_to_mark_it_seen,
+    |engine| async move {
+        use app::ssr::auth::session::{self as sessions, Sessions};
+        use app::ssr::entity::account;
+        let Some((server, db)) = with_account(engine).await else {
+            return;
+        };
+        let now = chrono::Utc::now();
+        let an = account::Entity::find()
+            .filter(account::Column::Username.eq("an"))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("an");
+        let token = sessions::create(&db, an.id, None, None, now)
+            .await
+            .expect("session");
+        let kept = Sessions::default();
+        assert!(user(&db, &kept, &token, now).await.is_some());
+        // Another process writes for longer than SQLite's busy timeout (on PostgreSQL the
+        // write does not touch the session's row): two minutes later the session is due to
+        // be marked as seen, and the request is still answered.
+        let other = server.db.connect().await;
+        let writing = app::ssr::db::write(&other).await.expect("write lock");
+        let later = now + chrono::Duration::minutes(2);
+        assert!(user(&db, &kept, &token, later).await.is_some());
+        writing.rollback().await.expect("rollback");
+        // Once the database is free, the next request marks it.
+        assert!(user(&db, &kept, &token, later).await.is_some());
+        let seen = app::ssr::entity::session::Entity::find_by_id(sessions::id_of(&token))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("session")
+            .last_seen_at;
+        assert_eq!(seen.timestamp(), later.timestamp());
+        other.close().await.ok();
+        db.close().await.ok();
+        server.stop().await;
+    }
+);
+
 /// The signed-in account behind `token` as a process keeping `kept` sees it at `at`.
 async fn user(
     db: &DatabaseConnection,

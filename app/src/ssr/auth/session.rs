@@ -186,7 +186,8 @@ impl Default for Sessions {
 }
 
 /// The signed-in account behind `token`, or `None` (unknown, expired, or account disabled).
-/// An expired session is deleted; a live one is marked as seen (at most once a minute).
+/// An expired session is deleted; a live one is marked as seen (at most once a minute; when the
+/// database is too busy to write that, the request goes on and a later one marks it).
 /// Costs one read of one row while the session is kept in `kept` and no access data changed.
 pub async fn load(
     db: &impl ConnectionTrait,
@@ -204,12 +205,24 @@ pub async fn load(
             None => return Ok(None),
         },
     };
-    let session = if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS {
+    let due = (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECONDS;
+    let touched = if due {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .filter(session::Column::Id.eq(id.clone()))
             .exec(db)
-            .await?;
+            .await
+            .inspect_err(|err| {
+                // Marking the session as seen only moves its idle limit on: a database busy
+                // with writes (SQLite's one writer, past its busy timeout) must not fail the
+                // request. The next request tries again.
+                tracing::warn!(error = %err, "session not marked as seen");
+            })
+            .is_ok()
+    } else {
+        false
+    };
+    let session = if touched {
         Arc::new(Kept {
             last_seen_at: now,
             ..(*session).clone()
