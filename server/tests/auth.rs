@@ -430,12 +430,7 @@ on_both_databases!(
             return;
         };
         let now = chrono::Utc::now();
-        let an = account::Entity::find()
-            .filter(account::Column::Username.eq("an"))
-            .one(&db)
-            .await
-            .expect("query")
-            .expect("an");
+        let an = account_an(&db).await;
         // Two server processes on one database, each keeping the sessions it has seen.
         let (first, second) = (Sessions::default(), Sessions::default());
         let token = sessions::create(&db, an.id, None, None, now)
@@ -501,17 +496,11 @@ on_both_databases!(
     a_session_is_honoured_while_the_database_is_too_busy_to_mark_it_seen,
     |engine| async move {
         use app::ssr::auth::session::{self as sessions, Sessions};
-        use app::ssr::entity::account;
         let Some((server, db)) = with_account(engine).await else {
             return;
         };
         let now = chrono::Utc::now();
-        let an = account::Entity::find()
-            .filter(account::Column::Username.eq("an"))
-            .one(&db)
-            .await
-            .expect("query")
-            .expect("an");
+        let an = account_an(&db).await;
         let token = sessions::create(&db, an.id, None, None, now)
             .await
             .expect("session");
@@ -539,6 +528,17 @@ on_both_databases!(
         server.stop().await;
     }
 );
+
+/// The account `an` made by `with_account`.
+async fn account_an(db: &DatabaseConnection) -> app::ssr::entity::account::Model {
+    use app::ssr::entity::account;
+    account::Entity::find()
+        .filter(account::Column::Username.eq("an"))
+        .one(db)
+        .await
+        .expect("query")
+        .expect("an")
+}
 
 /// The signed-in account behind `token` as a process keeping `kept` sees it at `at`.
 async fn user(
