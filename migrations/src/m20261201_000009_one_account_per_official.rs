@@ -14,20 +14,24 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(drop("idx_account_official_id")).await?;
+        manager
+            .drop_index(index_named("idx_account_official_id"))
+            .await?;
         manager
             .create_index(index("account", &["official_id"], true))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(drop("uq_account_official_id")).await?;
+        manager
+            .drop_index(index_named("uq_account_official_id"))
+            .await?;
         manager
             .create_index(index("account", &["official_id"], false))
             .await
     }
 }
 
-fn drop(name: &'static str) -> IndexDropStatement {
+fn index_named(name: &'static str) -> IndexDropStatement {
     Index::drop().name(name).table("account").to_owned()
 }

@@ -41,7 +41,7 @@ pub const SQLITE_PAGE_SIZE: u32 = 16_384;
 
 /// Bytes of a SQLite file read through memory mapping: pages are read from the operating
 /// system's cache in place instead of being copied into each connection's own small page
-/// cache by a system call (a dashboard's first read of an official: about a third faster at
+/// cache by a system call (a dashboard's first read of an official: about a sixth faster at
 /// 100 at once, docs/PERFORMANCE.md). Address space, not memory: the pages are the kernel's
 /// cache, shared by the connections.
 pub const SQLITE_MMAP_SIZE: u64 = 1 << 30;
