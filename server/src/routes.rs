@@ -13,8 +13,9 @@ use axum::{
     routing::{get, post},
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
+use std::sync::OnceLock;
 use tower::ServiceBuilder;
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -23,7 +24,7 @@ use tower_http::{
 
 /// Builds the complete application router.
 pub fn router(state: AppState, trust_proxy: bool) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
     let request_id_header = header::HeaderName::from_static("x-request-id");
@@ -83,6 +84,15 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id_header)),
         )
         .with_state(state)
+}
+
+/// The pages' routes, generated once per process. Generating them renders the application
+/// with the loading of every resource of the process suspended (Leptos' `SuppressResourceLoad`
+/// is one global flag): a second generation while pages render — several servers in one
+/// process, as the tests run them — left those pages waiting forever.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// The context of every page render: the application state, and the request's CSP nonce.
