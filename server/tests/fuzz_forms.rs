@@ -24,6 +24,7 @@ const API_SOURCES: &[&str] = &[
     include_str!("../../app/src/api/compare.rs"),
     include_str!("../../app/src/api/org.rs"),
     include_str!("../../app/src/api/people.rs"),
+    include_str!("../../app/src/api/queue.rs"),
 ];
 
 /// Bodies that once broke an endpoint (none so far), sent before the random ones.

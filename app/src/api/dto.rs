@@ -24,6 +24,8 @@ pub struct Me {
     pub can_admin: bool,
     /// Whether they read whole units (and so may compare them).
     pub can_compare: bool,
+    /// Whether they may score or approve somewhere (and so have a review queue).
+    pub can_review: bool,
 }
 
 /// An official in a list.
@@ -177,4 +179,80 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
     /// The session of this request.
     pub current: bool,
+}
+
+pub use crate::domain::deadline::{Due, NextStep, Turn};
+
+/// How the review queue is asked for: every field optional, as a GET form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueQuery {
+    /// An assessment state code, `all`, or nothing for the default (self-assessed: waiting
+    /// for a reviewer's score).
+    pub state: Option<String>,
+    /// A cycle id, or nothing for every open cycle.
+    pub cycle: Option<i64>,
+    /// Text to find in the name, personnel code or unit.
+    pub q: Option<String>,
+    /// `deadline` (default), `name`, `score` or `self`.
+    pub sort: Option<String>,
+    /// 1-based page number.
+    pub page: Option<u64>,
+}
+
+/// One assessment in the review queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub assessment_id: i64,
+    pub official_id: i64,
+    pub full_name: String,
+    pub personnel_code: String,
+    pub unit_name: String,
+    pub cycle_code: String,
+    pub state: AssessmentState,
+    /// Whose turn it is, by when, and how near that is (`None` once approved).
+    pub next: Option<NextStep>,
+    pub self_points: Option<f64>,
+    pub score: Option<f64>,
+    pub engine_level: Option<Level>,
+}
+
+/// A cycle one may filter by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleOption {
+    pub id: i64,
+    pub code: String,
+}
+
+/// A page of the review queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewQueue {
+    pub rows: Vec<QueueRow>,
+    /// How many assessments match in all.
+    pub total: u64,
+    /// The page shown (1-based) and how many there are.
+    pub page: u64,
+    pub pages: u64,
+    pub cycles: Vec<CycleOption>,
+}
+
+/// One thing due from the signed-in person, for their home page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToDoItem {
+    /// Their own self-assessment of a cycle (`returned`: sent back for revision).
+    OwnAssessment {
+        official_id: i64,
+        cycle: String,
+        returned: bool,
+        due: chrono::NaiveDate,
+        nearness: Due,
+    },
+    /// Assessments waiting for their score (`Reviewer`) or approval (`Approver`).
+    Waiting {
+        turn: Turn,
+        count: u64,
+        overdue: u64,
+        nearest: chrono::NaiveDate,
+    },
+    /// Officials of their units whose self-assessment is past its deadline.
+    NotSubmitted { count: u64 },
 }

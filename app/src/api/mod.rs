@@ -7,3 +7,4 @@ pub mod compare;
 pub mod dto;
 pub mod org;
 pub mod people;
+pub mod queue;

@@ -20,6 +20,8 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
     Ok(Some(Me {
         can_audit: may_somewhere(&user.principal, Action::Audit),
         can_admin: may_somewhere(&user.principal, Action::Admin),
+        can_review: may_somewhere(&user.principal, Action::Score)
+            || may_somewhere(&user.principal, Action::Approve),
         can_compare: !crate::domain::access::scope(&user.principal, Action::Read)
             .subtrees
             .is_empty(),

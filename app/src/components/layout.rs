@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::lang_switch::LangSwitch;
+use crate::api::dto::Me;
 use crate::api::people::who_am_i;
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -18,37 +19,45 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"▮"</span>
                 <span class="brand-name">{t!(i18n, app_name)}</span>
             </a>
-            <nav class="mainnav" aria-label=move || t_string!(i18n, nav_main)>
-                <A href="/">{t!(i18n, nav_home)}</A>
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        me.await.ok().flatten().map(|me| view! {
-                            <A href="/officials">{t!(i18n, nav_officials)}</A>
-                            {me.can_compare.then(|| view! { <A href="/compare">{t!(i18n, nav_compare)}</A> })}
-                            {me.can_audit.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
-                            {me.can_admin.then(|| view! { <A href="/accounts">{t!(i18n, nav_accounts)}</A> })}
-                        })
-                    })}
-                </Transition>
-            </nav>
-            <div class="session">
-                <Transition fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match me.await.ok().flatten() {
-                            Some(me) => view! {
-                                <a href="/account" class="who" data-testid="who">{me.display_name}</a>
-                                <form method="post" action="/logout" class="logout">
-                                    <button type="submit">{t!(i18n, nav_logout)}</button>
-                                </form>
-                            }.into_any(),
-                            None => view! { <a href="/login">{t!(i18n, nav_login)}</a> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </div>
+            // One boundary reads the signed-in person for the navigation and the session
+            // links alike.
+            <Transition fallback=move || signed_in(None)>
+                {move || Suspend::new(async move { signed_in(me.await.ok().flatten()) })}
+            </Transition>
             <LangSwitch />
         </header>
         <main id="main">{children()}</main>
         <footer class="footer">{t!(i18n, footer)}</footer>
+    }
+}
+
+/// The navigation and the session links of `me` (or of nobody signed in).
+fn signed_in(me: Option<Me>) -> impl IntoView {
+    let i18n = use_i18n();
+    let links = me.as_ref().map(|me| {
+        view! {
+            <A href="/officials">{t!(i18n, nav_officials)}</A>
+            {me.can_review.then(|| view! { <A href="/review">{t!(i18n, nav_queue)}</A> })}
+            {me.can_compare.then(|| view! { <A href="/compare">{t!(i18n, nav_compare)}</A> })}
+            {me.can_audit.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
+            {me.can_admin.then(|| view! { <A href="/accounts">{t!(i18n, nav_accounts)}</A> })}
+        }
+    });
+    let session = match me {
+        Some(me) => view! {
+            <a href="/account" class="who" data-testid="who">{me.display_name}</a>
+            <form method="post" action="/logout" class="logout">
+                <button type="submit">{t!(i18n, nav_logout)}</button>
+            </form>
+        }
+        .into_any(),
+        None => view! { <a href="/login">{t!(i18n, nav_login)}</a> }.into_any(),
+    };
+    view! {
+        <nav class="mainnav" aria-label=move || t_string!(i18n, nav_main)>
+            <A href="/">{t!(i18n, nav_home)}</A>
+            {links}
+        </nav>
+        <div class="session">{session}</div>
     }
 }

@@ -36,6 +36,8 @@ pub fn known(key: &str) -> Option<AnyView> {
         "required_value" => t!(i18n, required_value).into_any(),
         "out_of_range" => t!(i18n, out_of_range).into_any(),
         "unknown_criterion" => t!(i18n, unknown_criterion).into_any(),
+        "unknown_state" => t!(i18n, unknown_state).into_any(),
+        "unknown_sort" => t!(i18n, unknown_sort).into_any(),
         _ => return None,
     })
 }
@@ -70,6 +72,8 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "new_password" => t!(i18n, account_new_password).into_any(),
         "confirm_password" => t!(i18n, account_confirm_password).into_any(),
         "token" => t!(i18n, field_token).into_any(),
+        "q" => t!(i18n, field_q).into_any(),
+        "sort" => t!(i18n, field_sort).into_any(),
         _ => return None,
     })
 }

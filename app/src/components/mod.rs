@@ -7,4 +7,5 @@ pub mod layout;
 pub mod message;
 pub mod role_label;
 pub mod saves;
+pub mod todo;
 pub mod unit_table;

@@ -262,6 +262,32 @@ pub fn scope(principal: &Principal, action: Action) -> Scope {
     scope
 }
 
+/// The records on which a principal may perform any of `actions`: the union of their scopes
+/// (their own record excluded only when every one of them excludes it).
+pub fn scope_of_any(principal: &Principal, actions: &[Action]) -> Scope {
+    let mut union = Scope {
+        me: principal.official_id,
+        exclude_me: true,
+        ..Scope::default()
+    };
+    for action in actions {
+        let one = scope(principal, *action);
+        union.exclude_me &= one.exclude_me;
+        for (into, from) in [
+            (&mut union.subtrees, one.subtrees),
+            (&mut union.reviewed_in, one.reviewed_in),
+            (&mut union.own_in, one.own_in),
+        ] {
+            for root in from {
+                if !into.contains(&root) {
+                    into.push(root);
+                }
+            }
+        }
+    }
+    union
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +324,32 @@ mod tests {
             unit_path: path(unit),
             owner: Some(owner),
             reviewer,
+        }
+    }
+
+    #[test]
+    fn the_scope_of_several_actions_holds_what_any_of_them_allows() {
+        let people = [
+            person(200, &[(Role::Reviewer, AGENCY), (Role::Official, AGENCY)]),
+            person(300, &[(Role::UnitLeader, AGENCY)]),
+            person(400, &[(Role::Organiser, CITY), (Role::Reviewer, OTHER)]),
+            person(500, &[(Role::Official, OTHER)]),
+        ];
+        let mut records = Vec::new();
+        for unit in [CITY, AGENCY, DEPARTMENT, OTHER, PROVINCE_B] {
+            for owner in [200, 300, 400, 500, 101] {
+                for reviewer in [None, Some(200), Some(400)] {
+                    records.push(record(unit, owner, reviewer));
+                }
+            }
+        }
+        let actions = [Action::Score, Action::Approve];
+        for p in &people {
+            let union = scope_of_any(p, &actions);
+            for r in &records {
+                let any = actions.iter().any(|a| decide(p, *a, r).is_some());
+                assert_eq!(union.contains(r), any, "{p:?} on {r:?}");
+            }
         }
     }
 

@@ -11,6 +11,7 @@
 //! * [`batch`]: [`score_batch`], the entry point of `server score`;
 //! * [`lifecycle`]: the cycle and assessment state machines, who may make each move;
 //! * [`check_in`]: the rules of a check-in, the same for every entry point;
+//! * [`deadline`]: a cycle's deadlines (legal defaults), whose turn it is, how near;
 //! * [`codes`], [`vocab`]: the vocabulary stored as text codes, declared with one helper;
 //! * [`error`]: [`DomainError`], translatable (`key` + `args`).
 //!
@@ -24,6 +25,7 @@ pub mod batch;
 pub mod check_in;
 pub mod codes;
 pub mod compare;
+pub mod deadline;
 pub mod error;
 pub mod explain;
 pub mod general;

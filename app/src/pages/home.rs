@@ -8,6 +8,7 @@ use crate::api::dto::UnitKind;
 use crate::api::org::list_units;
 use crate::components::{
     error_view::ErrorView,
+    todo::ToDoList,
     unit_table::{KindLabel, UnitTable},
 };
 use crate::i18n::{t, t_string, use_i18n};
@@ -43,6 +44,7 @@ pub fn HomePage() -> impl IntoView {
         <section class="page home">
             <h1>{t!(i18n, home_title)}</h1>
             <p class="intro">{t!(i18n, home_intro)}</p>
+            <ToDoList />
             <nav class="chips" aria-label=move || t_string!(i18n, filter_label)>
                 {kind_link(None)}
                 {UnitKind::ALL.iter().map(|k| kind_link(Some(*k))).collect_view()}

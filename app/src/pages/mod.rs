@@ -10,5 +10,6 @@ pub mod login;
 pub mod not_found;
 pub mod official;
 pub mod officials;
+pub mod queue;
 pub mod setup;
 pub mod unit;

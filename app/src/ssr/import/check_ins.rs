@@ -10,6 +10,7 @@ use super::fields::{Cells, Column, Errors, Seen, Sheet, optional, required};
 use super::refs::Refs;
 use super::{Context, Outcome, Plan, Tally, plan};
 use crate::domain::check_in::{Draft, validate};
+use crate::domain::deadline::{VIETNAM_OFFSET_HOURS, local_date};
 use crate::error::AppError;
 use crate::ssr::repo::okrs::{self, CheckInFields, Owner};
 
@@ -26,14 +27,6 @@ pub(super) const COLUMNS: &[Column] = &[
 
 /// Confidence when the file gives none (the middle of 0–10).
 const DEFAULT_CONFIDENCE: i64 = 5;
-
-/// Vietnam's offset from UTC (+7 hours, no daylight saving): check-in dates are local dates.
-const VIETNAM_OFFSET_HOURS: i64 = 7;
-
-/// The local date of a stored time.
-fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    (at + chrono::Duration::hours(VIETNAM_OFFSET_HOURS)).date_naive()
-}
 
 /// The time stamped on a check-in imported for `date`: noon, Vietnam time.
 fn noon(date: NaiveDate) -> DateTime<Utc> {

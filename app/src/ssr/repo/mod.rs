@@ -16,6 +16,7 @@ pub mod okrs;
 pub mod org_units;
 pub mod people;
 pub mod products;
+pub mod queue;
 pub mod rollups;
 pub mod scope;
 pub mod versioned;

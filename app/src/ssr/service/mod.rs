@@ -18,6 +18,7 @@ pub mod exports;
 pub mod inputs;
 pub mod lists;
 pub mod rollups;
+pub mod todo;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;

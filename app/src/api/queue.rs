@@ -1,0 +1,156 @@
+//! The review queue: the assessments waiting on a reviewer or an approver.
+
+use leptos::prelude::*;
+
+use super::dto::{QueueQuery, ReviewQueue};
+use crate::error::AppError;
+
+/// Rows on one page of the queue.
+pub const QUEUE_PAGE_ROWS: u64 = 50;
+
+/// The longest search text, in characters.
+pub const QUEUE_QUERY_MAX_CHARS: usize = 200;
+
+/// The assessments of open cycles the caller may score or approve, filtered, sorted and paged
+/// in SQL; refused for someone who may do neither anywhere.
+#[server(name = QueuePage, prefix = "/api", endpoint = "queue")]
+pub async fn review_queue(#[server(default)] query: QueueQuery) -> Result<ReviewQueue, AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    let filter = filter(&query)?;
+    let queue = crate::ssr::service::lists::review_queue(
+        &caller.state.db,
+        &caller.service_actor(),
+        &filter,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(wire(queue, &filter))
+}
+
+/// The repository's filter from the query as sent; `Invalid` naming a bad field.
+#[cfg(feature = "ssr")]
+fn filter(query: &QueueQuery) -> Result<crate::ssr::repo::queue::QueueFilter, AppError> {
+    use crate::domain::AssessmentState;
+    use crate::domain::text::contains_pattern;
+    use crate::ssr::repo::queue::{QueueFilter, QueueSort};
+    use crate::ssr::service::{bounded_text, invalid};
+    let state = match query.state.as_deref().unwrap_or_default() {
+        "" => Some(AssessmentState::SelfAssessed),
+        "all" => None,
+        code => Some(
+            AssessmentState::from_code(code).ok_or_else(|| invalid("state", "unknown_state"))?,
+        ),
+    };
+    let sort = match query.sort.as_deref().unwrap_or_default() {
+        "" | "deadline" => QueueSort::Deadline,
+        "name" => QueueSort::Name,
+        "score" => QueueSort::Score,
+        "self" => QueueSort::SelfScore,
+        _ => return Err(invalid("sort", "unknown_sort")),
+    };
+    let text = bounded_text(
+        "q",
+        query.q.as_deref().unwrap_or_default(),
+        QUEUE_QUERY_MAX_CHARS,
+    )?;
+    let page = query.page.unwrap_or(1).max(1);
+    Ok(QueueFilter {
+        state,
+        cycle_id: query.cycle,
+        pattern: contains_pattern(&text),
+        sort,
+        offset: (page - 1).saturating_mul(QUEUE_PAGE_ROWS),
+        limit: QUEUE_PAGE_ROWS,
+    })
+}
+
+/// The wire page of the service's queue.
+#[cfg(feature = "ssr")]
+fn wire(
+    queue: crate::ssr::service::lists::ReviewQueue,
+    filter: &crate::ssr::repo::queue::QueueFilter,
+) -> ReviewQueue {
+    use super::dto::{CycleOption, QueueRow};
+    let rows = queue
+        .rows
+        .into_iter()
+        .map(|(w, next)| QueueRow {
+            assessment_id: w.assessment_id,
+            official_id: w.official_id,
+            full_name: w.full_name,
+            personnel_code: w.personnel_code,
+            unit_name: w.unit_name,
+            cycle_code: w.cycle_code,
+            state: w.state,
+            next,
+            self_points: w.self_points,
+            score: w.score,
+            engine_level: w.engine_level,
+        })
+        .collect();
+    ReviewQueue {
+        rows,
+        total: queue.total,
+        page: filter.offset / QUEUE_PAGE_ROWS + 1,
+        pages: queue.total.div_ceil(QUEUE_PAGE_ROWS).max(1),
+        cycles: queue
+            .cycles
+            .into_iter()
+            .map(|c| CycleOption {
+                id: c.id,
+                code: c.code,
+            })
+            .collect(),
+    }
+}
+
+/// What is due from the signed-in person (`None` for someone not signed in).
+#[server(name = MyToDo, prefix = "/api", endpoint = "todo")]
+pub async fn my_todo() -> Result<Option<Vec<super::dto::ToDoItem>>, AppError> {
+    use crate::ssr::auth::guard;
+    if guard::current_user().is_none() {
+        return Ok(None);
+    }
+    let caller = guard::caller()?;
+    let me = caller.user.principal.official_id.unwrap_or_default();
+    let items = crate::ssr::service::todo::todo(
+        &caller.state.db,
+        &caller.service_actor(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(Some(items.into_iter().map(|i| to_do(i, me)).collect()))
+}
+
+/// The wire item of the service's to-do (`me`: the person's official, whose page it links).
+#[cfg(feature = "ssr")]
+fn to_do(item: crate::ssr::service::todo::ToDo, me: i64) -> super::dto::ToDoItem {
+    use super::dto::ToDoItem;
+    use crate::ssr::service::todo::ToDo;
+    match item {
+        ToDo::OwnAssessment {
+            cycle,
+            returned,
+            due,
+            nearness,
+        } => ToDoItem::OwnAssessment {
+            official_id: me,
+            cycle,
+            returned,
+            due,
+            nearness,
+        },
+        ToDo::Waiting {
+            turn,
+            count,
+            overdue,
+            nearest,
+        } => ToDoItem::Waiting {
+            turn,
+            count,
+            overdue,
+            nearest,
+        },
+        ToDo::NotSubmitted { count } => ToDoItem::NotSubmitted { count },
+    }
+}

@@ -1,0 +1,230 @@
+//! Deadlines of an evaluation cycle and how near they are, in Vietnam's local dates.
+//!
+//! The legal defaults, by the cycle's period:
+//!
+//! * **month** and **quarter**: the self-assessment (the period's report) is due **before the
+//!   25th** of the period's last month, i.e. on the 24th (Khánh Hòa's KPI rules: a late report
+//!   counts as not done); the reviewer's score on the period's last day; the approval on the
+//!   5th of the next month;
+//! * **year**: the classification is due **before 15 December** (Decree 335/2025 Art. 21), so
+//!   the approval on 14 December; the review on 10 December; the self-assessment on
+//!   5 December (the two earlier dates are this product's defaults, leaving each step five and
+//!   four days).
+//!
+//! Whose turn it is follows the assessment's state: a draft or returned assessment waits on
+//! the official, a self-assessed one on the reviewer, a reviewed one on the approver.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::lifecycle::AssessmentState;
+
+/// Vietnam's offset from UTC (+7 hours, no daylight saving).
+pub const VIETNAM_OFFSET_HOURS: i64 = 7;
+
+/// How many days ahead a deadline counts as near.
+pub const SOON_DAYS: i64 = 3;
+
+/// The local (Vietnam) date of an instant.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    (at + Duration::hours(VIETNAM_OFFSET_HOURS)).date_naive()
+}
+
+/// The three deadlines of a cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadlines {
+    pub self_assessment: NaiveDate,
+    pub review: NaiveDate,
+    pub approval: NaiveDate,
+}
+
+impl Deadlines {
+    /// The legal defaults of a cycle of `period_kind` (`month`, `quarter` or `year`) ending on
+    /// `ends_on` (its last day); `None` for an unknown kind.
+    pub fn legal(period_kind: &str, ends_on: NaiveDate) -> Option<Deadlines> {
+        match period_kind {
+            "month" | "quarter" => {
+                let self_assessment = ends_on.with_day(24)?;
+                let next_month = ends_on.checked_add_signed(Duration::days(1))?;
+                Some(Deadlines {
+                    self_assessment,
+                    review: ends_on,
+                    approval: next_month.with_day(5)?,
+                })
+            }
+            "year" => {
+                let year = ends_on.year();
+                let day = |d| NaiveDate::from_ymd_opt(year, 12, d);
+                Some(Deadlines {
+                    self_assessment: day(5)?,
+                    review: day(10)?,
+                    approval: day(14)?,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Who acts next on an assessment in `state`, and by when; `None` once approved.
+    pub fn next(&self, state: AssessmentState) -> Option<(Turn, NaiveDate)> {
+        match state {
+            AssessmentState::Draft | AssessmentState::Returned => {
+                Some((Turn::Official, self.self_assessment))
+            }
+            AssessmentState::SelfAssessed => Some((Turn::Reviewer, self.review)),
+            AssessmentState::Reviewed => Some((Turn::Approver, self.approval)),
+            AssessmentState::Approved => None,
+        }
+    }
+
+    /// [`Deadlines::next`], with how near the deadline is on `today`.
+    pub fn next_step(&self, state: AssessmentState, today: NaiveDate) -> Option<NextStep> {
+        self.next(state).map(|(turn, due)| NextStep {
+            turn,
+            due,
+            nearness: Due::of(due, today),
+        })
+    }
+}
+
+/// Who acts next on an assessment, by when, and how near that is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextStep {
+    pub turn: Turn,
+    pub due: NaiveDate,
+    pub nearness: Due,
+}
+
+/// Whose turn it is on an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Turn {
+    Official,
+    Reviewer,
+    Approver,
+}
+
+/// How near a deadline is, seen on `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Due {
+    /// Passed this many days ago (≥ 1).
+    Overdue(i64),
+    /// Due today.
+    Today,
+    /// Due in this many days, at most [`SOON_DAYS`].
+    Soon(i64),
+    /// Due later.
+    Later,
+}
+
+impl Due {
+    /// How near `deadline` is on `today`.
+    pub fn of(deadline: NaiveDate, today: NaiveDate) -> Due {
+        let days = (deadline - today).num_days();
+        match days {
+            d if d < 0 => Due::Overdue(-d),
+            0 => Due::Today,
+            d if d <= SOON_DAYS => Due::Soon(d),
+            _ => Due::Later,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("a date")
+    }
+
+    #[test]
+    fn legal_defaults_by_period() {
+        let table = [
+            (
+                "month",
+                d(2026, 11, 30),
+                d(2026, 11, 24),
+                d(2026, 11, 30),
+                d(2026, 12, 5),
+            ),
+            (
+                "month",
+                d(2026, 12, 31),
+                d(2026, 12, 24),
+                d(2026, 12, 31),
+                d(2027, 1, 5),
+            ),
+            (
+                "month",
+                d(2027, 2, 28),
+                d(2027, 2, 24),
+                d(2027, 2, 28),
+                d(2027, 3, 5),
+            ),
+            (
+                "quarter",
+                d(2026, 9, 30),
+                d(2026, 9, 24),
+                d(2026, 9, 30),
+                d(2026, 10, 5),
+            ),
+            (
+                "year",
+                d(2026, 12, 31),
+                d(2026, 12, 5),
+                d(2026, 12, 10),
+                d(2026, 12, 14),
+            ),
+        ];
+        for (kind, ends, own, review, approval) in table {
+            let got = Deadlines::legal(kind, ends).expect(kind);
+            assert_eq!(
+                got,
+                Deadlines {
+                    self_assessment: own,
+                    review,
+                    approval
+                },
+                "{kind} ending {ends}"
+            );
+        }
+        assert_eq!(Deadlines::legal("week", d(2026, 11, 30)), None);
+    }
+
+    #[test]
+    fn whose_turn_follows_the_state() {
+        let dl = Deadlines::legal("month", d(2026, 11, 30)).expect("month");
+        use AssessmentState::*;
+        assert_eq!(dl.next(Draft), Some((Turn::Official, d(2026, 11, 24))));
+        assert_eq!(dl.next(Returned), Some((Turn::Official, d(2026, 11, 24))));
+        assert_eq!(
+            dl.next(SelfAssessed),
+            Some((Turn::Reviewer, d(2026, 11, 30)))
+        );
+        assert_eq!(dl.next(Reviewed), Some((Turn::Approver, d(2026, 12, 5))));
+        assert_eq!(dl.next(Approved), None);
+    }
+
+    #[test]
+    fn nearness_of_a_deadline() {
+        let deadline = d(2026, 11, 24);
+        assert_eq!(Due::of(deadline, d(2026, 11, 26)), Due::Overdue(2));
+        assert_eq!(Due::of(deadline, d(2026, 11, 24)), Due::Today);
+        assert_eq!(Due::of(deadline, d(2026, 11, 21)), Due::Soon(3));
+        assert_eq!(Due::of(deadline, d(2026, 11, 20)), Due::Later);
+    }
+
+    #[test]
+    fn local_date_is_vietnam_time() {
+        let late_evening_utc = d(2026, 11, 30)
+            .and_hms_opt(17, 30, 0)
+            .expect("time")
+            .and_utc();
+        assert_eq!(local_date(late_evening_utc), d(2026, 12, 1));
+        let afternoon_utc = d(2026, 11, 30)
+            .and_hms_opt(16, 59, 0)
+            .expect("time")
+            .and_utc();
+        assert_eq!(local_date(afternoon_utc), d(2026, 11, 30));
+    }
+}

@@ -1,0 +1,278 @@
+//! The review queue: assessments of open cycles in a scope, filtered by state, cycle and text,
+//! sorted, counted and paged in SQL, with each official's self-assessed points summed in the
+//! same query.
+
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
+
+use crate::domain::Level;
+use crate::domain::access::Scope;
+use crate::domain::lifecycle::{AssessmentState, CycleState};
+use crate::error::AppError;
+use crate::ssr::entity::{assessment, cycle, general_score, official, org_unit};
+
+use super::scope;
+
+/// How the queue is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QueueSort {
+    /// The cycle's end first (the deadlines follow it), then the name.
+    Deadline,
+    /// The official's name.
+    Name,
+    /// The engine's score, highest first (unscored last).
+    Score,
+    /// The self-assessed points, highest first.
+    SelfScore,
+}
+
+/// What the queue shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QueueFilter {
+    /// Only assessments in this state (`None`: every state).
+    pub state: Option<AssessmentState>,
+    /// Only this cycle (`None`: every cycle that is not closed).
+    pub cycle_id: Option<i64>,
+    /// A folded `LIKE` pattern over name, personnel code and unit.
+    pub pattern: Option<String>,
+    pub sort: QueueSort,
+    pub offset: u64,
+    pub limit: u64,
+}
+
+/// One assessment waiting in the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiting {
+    pub assessment_id: i64,
+    pub official_id: i64,
+    pub full_name: String,
+    pub personnel_code: String,
+    pub unit_name: String,
+    pub cycle_code: String,
+    pub period_kind: String,
+    pub ends_on: chrono::NaiveDate,
+    pub state: AssessmentState,
+    /// The sum of the general criteria the official scored themselves (`None`: none yet).
+    pub self_points: Option<f64>,
+    pub score: Option<f64>,
+    pub engine_level: Option<Level>,
+}
+
+/// The assessments of `scope` matching `filter`: one page, and how many match in all.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+    filter: &QueueFilter,
+) -> Result<(Vec<Waiting>, u64), AppError> {
+    if scope.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    let backend = db.get_database_backend();
+    let mut count = matching(scope, filter);
+    count.expr(Func::count(Expr::col((
+        assessment::Entity,
+        assessment::Column::Id,
+    ))));
+    let total: i64 = match db.query_one_raw(backend.build(&count)).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    let own = own_points();
+    let mut q = matching(scope, filter);
+    q.columns([
+        (assessment::Entity, assessment::Column::Id),
+        (assessment::Entity, assessment::Column::OfficialId),
+    ])
+    .columns([
+        (official::Entity, official::Column::FullName),
+        (official::Entity, official::Column::PersonnelCode),
+    ])
+    .column((org_unit::Entity, org_unit::Column::Name))
+    .columns([
+        (cycle::Entity, cycle::Column::Code),
+        (cycle::Entity, cycle::Column::PeriodKind),
+        (cycle::Entity, cycle::Column::EndsOn),
+    ])
+    .columns([
+        (assessment::Entity, assessment::Column::State),
+        (assessment::Entity, assessment::Column::ComputedScore),
+        (assessment::Entity, assessment::Column::ComputedLevel),
+    ])
+    .expr_as(own.clone(), Alias::new("own_points"));
+    let name = Expr::col((official::Entity, official::Column::FullName));
+    match filter.sort {
+        QueueSort::Deadline => q
+            .order_by((cycle::Entity, cycle::Column::EndsOn), Order::Asc)
+            .order_by_expr(name, Order::Asc),
+        QueueSort::Name => q.order_by_expr(name, Order::Asc),
+        QueueSort::Score => q
+            .order_by_expr(
+                nulls_last(Expr::col((
+                    assessment::Entity,
+                    assessment::Column::ComputedScore,
+                ))),
+                Order::Asc,
+            )
+            .order_by(
+                (assessment::Entity, assessment::Column::ComputedScore),
+                Order::Desc,
+            ),
+        QueueSort::SelfScore => q
+            .order_by_expr(nulls_last(own.clone()), Order::Asc)
+            .order_by_expr(own, Order::Desc),
+    };
+    q.order_by((assessment::Entity, assessment::Column::Id), Order::Asc)
+        .limit(filter.limit)
+        .offset(filter.offset);
+    let rows = db.query_all_raw(backend.build(&q)).await?;
+    let mut page = Vec::with_capacity(rows.len());
+    for row in rows {
+        let state = state_of(row.try_get_by_index(8)?)?;
+        let level: Option<String> = row.try_get_by_index(10)?;
+        page.push(Waiting {
+            assessment_id: row.try_get_by_index(0)?,
+            official_id: row.try_get_by_index(1)?,
+            full_name: row.try_get_by_index(2)?,
+            personnel_code: row.try_get_by_index(3)?,
+            unit_name: row.try_get_by_index(4)?,
+            cycle_code: row.try_get_by_index(5)?,
+            period_kind: row.try_get_by_index(6)?,
+            ends_on: row.try_get_by_index(7)?,
+            state,
+            score: row.try_get_by_index(9)?,
+            engine_level: level.as_deref().and_then(Level::from_code),
+            self_points: row.try_get_by_index(11)?,
+        });
+    }
+    Ok((page, u64::try_from(total).unwrap_or_default()))
+}
+
+/// A stored state, or an internal error for an unknown one.
+fn state_of(code: String) -> Result<AssessmentState, AppError> {
+    AssessmentState::from_code(&code)
+        .ok_or_else(|| AppError::internal(format!("unknown assessment state {code:?}")))
+}
+
+/// The rows the filter selects, without columns: assessment ⋈ official ⋈ unit ⋈ cycle.
+fn matching(scope: &Scope, filter: &QueueFilter) -> SelectStatement {
+    let (a, o, u, c) = (
+        assessment::Entity,
+        official::Entity,
+        org_unit::Entity,
+        cycle::Entity,
+    );
+    let mut q = Query::select();
+    q.from(a)
+        .inner_join(
+            o,
+            Expr::col((o, official::Column::Id)).equals((a, assessment::Column::OfficialId)),
+        )
+        .inner_join(
+            u,
+            Expr::col((u, org_unit::Column::Id)).equals((o, official::Column::UnitId)),
+        )
+        .inner_join(
+            c,
+            Expr::col((c, cycle::Column::Id)).equals((a, assessment::Column::CycleId)),
+        )
+        .cond_where(scope::officials_in(scope))
+        .and_where(Expr::col((c, cycle::Column::State)).ne(CycleState::Closed.code()));
+    if let Some(state) = filter.state {
+        q.and_where(Expr::col((a, assessment::Column::State)).eq(state.code()));
+    }
+    if let Some(cycle_id) = filter.cycle_id {
+        q.and_where(Expr::col((a, assessment::Column::CycleId)).eq(cycle_id));
+    }
+    if let Some(pattern) = &filter.pattern {
+        q.cond_where(scope::officials_matching(pattern));
+    }
+    q
+}
+
+/// The official's own points on the general criteria of the assessment's cycle.
+fn own_points() -> SimpleExpr {
+    let g = general_score::Entity;
+    let sum = Query::select()
+        .expr(Func::sum(Expr::col((g, general_score::Column::SelfPoints))))
+        .from(g)
+        .and_where(
+            Expr::col((g, general_score::Column::OfficialId))
+                .equals((assessment::Entity, assessment::Column::OfficialId)),
+        )
+        .and_where(
+            Expr::col((g, general_score::Column::CycleId))
+                .equals((assessment::Entity, assessment::Column::CycleId)),
+        )
+        .to_owned();
+    SimpleExpr::SubQuery(None, Box::new(sum.into()))
+}
+
+/// 1 for a missing value, 0 otherwise: sorted ascending first, it puts missing values last on
+/// both databases (which otherwise disagree on where NULL sorts).
+fn nulls_last(value: impl Into<SimpleExpr>) -> SimpleExpr {
+    Expr::case(value.into().is_null(), 1).finally(0).into()
+}
+
+/// A cycle as the to-do list needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleHead {
+    pub id: i64,
+    pub code: String,
+    pub period_kind: String,
+    pub ends_on: chrono::NaiveDate,
+}
+
+/// How many assessments of `scope` in open cycles are in each state, by cycle: (the cycle,
+/// the state, the count) — counted in SQL, for the to-do list.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    scope: &Scope,
+) -> Result<Vec<(CycleHead, AssessmentState, u64)>, AppError> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let everything = QueueFilter {
+        state: None,
+        cycle_id: None,
+        pattern: None,
+        sort: QueueSort::Deadline,
+        offset: 0,
+        limit: 0,
+    };
+    let (a, c) = (assessment::Entity, cycle::Entity);
+    let mut q = matching(scope, &everything);
+    q.columns([
+        (c, cycle::Column::Id),
+        (c, cycle::Column::Code),
+        (c, cycle::Column::PeriodKind),
+        (c, cycle::Column::EndsOn),
+    ])
+    .column((a, assessment::Column::State))
+    .expr(Func::count(Expr::col((a, assessment::Column::Id))))
+    .group_by_columns([
+        (c, cycle::Column::Id),
+        (c, cycle::Column::Code),
+        (c, cycle::Column::PeriodKind),
+        (c, cycle::Column::EndsOn),
+    ])
+    .group_by_col((a, assessment::Column::State))
+    .order_by((c, cycle::Column::EndsOn), Order::Asc)
+    .order_by((c, cycle::Column::Id), Order::Asc);
+    let backend = db.get_database_backend();
+    let mut counted = Vec::new();
+    for row in db.query_all_raw(backend.build(&q)).await? {
+        let state = state_of(row.try_get_by_index(4)?)?;
+        let count: i64 = row.try_get_by_index(5)?;
+        counted.push((
+            CycleHead {
+                id: row.try_get_by_index(0)?,
+                code: row.try_get_by_index(1)?,
+                period_kind: row.try_get_by_index(2)?,
+                ends_on: row.try_get_by_index(3)?,
+            },
+            state,
+            u64::try_from(count).unwrap_or_default(),
+        ));
+    }
+    Ok(counted)
+}
