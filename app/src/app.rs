@@ -11,9 +11,9 @@ use crate::components::layout::Layout;
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
     account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
-    compare::ComparePage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    official::OfficialPage, officials::OfficialsPage, queue::QueuePage, setup::SetupPage,
-    unit::UnitPage,
+    compare::ComparePage, cycles::CyclesPage, home::HomePage, login::LoginPage,
+    not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage, queue::QueuePage,
+    setup::SetupPage, unit::UnitPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment("review") view=QueuePage ssr=SsrMode::Async />
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("cycles") view=CyclesPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("compare") view=ComparePage ssr=SsrMode::Async />
                         <Route
                             path=(StaticSegment("units"), ParamSegment("id"))

@@ -292,3 +292,68 @@ pub async fn change_cycle(
     )
     .await
 }
+
+/// The latest cycles with their states, deadlines and next step; administrators only.
+#[server(name = CyclesOverview, prefix = "/api", endpoint = "cycles")]
+pub async fn cycles_overview() -> Result<Vec<super::dto::CycleRow>, AppError> {
+    const SHOWN: u64 = 100;
+    let caller = crate::ssr::auth::guard::caller()?;
+    let managed = crate::ssr::service::cycles::overview(
+        &caller.state.db,
+        &caller.service_actor(),
+        SHOWN,
+        chrono::Utc::now(),
+    )
+    .await?;
+    Ok(managed.into_iter().map(cycle_row).collect())
+}
+
+/// The wire row of a managed cycle.
+#[cfg(feature = "ssr")]
+fn cycle_row(m: crate::ssr::service::cycles::Managed) -> super::dto::CycleRow {
+    super::dto::CycleRow {
+        id: m.cycle.id,
+        code: m.cycle.code,
+        scheme_id: m.cycle.scheme_id,
+        period_kind: m.cycle.period_kind,
+        starts_on: m.cycle.starts_on,
+        ends_on: m.cycle.ends_on,
+        next: m.state.next(),
+        state: m.state,
+        version: m.version,
+        deadlines: m.deadlines,
+    }
+}
+
+/// Creates a cycle in planning from a scheme and a period (`kind`: month, quarter or year;
+/// `year`; `number` within the year); administrators only. Returns the cycle's code.
+#[server(name = CreateCycle, prefix = "/api", endpoint = "cycle/create")]
+pub async fn create_cycle(
+    scheme: String,
+    kind: String,
+    year: String,
+    number: String,
+) -> Result<String, AppError> {
+    use crate::ssr::service::cycles::{NewCycle, create};
+    use crate::ssr::service::invalid;
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = NewCycle {
+        scheme_id: scheme,
+        period_kind: kind,
+        year: year
+            .trim()
+            .parse()
+            .map_err(|_| invalid("year", "not_a_number"))?,
+        period_no: number
+            .trim()
+            .parse()
+            .map_err(|_| invalid("period_no", "not_a_number"))?,
+    };
+    create(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await
+}

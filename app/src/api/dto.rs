@@ -256,3 +256,23 @@ pub enum ToDoItem {
     /// Officials of their units whose self-assessment is past its deadline.
     NotSubmitted { count: u64 },
 }
+
+pub use crate::domain::CycleState;
+pub use crate::domain::deadline::Deadlines;
+
+/// A cycle on the cycles page, with the moves its state allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CycleRow {
+    pub id: i64,
+    pub code: String,
+    pub scheme_id: String,
+    /// `month`, `quarter` or `year`.
+    pub period_kind: String,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    pub state: CycleState,
+    pub version: i32,
+    pub deadlines: Option<Deadlines>,
+    /// The state one step forward, if any.
+    pub next: Option<CycleState>,
+}

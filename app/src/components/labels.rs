@@ -75,6 +75,7 @@ pub fn ActionLabel(code: String) -> impl IntoView {
         "criteria_update" => t!(i18n, audit_criteria_update).into_any(),
         "recompute" => t!(i18n, audit_recompute).into_any(),
         "cycle_advance" => t!(i18n, audit_cycle_advance).into_any(),
+        "cycle_create" => t!(i18n, audit_cycle_create).into_any(),
         "cycle_reopen" => t!(i18n, audit_cycle_reopen).into_any(),
         "export" => t!(i18n, audit_export).into_any(),
         "import" => t!(i18n, audit_import).into_any(),
@@ -121,5 +122,32 @@ pub fn MetricCell(value: Option<crate::domain::metrics::MetricValue>) -> impl In
         }
         .into_any(),
         None => "–".into_any(),
+    }
+}
+
+/// The translated name of a cycle's state.
+#[component]
+pub fn CycleStateLabel(state: crate::domain::CycleState) -> impl IntoView {
+    use crate::domain::CycleState;
+    let i18n = use_i18n();
+    match state {
+        CycleState::Planning => t!(i18n, cycle_state_planning).into_any(),
+        CycleState::InProgress => t!(i18n, cycle_state_open).into_any(),
+        CycleState::SelfAssessment => t!(i18n, cycle_state_self_assessment).into_any(),
+        CycleState::Review => t!(i18n, cycle_state_review).into_any(),
+        CycleState::Calibration => t!(i18n, cycle_state_calibration).into_any(),
+        CycleState::Closed => t!(i18n, cycle_state_closed).into_any(),
+    }
+}
+
+/// The translated name of a period kind (`month`, `quarter`, `year`).
+#[component]
+pub fn PeriodKindLabel(kind: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match kind.as_str() {
+        "month" => t!(i18n, period_month).into_any(),
+        "quarter" => t!(i18n, period_quarter).into_any(),
+        "year" => t!(i18n, period_year).into_any(),
+        _ => kind.into_any(),
     }
 }

@@ -41,6 +41,7 @@ fn signed_in(me: Option<Me>) -> impl IntoView {
             {me.can_compare.then(|| view! { <A href="/compare">{t!(i18n, nav_compare)}</A> })}
             {me.can_audit.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
             {me.can_admin.then(|| view! { <A href="/accounts">{t!(i18n, nav_accounts)}</A> })}
+            {me.can_admin.then(|| view! { <A href="/cycles">{t!(i18n, nav_cycles)}</A> })}
         }
     });
     let session = match me {

@@ -38,6 +38,9 @@ pub fn known(key: &str) -> Option<AnyView> {
         "unknown_criterion" => t!(i18n, unknown_criterion).into_any(),
         "unknown_state" => t!(i18n, unknown_state).into_any(),
         "unknown_sort" => t!(i18n, unknown_sort).into_any(),
+        "unknown_scheme" => t!(i18n, unknown_scheme).into_any(),
+        "kind_not_in_scheme" => t!(i18n, kind_not_in_scheme).into_any(),
+        "cycle_exists" => t!(i18n, cycle_exists).into_any(),
         _ => return None,
     })
 }
@@ -74,6 +77,10 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "token" => t!(i18n, field_token).into_any(),
         "q" => t!(i18n, field_q).into_any(),
         "sort" => t!(i18n, field_sort).into_any(),
+        "scheme" => t!(i18n, col_scheme).into_any(),
+        "period_kind" => t!(i18n, field_period_kind).into_any(),
+        "year" => t!(i18n, field_year).into_any(),
+        "period_no" => t!(i18n, field_period_no).into_any(),
         _ => return None,
     })
 }

@@ -30,6 +30,26 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
     (at + Duration::hours(VIETNAM_OFFSET_HOURS)).date_naive()
 }
 
+/// The code, first day and last day of period `number` of `year` for a cycle of
+/// `period_kind`: a month `2026-11` (1–12), a quarter `2026-Q4` (1–4), the year `2026` (1);
+/// `None` for a number out of range, an unknown kind, or a year outside 2000–2100.
+pub fn period(period_kind: &str, year: i32, number: u32) -> Option<(String, NaiveDate, NaiveDate)> {
+    if !(2000..=2100).contains(&year) {
+        return None;
+    }
+    let (code, first_month, months) = match (period_kind, number) {
+        ("month", 1..=12) => (format!("{year}-{number:02}"), number, 1),
+        ("quarter", 1..=4) => (format!("{year}-Q{number}"), 3 * (number - 1) + 1, 3),
+        ("year", 1) => (year.to_string(), 1, 12),
+        _ => return None,
+    };
+    let starts_on = NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    let ends_on = starts_on
+        .checked_add_months(chrono::Months::new(months))?
+        .pred_opt()?;
+    Some((code, starts_on, ends_on))
+}
+
 /// The three deadlines of a cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadlines {
@@ -189,6 +209,37 @@ mod tests {
             );
         }
         assert_eq!(Deadlines::legal("week", d(2026, 11, 30)), None);
+    }
+
+    #[test]
+    fn periods_by_kind() {
+        assert_eq!(
+            period("month", 2026, 2),
+            Some(("2026-02".into(), d(2026, 2, 1), d(2026, 2, 28)))
+        );
+        assert_eq!(
+            period("month", 2028, 2),
+            Some(("2028-02".into(), d(2028, 2, 1), d(2028, 2, 29)))
+        );
+        assert_eq!(
+            period("quarter", 2026, 4),
+            Some(("2026-Q4".into(), d(2026, 10, 1), d(2026, 12, 31)))
+        );
+        assert_eq!(
+            period("year", 2026, 1),
+            Some(("2026".into(), d(2026, 1, 1), d(2026, 12, 31)))
+        );
+        for (kind, year, number) in [
+            ("month", 2026, 0),
+            ("month", 2026, 13),
+            ("quarter", 2026, 5),
+            ("year", 2026, 2),
+            ("week", 2026, 1),
+            ("month", 1999, 1),
+            ("month", 2101, 1),
+        ] {
+            assert_eq!(period(kind, year, number), None, "{kind} {year} {number}");
+        }
     }
 
     #[test]

@@ -218,7 +218,7 @@ pub fn level_with_name(code: &str, lang: Lang) -> String {
 }
 
 /// The display name of a built-in scheme, e.g. `Nghị định 335/2025/NĐ-CP — …`.
-fn scheme_name(id: &str, lang: Lang) -> Option<String> {
+pub fn scheme_name(id: &str, lang: Lang) -> Option<String> {
     static SCHEMES: std::sync::OnceLock<Vec<super::Scheme>> = std::sync::OnceLock::new();
     let schemes = SCHEMES.get_or_init(|| super::builtin_schemes().unwrap_or_default());
     let scheme = schemes.iter().find(|s| s.id == id)?;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assessment;
 pub mod audit;
 pub mod compare;
+pub mod cycles;
 pub mod home;
 pub mod login;
 pub mod not_found;

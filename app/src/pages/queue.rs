@@ -118,7 +118,7 @@ fn table(page: ReviewQueue, asked: &QueueQuery) -> AnyView {
     view! {
         <p class="count" data-testid="queue-count">{t!(i18n, queue_count, shown, total)}</p>
         <div class="table-wrap">
-            <table class="table queue-table" data-testid="queue">
+            <table class="table cards" data-testid="queue">
                 <thead><tr>
                     <th>{t!(i18n, col_full_name)}</th>
                     <th>{t!(i18n, col_unit)}</th>
@@ -149,7 +149,7 @@ fn row(r: QueueRow) -> impl IntoView {
     let points = |p: Option<f64>| p.map(|p| format!("{p:.2}")).unwrap_or_else(|| "—".into());
     view! {
         <tr data-testid="queue-row">
-            <td class="queue-who">
+            <td class="card-title">
                 <a href=format!("/officials/{}", r.official_id)>{r.full_name}</a>
                 <br /><small>{r.personnel_code}</small>
             </td>

@@ -91,7 +91,8 @@ pub async fn find_by_codes(
     Ok(found)
 }
 
-/// Creates a cycle (`id` is ignored) and returns its id.
+/// Creates a cycle (`id` is ignored) and returns its id; `Conflict` when a cycle with its code
+/// was written meanwhile (the code is unique).
 pub async fn insert(db: &impl ConnectionTrait, cycle: Cycle) -> Result<i64, AppError> {
     let model = cycle::ActiveModel {
         code: Set(cycle.code),
@@ -107,7 +108,11 @@ pub async fn insert(db: &impl ConnectionTrait, cycle: Cycle) -> Result<i64, AppE
         ..Default::default()
     }
     .insert(db)
-    .await?;
+    .await
+    .map_err(|err| match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict,
+        _ => err.into(),
+    })?;
     Ok(model.id)
 }
 
@@ -146,5 +151,24 @@ pub async fn started(db: &impl ConnectionTrait) -> Result<Vec<Cycle>, AppError> 
         .await?
         .into_iter()
         .map(to_cycle)
+        .collect())
+}
+
+/// The latest `limit` cycles (by end, then start, then code) with their row versions — the
+/// cycles page; cycles number in the dozens a year.
+pub async fn latest(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<(Cycle, i32)>, AppError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(cycle::Entity::find()
+        .order_by_desc(cycle::Column::EndsOn)
+        .order_by_desc(cycle::Column::StartsOn)
+        .order_by_asc(cycle::Column::Code)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let version = m.version;
+            (to_cycle(m), version)
+        })
         .collect())
 }

@@ -6,11 +6,37 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::{Actor, bounded_text, invalid, refuse};
-use crate::domain::access::{Target, may_somewhere};
+use crate::domain::access::{Action, Target, may_somewhere};
+use crate::domain::deadline::Deadlines;
 use crate::domain::lifecycle::{CycleMove, CycleState};
 use crate::error::AppError;
 use crate::ssr::repo::audit::{self, Change};
 use crate::ssr::repo::cycles;
+
+/// Allows someone who may `action` cycles somewhere (and the command line); refuses anyone
+/// else with `Forbidden`, audited against cycle `id` (0: none in particular).
+async fn manager_only(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    action: Action,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match &actor.principal {
+        Some(principal) if !may_somewhere(principal, action) => {
+            refuse(
+                db,
+                &actor.audit,
+                action,
+                &Target::default(),
+                ("cycle", id),
+                now,
+            )
+            .await
+        }
+        _ => Ok(()),
+    }
+}
 
 /// A move of a cycle as submitted.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,20 +67,7 @@ pub async fn change(
     if input.step.needs_reason() && reason.is_empty() {
         return Err(invalid("reason", "reason_required"));
     }
-    if let Some(principal) = &actor.principal
-        && !may_somewhere(principal, input.step.action())
-    {
-        let what = ("cycle", input.cycle_id);
-        refuse(
-            db,
-            &actor.audit,
-            input.step.action(),
-            &Target::default(),
-            what,
-            now,
-        )
-        .await?;
-    }
+    manager_only(db, actor, input.step.action(), input.cycle_id, now).await?;
     let txn = crate::ssr::db::write(db).await?;
     let cycle = cycles::find(&txn, input.cycle_id).await?;
     let from = cycle.lifecycle()?;
@@ -81,4 +94,106 @@ pub async fn change(
     audit::record(&txn, &actor.audit, change, now).await?;
     txn.commit().await?;
     Ok(to)
+}
+
+/// The cycles an administrator manages, the latest first (at most `limit`), each with its row
+/// version, its state and its deadlines (the legal defaults of its period). Refused
+/// (`Forbidden`, audited) for someone who administers nothing.
+pub async fn overview(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    limit: u64,
+    now: DateTime<Utc>,
+) -> Result<Vec<Managed>, AppError> {
+    manager_only(db, actor, CycleMove::Advance.action(), 0, now).await?;
+    cycles::latest(db, limit)
+        .await?
+        .into_iter()
+        .map(|(cycle, version)| {
+            Ok(Managed {
+                state: cycle.lifecycle()?,
+                deadlines: Deadlines::legal(&cycle.period_kind, cycle.ends_on),
+                version,
+                cycle,
+            })
+        })
+        .collect()
+}
+
+/// A cycle as its administrator sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Managed {
+    pub cycle: cycles::Cycle,
+    pub version: i32,
+    pub state: CycleState,
+    pub deadlines: Option<Deadlines>,
+}
+
+/// A cycle to create: its scheme and which period of which year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCycle {
+    pub scheme_id: String,
+    /// `month` or `quarter` (the scheme's own period), or `year` (the year's classification).
+    pub period_kind: String,
+    pub year: i32,
+    pub period_no: u32,
+}
+
+/// Creates a cycle in planning, its code and dates from its period
+/// ([`domain::deadline::period`](crate::domain::deadline::period)), audited; returns its code.
+/// Refused, changing nothing, for an unknown scheme (`Invalid` on `scheme`), a kind of period
+/// the scheme does not score (`period_kind`), a year or number out of range (`year`,
+/// `period_no`), a cycle that already exists (`period_no`), or someone who administers
+/// nothing (`Forbidden`, audited).
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewCycle,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let scheme = crate::domain::builtin_scheme(&input.scheme_id)
+        .map_err(|_| invalid("scheme", "unknown_scheme"))?;
+    if input.period_kind != "year" && input.period_kind != scheme.period_kind.code() {
+        return Err(invalid("period_kind", "kind_not_in_scheme"));
+    }
+    if !(2000..=2100).contains(&input.year) {
+        return Err(invalid("year", "out_of_range"));
+    }
+    let (code, starts_on, ends_on) =
+        crate::domain::deadline::period(&input.period_kind, input.year, input.period_no)
+            .ok_or_else(|| invalid("period_no", "out_of_range"))?;
+    manager_only(db, actor, CycleMove::Advance.action(), 0, now).await?;
+    let txn = crate::ssr::db::write(db).await?;
+    if cycles::find_by_code(&txn, &code).await?.is_some() {
+        return Err(invalid("period_no", "cycle_exists"));
+    }
+    let cycle = cycles::Cycle {
+        id: 0,
+        code: code.clone(),
+        scheme_id: scheme.id.clone(),
+        scheme_version: scheme.version.clone(),
+        period_kind: input.period_kind,
+        year: input.year,
+        period_no: i32::try_from(input.period_no).map_err(AppError::internal)?,
+        starts_on,
+        ends_on,
+        state: CycleState::Planning.code().to_owned(),
+    };
+    cycles::insert(&txn, cycle).await?;
+    let change = Change {
+        action: "cycle_create".into(),
+        entity: "cycle".into(),
+        entity_id: Some(code.clone()),
+        before: None,
+        after: Some(serde_json::json!({
+            "scheme": scheme.id,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "state": CycleState::Planning.code(),
+        })),
+        unit_id: None,
+    };
+    audit::record(&txn, &actor.audit, change, now).await?;
+    txn.commit().await?;
+    Ok(code)
 }

@@ -1,0 +1,168 @@
+//! `/cycles` — the evaluation cycles, for their administrators: each cycle's scheme, period,
+//! state and deadlines (the legal defaults of its period), a button moving it one step forward
+//! (planning → in progress → self-assessment → review → calibration → closed; closing locks
+//! every record) and, for a closed cycle, reopening it with a written reason. Every move is
+//! audited; a page read before someone else's move answers "changed by someone else". Server
+//! function forms: hydrated, or plain posts without JavaScript.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::admin::{ChangeCycle, CreateCycle, cycles_overview};
+use crate::api::dto::{CycleRow, CycleState};
+use crate::components::error_view::ErrorView;
+use crate::components::labels::{CycleStateLabel, PeriodKindLabel, explain_lang};
+use crate::components::saves::saves;
+use crate::i18n::{t, t_string, use_i18n};
+
+/// The cycles page.
+#[component]
+pub fn CyclesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<ChangeCycle>::new();
+    let create = ServerAction::<CreateCycle>::new();
+    let (moved, created) = (saves(change), saves(create));
+    let cycles = Resource::new(move || (moved.get(), created.get()), |_| cycles_overview());
+    let made = move || {
+        match create.value().get() {
+        Some(Ok(code)) => Some(
+            view! { <p class="alert alert-ok" role="status" data-testid="cycle-created">{t!(i18n, cycle_created, code)}</p> }
+                .into_any(),
+        ),
+        Some(Err(error)) => Some(view! { <ErrorView error /> }.into_any()),
+        None => None,
+    }
+    };
+    let outcome = move || match change.value().get() {
+        Some(Ok(state)) => Some(
+            view! {
+                <p class="alert alert-ok" role="status" data-testid="cycle-saved">
+                    {t!(i18n, cycle_saved)}" "<CycleStateLabel state />
+                </p>
+            }
+            .into_any(),
+        ),
+        Some(Err(error)) => Some(view! { <ErrorView error /> }.into_any()),
+        None => None,
+    };
+    view! {
+        <section class="page cycles">
+            <h1>{t!(i18n, cycles_title)}</h1>
+            <p class="intro">{t!(i18n, cycles_intro)}</p>
+            {made}
+            {outcome}
+            {create_form(create)}
+            <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match cycles.await {
+                        Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, cycles_empty)}</p> }.into_any(),
+                        Ok(rows) => view! {
+                            <div class="table-wrap">
+                                <table class="table cards" data-testid="cycles">
+                                    <thead><tr>
+                                        <th>{t!(i18n, col_cycle)}</th>
+                                        <th>{t!(i18n, col_scheme)}</th>
+                                        <th>{t!(i18n, col_period)}</th>
+                                        <th>{t!(i18n, col_state)}</th>
+                                        <th>{t!(i18n, col_deadlines)}</th>
+                                        <th>{t!(i18n, col_actions)}</th>
+                                    </tr></thead>
+                                    <tbody>{rows.into_iter().map(|r| row(r, change)).collect_view()}</tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorView error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The form creating a cycle: a built-in scheme, the kind of period, the year, the number.
+fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
+    let i18n = use_i18n();
+    // The schemes' names follow the page's language.
+    let options = move || {
+        let lang = explain_lang();
+        crate::domain::builtin_schemes()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                let name = crate::domain::explain::scheme_name(&s.id, lang)
+                    .unwrap_or_else(|| s.id.clone());
+                view! { <option value=s.id>{name}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="card" data-testid="cycle-create">
+            <h2>{t!(i18n, cycle_create_title)}</h2>
+            <ActionForm action=create attr:class="inline-form">
+                <label>{t!(i18n, col_scheme)}<select name="scheme">{options}</select></label>
+                <label>
+                    {t!(i18n, field_period_kind)}
+                    <select name="kind">
+                        <option value="month">{t!(i18n, period_month)}</option>
+                        <option value="quarter">{t!(i18n, period_quarter)}</option>
+                        <option value="year">{t!(i18n, period_year)}</option>
+                    </select>
+                </label>
+                <label>{t!(i18n, field_year)}<input name="year" type="number" min="2000" max="2100" required /></label>
+                <label>{t!(i18n, field_period_no)}<input name="number" type="number" min="1" max="12" required /></label>
+                <button type="submit">{t!(i18n, cycle_create_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// One cycle with the form of its next move.
+fn row(r: CycleRow, change: ServerAction<ChangeCycle>) -> impl IntoView {
+    let i18n = use_i18n();
+    let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
+    let scheme = crate::domain::explain::scheme_name(&r.scheme_id, explain_lang())
+        .unwrap_or_else(|| r.scheme_id.clone());
+    let period = format!("{} – {}", date(r.starts_on), date(r.ends_on));
+    let deadlines = r.deadlines.map(|d| {
+        let (own, review, approval) = (date(d.self_assessment), date(d.review), date(d.approval));
+        view! {
+            <small>{t!(i18n, deadline_self, own)}</small><br />
+            <small>{t!(i18n, deadline_review, review)}</small><br />
+            <small>{t!(i18n, deadline_approval, approval)}</small>
+        }
+    });
+    let (id, version, code) = (r.id, r.version, r.code);
+    let shown = code.clone();
+    let step = match (r.state, r.next) {
+        (CycleState::Closed, _) => view! {
+            <ActionForm action=change attr:class="inline-form">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="step" value="reopen" />
+                <label>{t!(i18n, reopen_reason)}<input name="reason" maxlength="2000" required /></label>
+                <button type="submit" class="secondary">{t!(i18n, reopen_submit)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (_, Some(next)) => view! {
+            <ActionForm action=change attr:class="inline-form">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+                <input type="hidden" name="step" value="advance" />
+                <button type="submit">{t!(i18n, advance_to)}" "<CycleStateLabel state=next /></button>
+            </ActionForm>
+        }
+        .into_any(),
+        (_, None) => ().into_any(),
+    };
+    view! {
+        <tr data-testid="cycle-row" data-code=code>
+            <td class="card-title">{shown}</td>
+            <td data-label=move || t_string!(i18n, col_scheme)>{scheme}</td>
+            <td data-label=move || t_string!(i18n, col_period)><PeriodKindLabel kind=r.period_kind /><br /><small>{period}</small></td>
+            <td data-label=move || t_string!(i18n, col_state) data-testid="cycle-state"><CycleStateLabel state=r.state /></td>
+            <td data-label=move || t_string!(i18n, col_deadlines)>{deadlines}</td>
+            <td>{step}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,69 @@
+import { expect, test } from "@playwright/test";
+import { jsOn, settle, shoot, signIn } from "./helpers";
+
+// The administrator's cycles: create one from a scheme and a period, see it refused when it
+// exists (the field named in Vietnamese), move it a step forward, and read the page in English
+// and on a phone — with JavaScript on and off (each run its own month of 2027).
+test("an administrator creates a cycle and moves it forward", async ({ page }) => {
+  await signIn(page, "quantri");
+  await page.getByRole("link", { name: "Kỳ đánh giá" }).click();
+  await expect(page).toHaveURL(/\/cycles$/);
+  await settle(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Kỳ đánh giá");
+  await expect(page.getByTestId("cycles")).toContainText("Nghị định");
+  await shoot(page, "cycles-vi");
+
+  const form = page.getByTestId("cycle-create");
+  // A cycle that exists: refused, naming the field.
+  await form.getByLabel("Loại kỳ").selectOption("month");
+  await form.getByLabel("Năm", { exact: true }).fill("2026");
+  await form.getByLabel(/Kỳ số/).fill("11");
+  await form.getByRole("button", { name: "Tạo kỳ" }).click();
+  await settle(page);
+  await expect(page.getByRole("alert")).toContainText("Kỳ số");
+  await expect(page.getByRole("alert")).toContainText("kỳ đánh giá này đã có");
+  await shoot(page, "cycles-exists-vi");
+
+  // A new month of 2027, in planning.
+  const month = jsOn() ? "1" : "2";
+  const code = `2027-0${month}`;
+  const again = page.getByTestId("cycle-create");
+  await again.getByLabel("Năm", { exact: true }).fill("2027");
+  await again.getByLabel(/Kỳ số/).fill(month);
+  await again.getByRole("button", { name: "Tạo kỳ" }).click();
+  await settle(page);
+  const row = page.locator(`[data-testid="cycle-row"][data-code="${code}"]`);
+  await expect(row.getByTestId("cycle-state")).toHaveText("Lập kế hoạch");
+  if (jsOn()) {
+    await expect(page.getByTestId("cycle-created")).toContainText(code);
+  }
+  // One step forward: in progress.
+  await row.getByRole("button", { name: /Chuyển sang/ }).click();
+  await settle(page);
+  await expect(page.locator(`[data-testid="cycle-row"][data-code="${code}"]`).getByTestId("cycle-state")).toHaveText("Đang thực hiện");
+  if (jsOn()) {
+    await expect(page.getByTestId("cycle-saved")).toContainText("Đang thực hiện");
+  }
+  await shoot(page, "cycles-moved-vi");
+});
+
+test("the cycles page in English and on a phone; nobody else has it", async ({ page }) => {
+  await signIn(page, "quantri");
+  await page.goto("/cycles");
+  await settle(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, "cycles-vi-390");
+  await page.getByRole("link", { name: "EN" }).click();
+  await settle(page);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Evaluation cycles");
+  await expect(page.getByTestId("cycles")).toContainText("In progress");
+  await shoot(page, "cycles-en-390");
+});
+
+test("an official has no cycles page", async ({ page }) => {
+  await signIn(page, "canbo");
+  await expect(page.getByRole("link", { name: "Kỳ đánh giá" })).toHaveCount(0);
+  await page.goto("/cycles");
+  await settle(page);
+  await expect(page.getByRole("alert")).toContainText("Bạn không có quyền");
+});
