@@ -5,19 +5,20 @@ use leptos::prelude::*;
 use super::dto::{QueueQuery, ReviewQueue};
 use crate::error::AppError;
 
-/// Rows on one page of the queue.
-pub const QUEUE_PAGE_ROWS: u64 = 50;
-
-/// The longest search text, in characters.
-pub const QUEUE_QUERY_MAX_CHARS: usize = 200;
-
 /// The assessments of open cycles the caller may score or approve, filtered, sorted and paged
 /// in SQL; refused for someone who may do neither anywhere.
 #[server(name = QueuePage, prefix = "/api", endpoint = "queue")]
 pub async fn review_queue(#[server(default)] query: QueueQuery) -> Result<ReviewQueue, AppError> {
+    use crate::ssr::service::lists;
     let caller = crate::ssr::auth::guard::caller()?;
-    let filter = filter(&query)?;
-    let queue = crate::ssr::service::lists::review_queue(
+    let filter = lists::queue_filter(lists::QueueAsked {
+        state: query.state.as_deref(),
+        cycle: query.cycle,
+        text: query.q.as_deref(),
+        sort: query.sort.as_deref(),
+        page: query.page,
+    })?;
+    let queue = lists::review_queue(
         &caller.state.db,
         &caller.service_actor(),
         &filter,
@@ -25,43 +26,6 @@ pub async fn review_queue(#[server(default)] query: QueueQuery) -> Result<Review
     )
     .await?;
     Ok(wire(queue, &filter))
-}
-
-/// The repository's filter from the query as sent; `Invalid` naming a bad field.
-#[cfg(feature = "ssr")]
-fn filter(query: &QueueQuery) -> Result<crate::ssr::repo::queue::QueueFilter, AppError> {
-    use crate::domain::AssessmentState;
-    use crate::domain::text::contains_pattern;
-    use crate::ssr::repo::queue::{QueueFilter, QueueSort};
-    use crate::ssr::service::{bounded_text, invalid};
-    let state = match query.state.as_deref().unwrap_or_default() {
-        "" => Some(AssessmentState::SelfAssessed),
-        "all" => None,
-        code => Some(
-            AssessmentState::from_code(code).ok_or_else(|| invalid("state", "unknown_state"))?,
-        ),
-    };
-    let sort = match query.sort.as_deref().unwrap_or_default() {
-        "" | "deadline" => QueueSort::Deadline,
-        "name" => QueueSort::Name,
-        "score" => QueueSort::Score,
-        "self" => QueueSort::SelfScore,
-        _ => return Err(invalid("sort", "unknown_sort")),
-    };
-    let text = bounded_text(
-        "q",
-        query.q.as_deref().unwrap_or_default(),
-        QUEUE_QUERY_MAX_CHARS,
-    )?;
-    let page = query.page.unwrap_or(1).max(1);
-    Ok(QueueFilter {
-        state,
-        cycle_id: query.cycle,
-        pattern: contains_pattern(&text),
-        sort,
-        offset: (page - 1).saturating_mul(QUEUE_PAGE_ROWS),
-        limit: QUEUE_PAGE_ROWS,
-    })
 }
 
 /// The wire page of the service's queue.
@@ -91,8 +55,8 @@ fn wire(
     ReviewQueue {
         rows,
         total: queue.total,
-        page: filter.offset / QUEUE_PAGE_ROWS + 1,
-        pages: queue.total.div_ceil(QUEUE_PAGE_ROWS).max(1),
+        page: filter.offset / filter.limit.max(1) + 1,
+        pages: queue.total.div_ceil(filter.limit.max(1)).max(1),
         cycles: queue
             .cycles
             .into_iter()

@@ -115,6 +115,38 @@ pub struct NextStep {
     pub nearness: Due,
 }
 
+/// Assessments counted against their deadlines: how many, how many past them, the nearest.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub count: u64,
+    pub overdue: u64,
+    pub nearest: Option<NaiveDate>,
+}
+
+/// Sums the groups of assessments — each its cycle's deadlines, a state and how many — whose
+/// turn is `turn`, seen on `today`.
+pub fn tally(
+    groups: impl IntoIterator<Item = (Option<Deadlines>, AssessmentState, u64)>,
+    turn: Turn,
+    today: NaiveDate,
+) -> Tally {
+    let mut sum = Tally::default();
+    for (deadlines, state, n) in groups {
+        let Some((whose, due)) = deadlines.and_then(|d| d.next(state)) else {
+            continue;
+        };
+        if whose != turn {
+            continue;
+        }
+        sum.count += n;
+        if matches!(Due::of(due, today), Due::Overdue(_)) {
+            sum.overdue += n;
+        }
+        sum.nearest = Some(sum.nearest.map_or(due, |d| d.min(due)));
+    }
+    sum
+}
+
 /// Whose turn it is on an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Turn {
@@ -254,6 +286,35 @@ mod tests {
         );
         assert_eq!(dl.next(Reviewed), Some((Turn::Approver, d(2026, 12, 5))));
         assert_eq!(dl.next(Approved), None);
+    }
+
+    #[test]
+    fn groups_are_tallied_by_whose_turn_it_is() {
+        let november = Deadlines::legal("month", d(2026, 11, 30));
+        let december = Deadlines::legal("month", d(2026, 12, 31));
+        use AssessmentState::*;
+        let groups = [
+            (november, SelfAssessed, 3),
+            (december, SelfAssessed, 4),
+            (november, Reviewed, 5),
+            (november, Draft, 6),
+            (december, Returned, 7),
+            (None, SelfAssessed, 100),
+        ];
+        let today = d(2026, 12, 2);
+        let reviewer = tally(groups, Turn::Reviewer, today);
+        assert_eq!(
+            reviewer,
+            Tally {
+                count: 7,
+                overdue: 3,
+                nearest: Some(d(2026, 11, 30))
+            }
+        );
+        let official = tally(groups, Turn::Official, today);
+        assert_eq!((official.count, official.overdue), (13, 6));
+        assert_eq!(official.nearest, Some(d(2026, 11, 24)));
+        assert_eq!(tally([], Turn::Approver, today), Tally::default());
     }
 
     #[test]

@@ -6,14 +6,15 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
 
-use super::Actor;
-use crate::domain::CycleState;
+use super::{Actor, bounded_text, invalid};
 use crate::domain::access::{Action, Principal, Scope, scope_of_any};
 use crate::domain::deadline::{Deadlines, NextStep, local_date};
+use crate::domain::text::contains_pattern;
+use crate::domain::{AssessmentState, CycleState};
 use crate::error::AppError;
 use crate::ssr::cache::{Caches, OfficialsPage};
 use crate::ssr::repo::cycles::{self, Cycle};
-use crate::ssr::repo::queue::{self, QueueFilter, Waiting};
+use crate::ssr::repo::queue::{self, QueueFilter, QueueSort, Waiting};
 use crate::ssr::repo::{people, versions};
 
 /// The first `limit` active officials in `scope` matching the folded `pattern`, and how many
@@ -34,6 +35,53 @@ pub async fn officials(
     let page = Arc::new(people::officials_page(db, scope, pattern, limit).await?);
     caches.officials.put(key, version, Arc::clone(&page));
     Ok(page)
+}
+
+/// Rows on one page of the review queue.
+pub const QUEUE_PAGE_ROWS: u64 = 50;
+
+/// The longest search text of the review queue, in characters.
+pub const QUEUE_QUERY_MAX_CHARS: usize = 200;
+
+/// The review queue as asked for, every part optional (a GET form's fields).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueAsked<'a> {
+    /// A state code, `all`, or nothing: self-assessed (waiting for a score).
+    pub state: Option<&'a str>,
+    pub cycle: Option<i64>,
+    pub text: Option<&'a str>,
+    /// `deadline` (the default), `name`, `score` or `self`.
+    pub sort: Option<&'a str>,
+    /// 1-based.
+    pub page: Option<u64>,
+}
+
+/// The queue's filter, or `Invalid` naming the bad field (`state`, `sort`, `q`).
+pub fn queue_filter(asked: QueueAsked<'_>) -> Result<QueueFilter, AppError> {
+    let state = match asked.state.unwrap_or_default() {
+        "" => Some(AssessmentState::SelfAssessed),
+        "all" => None,
+        code => Some(
+            AssessmentState::from_code(code).ok_or_else(|| invalid("state", "unknown_state"))?,
+        ),
+    };
+    let sort = match asked.sort.unwrap_or_default() {
+        "" | "deadline" => QueueSort::Deadline,
+        "name" => QueueSort::Name,
+        "score" => QueueSort::Score,
+        "self" => QueueSort::SelfScore,
+        _ => return Err(invalid("sort", "unknown_sort")),
+    };
+    let text = bounded_text("q", asked.text.unwrap_or_default(), QUEUE_QUERY_MAX_CHARS)?;
+    let page = asked.page.unwrap_or(1).max(1);
+    Ok(QueueFilter {
+        state,
+        cycle_id: asked.cycle,
+        pattern: contains_pattern(&text),
+        sort,
+        offset: (page - 1).saturating_mul(QUEUE_PAGE_ROWS),
+        limit: QUEUE_PAGE_ROWS,
+    })
 }
 
 /// The review queue of a reviewer or approver: the assessments of open cycles they may score
@@ -91,7 +139,7 @@ pub fn reviewing(principal: &Principal) -> Scope {
 }
 
 /// A page of the review queue ([`review_queue`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReviewQueue {
     /// Each assessment with whose turn it is, by when, and how near that is.
     pub rows: Vec<(Waiting, Option<NextStep>)>,

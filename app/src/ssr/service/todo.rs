@@ -10,7 +10,7 @@ use sea_orm::ConnectionTrait;
 use super::Actor;
 use crate::domain::AssessmentState;
 use crate::domain::access::{Action, Scope, scope};
-use crate::domain::deadline::{Deadlines, Due, Turn, local_date};
+use crate::domain::deadline::{Deadlines, Due, Turn, local_date, tally};
 use crate::error::AppError;
 use crate::ssr::repo::queue::{self, CycleHead};
 
@@ -54,12 +54,14 @@ pub async fn todo(
         ..Scope::default()
     };
     for (cycle, state, _) in queue::counts(db, &own).await? {
-        if let Some((Turn::Official, due)) = next(&cycle, state) {
+        let step = Deadlines::legal(&cycle.period_kind, cycle.ends_on)
+            .and_then(|d| d.next_step(state, today));
+        if let Some(step) = step.filter(|s| s.turn == Turn::Official) {
             items.push(ToDo::OwnAssessment {
                 cycle: cycle.code,
                 returned: state == AssessmentState::Returned,
-                due,
-                nearness: Due::of(due, today),
+                due: step.due,
+                nearness: step.nearness,
             });
         }
     }
@@ -68,53 +70,33 @@ pub async fn todo(
         (Action::Approve, Turn::Approver),
     ] {
         let counted = queue::counts(db, &scope(principal, action)).await?;
-        if let Some(waiting) = waiting(&counted, turn, today) {
-            items.push(waiting);
+        let sum = tally(groups(counted), turn, today);
+        if let Some(nearest) = sum.nearest {
+            items.push(ToDo::Waiting {
+                turn,
+                count: sum.count,
+                overdue: sum.overdue,
+                nearest,
+            });
         }
     }
-    let mut late = 0;
-    for (cycle, state, count) in queue::counts(db, &super::lists::reviewing(principal)).await? {
-        if let Some((Turn::Official, due)) = next(&cycle, state)
-            && matches!(Due::of(due, today), Due::Overdue(_))
-        {
-            late += count;
-        }
-    }
+    let counted = queue::counts(db, &super::lists::reviewing(principal)).await?;
+    let late = tally(groups(counted), Turn::Official, today).overdue;
     if late > 0 {
         items.push(ToDo::NotSubmitted { count: late });
     }
     Ok(items)
 }
 
-/// Whose turn it is on an assessment of `cycle` in `state`, and by when.
-fn next(cycle: &CycleHead, state: AssessmentState) -> Option<(Turn, NaiveDate)> {
-    Deadlines::legal(&cycle.period_kind, cycle.ends_on).and_then(|d| d.next(state))
-}
-
-/// The assessments whose turn is `turn`, summed over cycles; `None` when there are none.
-fn waiting(
-    counted: &[(CycleHead, AssessmentState, u64)],
-    turn: Turn,
-    today: NaiveDate,
-) -> Option<ToDo> {
-    let (mut count, mut overdue, mut nearest) = (0, 0, None::<NaiveDate>);
-    for (cycle, state, n) in counted {
-        let Some((whose, due)) = next(cycle, *state) else {
-            continue;
-        };
-        if whose != turn {
-            continue;
-        }
-        count += n;
-        if matches!(Due::of(due, today), Due::Overdue(_)) {
-            overdue += n;
-        }
-        nearest = Some(nearest.map_or(due, |d| d.min(due)));
-    }
-    Some(ToDo::Waiting {
-        turn,
-        count,
-        overdue,
-        nearest: nearest?,
+/// The counted groups with their cycles' deadlines.
+fn groups(
+    counted: Vec<(CycleHead, AssessmentState, u64)>,
+) -> impl Iterator<Item = (Option<Deadlines>, AssessmentState, u64)> {
+    counted.into_iter().map(|(cycle, state, n)| {
+        (
+            Deadlines::legal(&cycle.period_kind, cycle.ends_on),
+            state,
+            n,
+        )
     })
 }
