@@ -55,7 +55,7 @@ test("every score opens its explanation, in both languages and on a phone", asyn
   await page.getByTestId("explain-link").first().click();
   await expect(page).toHaveURL(/\/assessments\/\d+$/);
   await settle(page);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Giải trình điểm đánh giá");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Phiếu đánh giá");
   const tree = page.getByTestId("explanation");
   await expect(tree).toContainText("Nhóm tiêu chí");
   await expect(tree).toContainText("Sản phẩm");
@@ -68,7 +68,7 @@ test("every score opens its explanation, in both languages and on a phone", asyn
   await shoot(page, "explanation-vi-390");
   await page.getByRole("link", { name: "EN" }).click();
   await settle(page);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Score explanation");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Assessment sheet");
   await expect(page.getByTestId("explanation")).toContainText("Criteria group");
   await shoot(page, "explanation-en-390");
 });

@@ -226,7 +226,7 @@ test("the administrator creates an account, its owner sets the password, a role 
   await expect(page.getByRole("alert")).toContainText("Mã cán bộ: Cán bộ này đã có tài khoản");
   // Another official of Sở Nội vụ (one per browser project) gets a first account: the
   // administrator sees a one-time link, never a password.
-  await submit(info.project.name === "js-on" ? "CB000105" : "CB000106");
+  await submit(info.project.name === "js-on" ? "CB000106" : "CB000107");
   const notice = page.getByTestId("setup-link");
   await expect(notice).toContainText("dùng một lần, hết hạn sau 72 giờ");
   const link = (await notice.locator("a").getAttribute("href")) ?? "";

@@ -89,7 +89,7 @@ fn path(step: AssessmentMove) -> &'static str {
         AssessmentMove::Propose => "/api/assessment/score",
         AssessmentMove::Approve => "/api/assessment/approve",
         AssessmentMove::Return => "/api/assessment/return",
-        AssessmentMove::SubmitSelf => unreachable!("no form yet"),
+        AssessmentMove::SubmitSelf => "/api/assessment/submit",
     }
 }
 
@@ -108,11 +108,7 @@ on_both_databases!(
         let mut cases = 0;
         for (username, principal) in &w.deciders {
             let cookie = w.server.session(username).await;
-            for step in [
-                AssessmentMove::Propose,
-                AssessmentMove::Return,
-                AssessmentMove::Approve,
-            ] {
+            for step in AssessmentMove::ALL.iter().copied() {
                 for from in AssessmentState::ALL {
                     set_state(&w.db, id, *from).await;
                     let before = stored(&w.db, id).await;
@@ -148,7 +144,7 @@ on_both_databases!(
                 }
             }
         }
-        assert_eq!(cases, 4 * 3 * 5);
+        assert_eq!(cases, 4 * 4 * 5);
         w.server.stop().await;
     }
 );
@@ -413,43 +409,36 @@ on_both_databases!(
         };
         let id = w.a.assessment;
         let reviewer = w.server.session("r").await;
-        // The reviewer scores the general criteria (the fixture has none): 9 + 8 + 7.
-        for (version, (group, points)) in [
-            ("politics_ethics_discipline", "9"),
-            ("competence_responsibility", "8"),
-            ("innovation", "7"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let form = [
+        // The reviewer scores the general criteria (the fixture has none): 9 + 8 + 7, in one
+        // form.
+        let points = |version: i32, innovation: &str| {
+            vec![
                 ("assessment_id", id.to_string()),
-                ("version", (version + 1).to_string()),
+                ("version", version.to_string()),
                 ("as_reviewer", "true".to_owned()),
-                ("group", group.to_owned()),
-                ("points", points.to_owned()),
-                ("comment", "Đúng quy định".to_owned()),
-            ];
-            let (status, body) = w
-                .server
-                .call("/api/assessment/criterion", &form, Some(&reviewer))
-                .await;
-            assert_eq!(status, 200, "{group}: {body}");
-        }
-        // Points beyond the group's maximum are refused, naming the field.
-        let too_many = [
-            ("assessment_id", id.to_string()),
-            ("version", "4".to_owned()),
-            ("as_reviewer", "true".to_owned()),
-            ("group", "innovation".to_owned()),
-            ("points", "11".to_owned()),
-        ];
+                ("points[politics_ethics_discipline]", "9".to_owned()),
+                ("points[competence_responsibility]", "8".to_owned()),
+                ("points[innovation]", innovation.to_owned()),
+                ("comments[innovation]", "Đúng quy định".to_owned()),
+            ]
+        };
         let (status, body) = w
             .server
-            .call("/api/assessment/criterion", &too_many, Some(&reviewer))
+            .call("/api/assessment/points", &points(1, "7"), Some(&reviewer))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        // Points beyond a criterion's maximum are refused, naming the criterion; nothing of
+        // the form is written.
+        let (status, body) = w
+            .server
+            .call("/api/assessment/points", &points(2, "11"), Some(&reviewer))
             .await;
         assert_eq!(status, 400, "{body}");
-        assert!(body.contains("\"field\":\"points\""), "{body}");
+        assert!(
+            body.contains("\"field\":\"criterion.innovation\""),
+            "{body}"
+        );
+        assert_eq!(stored(&w.db, id).await.version, 2);
         let product = product::ActiveModel {
             cycle_id: Set(w.open),
             official_id: Set(w.a.official),
@@ -470,6 +459,24 @@ on_both_databases!(
         .expect("product")
         .id;
         let own = w.server.session("a").await;
+        // Once submitted, the official's counts are the reviewer's to correct: refused on the
+        // assessment's state until it is returned to them.
+        let early = [
+            ("product_id", product.to_string()),
+            ("version", "1".to_owned()),
+            ("counts[completed]", "10".to_owned()),
+            ("counts[completed_on_quality]", "10".to_owned()),
+            ("counts[completed_on_time]", "10".to_owned()),
+            ("counts[quality_failures]", "0".to_owned()),
+            ("counts[delays]", "0".to_owned()),
+        ];
+        let (status, body) = w
+            .server
+            .call("/api/product/progress", &early, Some(&own))
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("\"field\":\"state\""), "{body}");
+        set_state(&w.db, id, AssessmentState::Returned).await;
         let progress = |version: i32, delays: i32| {
             vec![
                 ("product_id", product.to_string()),

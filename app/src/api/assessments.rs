@@ -7,31 +7,69 @@ use leptos::prelude::*;
 use super::dto::AssessmentDetail;
 use crate::error::AppError;
 
-/// An assessment with its explanation, if the caller may read the official's records.
+/// An assessment's sheet — its criteria, products, explanation and the forms the caller may
+/// use — if the caller may read the official's records.
 #[server(name = GetAssessment, prefix = "/api", endpoint = "assessment")]
 pub async fn get_assessment(id: i64) -> Result<AssessmentDetail, AppError> {
-    use crate::domain::access::Action;
-    use crate::ssr::auth::guard;
-    use crate::ssr::repo::{assessments, cycles, people};
-    let caller = guard::caller()?;
-    let db = &caller.state.db;
-    let stored = assessments::find(db, id).await?;
-    let target = guard::official_target(db, stored.official_id).await?;
-    caller
-        .authorize(Action::Read, &target, ("assessment", id))
-        .await?;
-    let cycle = cycles::find(db, stored.cycle_id).await?;
-    let official = people::official_row(db, stored.official_id).await?;
-    let explanation = stored
+    let caller = crate::ssr::auth::guard::caller()?;
+    let actor = caller.service_actor();
+    let sheet =
+        crate::ssr::service::sheet::sheet(&caller.state.db, &actor, id, chrono::Utc::now()).await?;
+    detail(sheet)
+}
+
+/// The wire form of an assessment's sheet.
+#[cfg(feature = "ssr")]
+fn detail(s: crate::ssr::service::sheet::Sheet) -> Result<AssessmentDetail, AppError> {
+    use super::dto::{CriterionPoints, ProductCounts, SheetRights};
+    let explanation = s
+        .assessment
         .explanation
         .as_deref()
         .and_then(|json| serde_json::from_str(json).ok());
+    let criteria = s
+        .criteria
+        .into_iter()
+        .map(|c| CriterionPoints {
+            id: c.id,
+            group: c.group,
+            max_points: c.max_points,
+            self_points: c.given.self_points,
+            self_comment: c.given.self_comment,
+            reviewer_points: c.given.reviewer_points,
+            reviewer_comment: c.given.reviewer_comment,
+        })
+        .collect();
+    let products = s
+        .products
+        .into_iter()
+        .map(|p| ProductCounts {
+            id: p.id,
+            version: p.version,
+            code: p.code,
+            title: p.title,
+            assigned: p.assigned,
+            counts: p.progress,
+            waiver_ref: p.waiver_ref,
+            due_on: p.due_on,
+        })
+        .collect();
+    let may = SheetRights {
+        self_assess: s.may.self_assess,
+        score: s.may.score,
+        approve: s.may.approve,
+        give_back: s.may.give_back,
+    };
     Ok(AssessmentDetail {
-        official_id: stored.official_id,
-        official_name: official.full_name,
-        unit_name: official.unit_name,
-        row: row(stored, &cycle)?,
+        official_id: s.official.id,
+        official_name: s.official.full_name,
+        unit_name: s.official.unit_name,
+        row: row(s.assessment, &s.cycle)?,
+        scheme_id: s.cycle.scheme_id.clone(),
         explanation,
+        criteria,
+        products,
+        may,
     })
 }
 
@@ -91,35 +129,21 @@ pub async fn save_product_progress(
     .await
 }
 
-/// Records the points (and comment) of one general-criteria group: the official's own while
-/// they may still submit, or the reviewer's (`as_reviewer`); the assessment is rescored.
-#[server(name = SaveCriterion, prefix = "/api", endpoint = "assessment/criterion")]
-pub async fn save_criterion(
+/// Records the general-criteria points of an assessment, one form for all its criteria
+/// (`points[criterion]`, `comments[criterion]`): the official's own while they may still
+/// submit their self-assessment, or the reviewer's (`as_reviewer`) while a level may be
+/// proposed; the assessment is rescored.
+#[server(name = SavePoints, prefix = "/api", endpoint = "assessment/points")]
+pub async fn save_points(
     assessment_id: i64,
     version: i32,
     #[server(default)] as_reviewer: bool,
-    group: String,
-    points: f64,
-    comment: Option<String>,
+    points: std::collections::BTreeMap<String, f64>,
+    #[server(default)] comments: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
-    use crate::ssr::repo::assessments::{Points, Scorer};
     use crate::ssr::service::inputs::{CriteriaPoints, save_criteria};
     let caller = crate::ssr::auth::guard::caller()?;
-    let scorer = if as_reviewer {
-        Scorer::Reviewer
-    } else {
-        Scorer::Official
-    };
-    let input = CriteriaPoints {
-        assessment_id,
-        version,
-        scorer,
-        points: vec![Points {
-            group,
-            points,
-            comment,
-        }],
-    };
+    let input = CriteriaPoints::from_form(assessment_id, version, as_reviewer, points, comments);
     save_criteria(
         &caller.state.db,
         &caller.service_actor(),

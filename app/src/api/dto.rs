@@ -78,8 +78,51 @@ pub struct AssessmentDetail {
     pub official_name: String,
     pub unit_name: String,
     pub row: AssessmentRow,
+    /// The cycle's scheme (the browser previews points with its rules).
+    pub scheme_id: String,
     /// The engine's explanation tree (`None` when nothing was scored).
     pub explanation: Option<crate::domain::Node>,
+    /// The scheme's general criteria with the points given on each.
+    pub criteria: Vec<CriterionPoints>,
+    pub products: Vec<ProductCounts>,
+    pub may: SheetRights,
+}
+
+/// One general criterion of an assessment: its maximum, the official's own points and the
+/// reviewer's, each with a comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionPoints {
+    pub id: String,
+    pub group: String,
+    pub max_points: f64,
+    pub self_points: Option<f64>,
+    pub self_comment: Option<String>,
+    pub reviewer_points: Option<f64>,
+    pub reviewer_comment: Option<String>,
+}
+
+/// One product of an assessment with its counts and waiver reference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductCounts {
+    pub id: i64,
+    pub version: i32,
+    pub code: String,
+    pub title: String,
+    pub assigned: i32,
+    pub counts: Progress,
+    pub waiver_ref: Option<String>,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// Which forms of an assessment's sheet the reader may use now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SheetRights {
+    /// The official: their own points and counts, and submitting the self-assessment.
+    pub self_assess: bool,
+    /// A reviewer: their points and counts, and proposing a level.
+    pub score: bool,
+    pub approve: bool,
+    pub give_back: bool,
 }
 
 /// One key result of an official.

@@ -48,6 +48,12 @@ pub fn known(key: &str) -> Option<AnyView> {
 /// The translated name of a form field the server refused, if known.
 pub fn field_name(field: &str) -> Option<AnyView> {
     let i18n = use_i18n();
+    // A general criterion's points, by the criterion's name in the scheme.
+    if field.starts_with("criterion.") {
+        let lang = super::labels::explain_lang();
+        let name = crate::domain::explain::template(field, lang)?;
+        return Some(name.to_owned().into_any());
+    }
     Some(match field {
         "value" => t!(i18n, field_value).into_any(),
         "confidence" => t!(i18n, field_confidence).into_any(),

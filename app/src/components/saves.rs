@@ -21,3 +21,56 @@ where
         }
     })
 }
+
+/// What the last save of a page's forms came to: the confirmation of which form (`K`, the
+/// page's own list), or its refusal. Only the last one shows — a confirmation of an earlier save would stand beside
+/// the next and read as if both were just done.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<K> {
+    Saved(K),
+    Refused(crate::error::AppError),
+}
+
+/// Records each answer of `action` (form `which` of the page) in `outcome` as it arrives.
+pub fn track<S, T, K>(outcome: RwSignal<Option<Outcome<K>>>, action: ServerAction<S>, which: K)
+where
+    S: ServerFn<Output = T, Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+    K: Copy + Send + Sync + 'static,
+{
+    let record = move |answer: Result<T, crate::error::AppError>| {
+        outcome.set(Some(match answer {
+            Ok(_) => Outcome::Saved(which),
+            Err(error) => Outcome::Refused(error),
+        }));
+    };
+    // Already answered when the page is drawn: a form posted without JavaScript, whose
+    // refusal comes back with the page (effects do not run on the server).
+    if let Some(answer) = action.value().get_untracked() {
+        record(answer);
+    }
+    Effect::new(move |_| {
+        if let Some(answer) = action.value().get() {
+            record(answer);
+        }
+    });
+}
+
+/// The answer of the last save as a page shows it: the refusal in words, or the confirmation
+/// `saved` words for the form that was saved.
+pub fn answer<K>(
+    outcome: RwSignal<Option<Outcome<K>>>,
+    saved: impl Fn(K) -> AnyView + Send + Sync + 'static,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static
+where
+    K: Clone + Send + Sync + 'static,
+{
+    move || {
+        outcome.get().map(|o| match o {
+            Outcome::Refused(error) => view! { <super::error_view::ErrorView error /> }.into_any(),
+            Outcome::Saved(which) => {
+                view! { <p class="alert alert-ok" role="status">{saved(which)}</p> }.into_any()
+            }
+        })
+    }
+}

@@ -191,6 +191,18 @@ impl AssessmentMove {
     }
 }
 
+/// The move whose rules let a person enter an assessment's inputs (general-criteria points,
+/// product counts and waivers): the official themselves while they may still submit their
+/// self-assessment (draft or returned), anyone else (their reviewer) while a level may be
+/// proposed. Nobody enters anything once it is approved or its cycle is closed.
+pub fn entry_move(by_owner: bool) -> AssessmentMove {
+    if by_owner {
+        AssessmentMove::SubmitSelf
+    } else {
+        AssessmentMove::Propose
+    }
+}
+
 /// Whether a level decision needs a written reason: when it departs from the level it should
 /// follow (`expected`: the engine's level for a proposal, the proposed level for an
 /// approval). With nothing to follow, no reason is asked.
@@ -229,6 +241,25 @@ mod tests {
                     let got = m.apply(cycle, *from).ok();
                     assert_eq!(got, expected, "{m:?} from {from:?} in {cycle:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn inputs_are_entered_by_the_official_before_submitting_and_by_the_reviewer_after() {
+        // (state, the official may enter, their reviewer may enter)
+        let table = [
+            (A::Draft, true, false),
+            (A::SelfAssessed, false, true),
+            (A::Reviewed, false, true),
+            (A::Returned, true, true),
+            (A::Approved, false, false),
+        ];
+        for (state, owner, reviewer) in table {
+            for (by_owner, expected) in [(true, owner), (false, reviewer)] {
+                let allowed = entry_move(by_owner).apply(C::Review, state).is_ok();
+                assert_eq!(allowed, expected, "{state:?}, by the owner: {by_owner}");
+                assert!(entry_move(by_owner).apply(C::Closed, state).is_err());
             }
         }
     }

@@ -10,16 +10,21 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::dto::{AssessmentRow, KeyResultRow};
-use crate::api::people::{
-    AddCheckIn, ApproveAssessment, ReturnAssessment, ScoreAssessment, get_official,
-};
+use crate::api::people::{AddCheckIn, get_official};
+use crate::components::decisions::{Allowed, DecisionActions, decision_forms};
 use crate::components::error_view::ErrorView;
-use crate::components::labels::{LevelLabel, StateLabel, explain_lang};
-use crate::components::saves::saves;
+use crate::components::labels::{LevelLabel, StateLabel};
+use crate::components::saves::{answer, saves, track};
+use crate::domain::AssessmentMove;
 use crate::domain::compare::OfficialCharts;
-use crate::domain::explain::level_with_name;
-use crate::domain::{AssessmentMove, Level};
 use crate::i18n::{t, use_i18n};
+
+/// Which of the page's forms was saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    CheckIn,
+    Decision,
+}
 
 /// One official's page.
 #[component]
@@ -28,9 +33,7 @@ pub fn OfficialPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok());
     let check_in = ServerAction::<AddCheckIn>::new();
-    let score = ServerAction::<ScoreAssessment>::new();
-    let approve = ServerAction::<ApproveAssessment>::new();
-    let give_back = ServerAction::<ReturnAssessment>::new();
+    let decisions = DecisionActions::new();
     let charts = Resource::new(
         move || (id(), i18n.get_locale() == crate::i18n::Locale::en),
         |(id, en)| async move {
@@ -40,17 +43,9 @@ pub fn OfficialPage() -> impl IntoView {
             }
         },
     );
-    let saved_counts = (
-        saves(check_in),
-        saves(score),
-        saves(approve),
-        saves(give_back),
-    );
+    let (checked_in, decided) = (saves(check_in), decisions.saves());
     let detail = Resource::new(
-        move || {
-            let (a, b, c, d) = saved_counts;
-            (id(), a.get(), b.get(), c.get(), d.get())
-        },
+        move || (id(), checked_in.get(), decided.get()),
         |(id, ..)| async move {
             match id {
                 Some(id) => get_official(id).await,
@@ -58,45 +53,26 @@ pub fn OfficialPage() -> impl IntoView {
             }
         },
     );
-    let failure = move || {
-        [
-            check_in.value().get().and_then(Result::err),
-            score.value().get().and_then(Result::err),
-            approve.value().get().and_then(Result::err),
-            give_back.value().get().and_then(Result::err),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-        .map(|error| view! { <ErrorView error /> })
-    };
-    // A confirmation after every save (hydrated; without JavaScript the page reloads with
-    // the saved values in place).
-    let saved = move || {
-        let decided = [
-            score.value().get(),
-            approve.value().get(),
-            give_back.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|r| r.is_ok());
-        let checked = check_in.value().get().is_some_and(|r| r.is_ok());
-        view! {
-            {decided.then(|| view! { <p class="alert alert-ok" role="status">{t!(i18n, decision_saved)}</p> })}
-            {checked.then(|| view! { <p class="alert alert-ok" role="status">{t!(i18n, check_in_saved)}</p> })}
-        }
-    };
+    // The answer of the last save: its confirmation (hydrated; without JavaScript the page
+    // reloads with the saved values in place), or its refusal in words.
+    let outcome = RwSignal::new(None);
+    track(outcome, check_in, Saved::CheckIn);
+    track(outcome, decisions.score, Saved::Decision);
+    track(outcome, decisions.approve, Saved::Decision);
+    track(outcome, decisions.give_back, Saved::Decision);
+    let answer = answer(outcome, move |which| match which {
+        Saved::CheckIn => t!(i18n, check_in_saved).into_any(),
+        Saved::Decision => t!(i18n, decision_saved).into_any(),
+    });
     view! {
         <section class="page official">
-            {failure}
-            {saved}
+            {answer}
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match detail.await {
                         Ok(d) => {
                             let may_check_in = d.may_check_in;
-                            let decisions = Decisions { may_score: d.may_score, may_approve: d.may_approve, score, approve, give_back };
+                            let rights = Rights { may_score: d.may_score, may_approve: d.may_approve, actions: decisions };
                             view! {
                                 <h1>{d.official.full_name.clone()}</h1>
                                 <p class="intro">{d.official.job_position.clone()}" — "{d.official.unit_name.clone()}" · "{d.official.personnel_code.clone()}</p>
@@ -113,9 +89,9 @@ pub fn OfficialPage() -> impl IntoView {
                                     <thead><tr>
                                         <th>{t!(i18n, col_cycle)}</th><th>{t!(i18n, col_score)}</th><th>{t!(i18n, col_engine_level)}</th>
                                         <th>{t!(i18n, col_proposed)}</th><th>{t!(i18n, col_approved)}</th><th>{t!(i18n, col_state)}</th>
-                                        {(decisions.may_score || decisions.may_approve).then(|| view! { <th>{t!(i18n, col_actions)}</th> })}
+                                        {(rights.may_score || rights.may_approve).then(|| view! { <th>{t!(i18n, col_actions)}</th> })}
                                     </tr></thead>
-                                    <tbody>{d.assessments.into_iter().map(|a| assessment_row(a, decisions)).collect_view()}</tbody>
+                                    <tbody>{d.assessments.into_iter().map(|a| assessment_row(a, rights)).collect_view()}</tbody>
                                 </table>
                                 <p class="legend">{t!(i18n, levels_legend)}</p>
                             }.into_any()
@@ -191,51 +167,24 @@ fn key_result_row(
     }
 }
 
-/// The hidden fields naming assessment `id` seen at `version`.
-fn record_fields(id: i64, version: i32) -> impl IntoView {
-    view! {
-        <input type="hidden" name="id" value=id />
-        <input type="hidden" name="version" value=version />
-    }
-}
-
-/// The level choice (each level with its name), `preselected` chosen, and the reason asked
-/// when the choice departs from it.
-fn level_fields(preselected: Option<Level>, reason_label: AnyView) -> impl IntoView {
-    let lang = explain_lang();
-    let option = move |l: Level| {
-        let text = level_with_name(l.code(), lang);
-        view! { <option value=l.code() selected={preselected == Some(l)}>{text}</option> }
-    };
-    view! {
-        <select name="level">{Level::ALL.map(option).collect_view()}</select>
-        <label>{reason_label}<input name="reason" maxlength="2000" /></label>
-    }
-}
-
-/// The rights of the viewer and the actions of the official's page.
+/// The rights of the viewer on the official and the actions of the page's decisions.
 #[derive(Clone, Copy)]
-struct Decisions {
+struct Rights {
     may_score: bool,
     may_approve: bool,
-    score: ServerAction<ScoreAssessment>,
-    approve: ServerAction<ApproveAssessment>,
-    give_back: ServerAction<ReturnAssessment>,
+    actions: DecisionActions,
 }
 
-fn assessment_row(a: AssessmentRow, d: Decisions) -> impl IntoView {
+fn assessment_row(a: AssessmentRow, d: Rights) -> impl IntoView {
     let i18n = use_i18n();
-    let (id, version) = (a.id, a.version);
     let can = |m: AssessmentMove| a.moves.contains(&m);
-    let (propose, approve, give_back) = (
-        d.may_score && can(AssessmentMove::Propose),
-        d.may_approve && can(AssessmentMove::Approve),
-        (d.may_score || d.may_approve) && can(AssessmentMove::Return),
-    );
-    let suggested = a.proposed_level.or(a.engine_level);
-    let engine = a.engine_level;
-    let proposed = a.proposed_level;
-    let href = format!("/assessments/{id}");
+    let allowed = Allowed {
+        propose: d.may_score && can(AssessmentMove::Propose),
+        approve: d.may_approve && can(AssessmentMove::Approve),
+        give_back: (d.may_score || d.may_approve) && can(AssessmentMove::Return),
+    };
+    let forms = (d.may_score || d.may_approve).then(|| decision_forms(&a, allowed, d.actions));
+    let href = format!("/assessments/{}", a.id);
     view! {
         <tr>
             <td>{a.cycle_code}</td>
@@ -253,31 +202,7 @@ fn assessment_row(a: AssessmentRow, d: Decisions) -> impl IntoView {
             </td>
             // The actions column is there when the viewer may act; each form only when the
             // assessment's state allows its move (nothing moves in a closed cycle).
-            {(d.may_score || d.may_approve).then(|| view! {
-                <td>
-                    {propose.then(|| view! {
-                        <ActionForm action=d.score attr:class="inline-form">
-                            {record_fields(id, version)}
-                            {level_fields(engine.or(suggested), t!(i18n, decision_reason).into_any())}
-                            <button type="submit">{t!(i18n, score_submit)}</button>
-                        </ActionForm>
-                    })}
-                    {approve.then(|| view! {
-                        <ActionForm action=d.approve attr:class="inline-form">
-                            {record_fields(id, version)}
-                            {level_fields(proposed, t!(i18n, approve_reason).into_any())}
-                            <button type="submit">{t!(i18n, approve_submit)}</button>
-                        </ActionForm>
-                    })}
-                    {give_back.then(|| view! {
-                        <ActionForm action=d.give_back attr:class="inline-form">
-                            {record_fields(id, version)}
-                            <label>{t!(i18n, return_reason)}<input name="reason" maxlength="2000" required /></label>
-                            <button type="submit" class="secondary">{t!(i18n, return_submit)}</button>
-                        </ActionForm>
-                    })}
-                </td>
-            })}
+            {forms.map(|forms| view! { <td>{forms}</td> })}
         </tr>
     }
 }

@@ -4,6 +4,7 @@
 //! | username | role | scope | who |
 //! |---|---|---|---|
 //! | `canbo` | official | Sở Nội vụ | a civil servant of the department |
+//! | `chuyenvien` | official | Sở Nội vụ | another of its civil servants |
 //! | `danhgia` | reviewer (+ official) | Sở Nội vụ | its director, who reviews the staff |
 //! | `truongdonvi` | unit leader (+ official) | Phường An Cựu | the ward's chairman |
 //! | `bantochuc` | organiser (+ official) | Thành phố Huế | staff of the Party organising committee |
@@ -44,13 +45,14 @@ async fn member(db: &impl ConnectionTrait, unit_id: i64, nth: u64) -> anyhow::Re
         .ok_or_else(|| anyhow::anyhow!("demo unit {unit_id} has fewer than {nth} officials"))
 }
 
-/// Creates the six demo accounts.
+/// Creates the seven demo accounts.
 pub async fn create(db: &impl ConnectionTrait, hashing: Cost) -> anyhow::Result<()> {
     let city = unit(db, "Thành phố Huế").await?;
     let home_affairs = unit(db, "Sở Nội vụ").await?;
     let ward = unit(db, "Phường An Cựu").await?;
     let committee = unit(db, "Ban Tổ chức Thành ủy").await?;
     let staff = member(db, home_affairs.id, 1).await?;
+    let colleague = member(db, home_affairs.id, 2).await?;
     let director = member(db, home_affairs.id, 0).await?;
     let chairman = member(db, ward.id, 0).await?;
     let organiser = member(db, committee.id, 1).await?;
@@ -59,11 +61,17 @@ pub async fn create(db: &impl ConnectionTrait, hashing: Cost) -> anyhow::Result<
         role,
         unit_id: unit.id,
     };
-    let accounts: [(&str, &str, Option<i64>, Vec<Grant>); 6] = [
+    let accounts: [(&str, &str, Option<i64>, Vec<Grant>); 7] = [
         (
             "canbo",
             "Cán bộ (demo)",
             Some(staff),
+            vec![grant(Role::Official, &home_affairs)],
+        ),
+        (
+            "chuyenvien",
+            "Chuyên viên (demo)",
+            Some(colleague),
             vec![grant(Role::Official, &home_affairs)],
         ),
         (

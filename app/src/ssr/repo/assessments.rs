@@ -67,6 +67,22 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Stored, AppError
     to_stored(model)
 }
 
+/// The state of the assessment of `(official, cycle)`: a draft while none is stored yet.
+pub async fn state_of(
+    db: &impl ConnectionTrait,
+    (official_id, cycle_id): (i64, i64),
+) -> Result<AssessmentState, AppError> {
+    match assessment::Entity::find()
+        .filter(assessment::Column::OfficialId.eq(official_id))
+        .filter(assessment::Column::CycleId.eq(cycle_id))
+        .one(db)
+        .await?
+    {
+        Some(m) => Ok(to_stored(m)?.state),
+        None => Ok(AssessmentState::Draft),
+    }
+}
+
 /// An official's assessments with their cycles, newest cycle first.
 pub async fn of_official(
     db: &impl ConnectionTrait,
@@ -242,6 +258,38 @@ pub async fn write_points(
         }
     }
     Ok(())
+}
+
+/// One criterion's points as given: the official's own and the reviewer's, with comments.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Given {
+    pub criterion: String,
+    pub self_points: Option<f64>,
+    pub self_comment: Option<String>,
+    pub reviewer_points: Option<f64>,
+    pub reviewer_comment: Option<String>,
+}
+
+/// The general-criteria points given on `(official, cycle)`, by criterion id.
+pub async fn points_given(
+    db: &impl ConnectionTrait,
+    (official_id, cycle_id): (i64, i64),
+) -> Result<Vec<Given>, AppError> {
+    Ok(general_score::Entity::find()
+        .filter(general_score::Column::OfficialId.eq(official_id))
+        .filter(general_score::Column::CycleId.eq(cycle_id))
+        .order_by_asc(general_score::Column::CriterionGroup)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| Given {
+            criterion: g.criterion_group,
+            self_points: g.self_points,
+            self_comment: g.self_comment,
+            reviewer_points: g.reviewer_points,
+            reviewer_comment: g.reviewer_comment,
+        })
+        .collect())
 }
 
 /// Marks an assessment changed (its inputs were edited) if it is still at `version` (else

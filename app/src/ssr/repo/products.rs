@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
 
 use crate::error::AppError;
@@ -170,4 +170,50 @@ pub async fn write_progress(
         ..Default::default()
     };
     super::versioned::update_if_version(db, id, version, changes).await
+}
+
+/// A product as its official's assessment sheet lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listed {
+    pub id: i64,
+    pub version: i32,
+    pub code: String,
+    pub title: String,
+    pub assigned: i32,
+    pub progress: Progress,
+    pub waiver_ref: Option<String>,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// The products of one official in one cycle, by code.
+pub async fn of_official_in(
+    db: &impl ConnectionTrait,
+    (official_id, cycle_id): (i64, i64),
+) -> Result<Vec<Listed>, AppError> {
+    Ok(product::Entity::find()
+        .filter(product::Column::OfficialId.eq(official_id))
+        .filter(product::Column::CycleId.eq(cycle_id))
+        .order_by_asc(product::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| Listed {
+            id: m.id,
+            version: m.version,
+            code: m.code,
+            title: m.title,
+            assigned: m.assigned,
+            progress: Progress {
+                completed: m.completed,
+                completed_on_quality: m.completed_on_quality,
+                completed_on_time: m.completed_on_time,
+                quality_failures: m.quality_failures,
+                delays: m.delays,
+                waived_quality_failures: m.waived_quality_failures,
+                waived_delays: m.waived_delays,
+            },
+            waiver_ref: m.waiver_ref,
+            due_on: m.due_on,
+        })
+        .collect())
 }

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{Actor, authorize, bounded_text, invalid};
 use crate::domain::access::Action;
-use crate::domain::lifecycle::AssessmentMove;
+use crate::domain::lifecycle::entry_move;
 use crate::domain::task_results::check_product;
 use crate::domain::validate::in_range;
 use crate::domain::{DomainError, Waiver, WaiverKind, builtin_scheme};
@@ -53,6 +53,15 @@ fn refused(error: &DomainError) -> AppError {
         other => other,
     };
     invalid(field, key)
+}
+
+/// The field a refused move is shown on: the cycle when it is closed, else the state.
+fn refused_on(key: &str) -> &'static str {
+    if key == "cycle_closed" {
+        "cycle"
+    } else {
+        "state"
+    }
 }
 
 /// Records a product's counts (its owner, or their reviewer); refused, changing nothing, for
@@ -103,11 +112,12 @@ pub async fn save_product(
     )
     .await?;
     let txn = crate::ssr::db::write(db).await?;
-    let cycle = cycles::find(&txn, stored.cycle_id).await?;
-    cycle
-        .lifecycle()?
-        .accepts_inputs()
-        .map_err(|refused| invalid("cycle", refused.key))?;
+    let cycle = cycles::find(&txn, stored.cycle_id).await?.lifecycle()?;
+    let state = assessments::state_of(&txn, (stored.official_id, stored.cycle_id)).await?;
+    let by_owner = actor.official_id() == Some(stored.official_id);
+    entry_move(by_owner)
+        .apply(cycle, state)
+        .map_err(|r| invalid(refused_on(r.key), r.key))?;
     products::write_progress(&txn, stored.id, input.version, p, waiver_ref.clone()).await?;
     super::assessments::recompute(&txn, stored.cycle_id, Some(&[stored.official_id]), now).await?;
     let change = Change {
@@ -133,6 +143,35 @@ pub struct CriteriaPoints {
     pub points: Vec<Points>,
 }
 
+impl CriteriaPoints {
+    /// The points of one form: by criterion id, each with its comment if one was typed.
+    pub fn from_form(
+        assessment_id: i64,
+        version: i32,
+        as_reviewer: bool,
+        points: std::collections::BTreeMap<String, f64>,
+        mut comments: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        CriteriaPoints {
+            assessment_id,
+            version,
+            scorer: if as_reviewer {
+                Scorer::Reviewer
+            } else {
+                Scorer::Official
+            },
+            points: points
+                .into_iter()
+                .map(|(group, points)| Points {
+                    comment: comments.remove(&group),
+                    group,
+                    points,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Records general-criteria points: the official's while they may still submit their
 /// self-assessment, the reviewer's while a level may be proposed. Each group must be one of
 /// the scheme's and its points within 0 and its maximum.
@@ -146,14 +185,24 @@ pub async fn save_criteria(
     let stored = assessments::find(db, id).await?;
     let cycle = cycles::find(db, stored.cycle_id).await?;
     let scheme = builtin_scheme(&cycle.scheme_id).map_err(AppError::internal)?;
+    let criteria: Vec<_> = scheme
+        .general
+        .iter()
+        .flat_map(|g| g.scored_criteria())
+        .collect();
+    if input.points.is_empty() {
+        return Err(invalid("points", "required_value"));
+    }
     let mut points = Vec::with_capacity(input.points.len());
     for p in input.points {
-        let group = scheme
-            .general
+        let criterion = criteria
             .iter()
-            .find(|g| g.id == p.group)
+            .find(|c| c.id == p.group)
             .ok_or_else(|| invalid("group", "unknown_criterion"))?;
-        in_range("criteria", "points", p.points, 0.0, group.max_points).map_err(|e| refused(&e))?;
+        // Refused on the criterion's own field: the form names it by its translated name.
+        let field = format!("criterion.{}", criterion.id);
+        in_range("criteria", &field, p.points, 0.0, criterion.max_points)
+            .map_err(|e| refused(&e))?;
         let comment = p
             .comment
             .as_deref()
@@ -162,10 +211,13 @@ pub async fn save_criteria(
             .filter(|c| !c.is_empty());
         points.push(Points { comment, ..p });
     }
-    let (action, step) = match input.scorer {
-        Scorer::Official => (Action::CheckIn, AssessmentMove::SubmitSelf),
-        Scorer::Reviewer => (Action::Score, AssessmentMove::Propose),
+    let by_owner = input.scorer == Scorer::Official;
+    let action = if by_owner {
+        Action::CheckIn
+    } else {
+        Action::Score
     };
+    let step = entry_move(by_owner);
     let target = official_target(db, stored.official_id).await?;
     authorize(db, actor, &[action], &target, ("assessment", id), now).await?;
     let txn = crate::ssr::db::write(db).await?;
@@ -174,16 +226,7 @@ pub async fn save_criteria(
         cycles::find(&txn, stored.cycle_id).await?.lifecycle()?,
         current.state,
     )
-    .map_err(|r| {
-        invalid(
-            if r.key == "cycle_closed" {
-                "cycle"
-            } else {
-                "state"
-            },
-            r.key,
-        )
-    })?;
+    .map_err(|r| invalid(refused_on(r.key), r.key))?;
     assessments::touch(&txn, id, input.version, now).await?;
     let key = (stored.official_id, stored.cycle_id);
     assessments::write_points(&txn, key, input.scorer, actor.official_id(), &points, now).await?;

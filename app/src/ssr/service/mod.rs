@@ -18,6 +18,7 @@ pub mod exports;
 pub mod inputs;
 pub mod lists;
 pub mod rollups;
+pub mod sheet;
 pub mod todo;
 
 use chrono::{DateTime, Utc};
