@@ -66,7 +66,15 @@ test("a month through the sheet: returned once, corrected, proposed, approved", 
   // 2. The official sees the reason, corrects their points and a product, and submits.
   const own = await browser.newPage({ javaScriptEnabled: jsOn() });
   await signIn(own, official.user);
-  await openSheet(own, official.name);
+  // The home page's to-do list says it came back, and opens the sheet.
+  await own.goto("/");
+  await settle(own);
+  const back = own.getByTestId("todo").getByRole("link", { name: /Phiếu kỳ 2026-11 bị trả lại/ });
+  await expect(back).toBeVisible();
+  await shoot(own, "sheet-2-official-todo");
+  await back.click();
+  await expect(own).toHaveURL(/\/assessments\/\d+$/);
+  await settle(own);
   await expect(own.getByTestId("return-reason")).toContainText(REASON);
   await expect(own.getByTestId("facts")).toContainText("Đã trả lại để sửa");
   await savePoints(own, "8");

@@ -13,6 +13,7 @@ mod m20261130_000006_headcount_and_versions;
 mod m20261130_000007_key_result_confidence;
 mod m20261130_000008_account_setup_link;
 mod m20261201_000009_one_account_per_official;
+mod m20261201_000010_assessment_state_index;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_key_result_confidence::Migration),
             Box::new(m20261130_000008_account_setup_link::Migration),
             Box::new(m20261201_000009_one_account_per_official::Migration),
+            Box::new(m20261201_000010_assessment_state_index::Migration),
         ]
     }
 }

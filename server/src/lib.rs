@@ -52,6 +52,9 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
             .await
             .context("loading the demo data")?;
     }
+    app::ssr::db::refresh_statistics(&db)
+        .await
+        .context("refreshing the query planner's statistics")?;
     let leptos_options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(config.site_root.as_str())

@@ -308,6 +308,8 @@ on_both_databases!(
         let a = todo(&w, "a").await;
         assert_eq!(a.as_array().expect("items").len(), 1, "{a}");
         let own = &a[0]["OwnAssessment"];
+        // It opens A's sheet.
+        assert_eq!(own["assessment_id"], assessment_of(&w.db, "A").await);
         assert_eq!(
             (&own["cycle"], &own["returned"], &own["due"]),
             (

@@ -283,7 +283,8 @@ pub struct ReviewQueue {
 pub enum ToDoItem {
     /// Their own self-assessment of a cycle (`returned`: sent back for revision).
     OwnAssessment {
-        official_id: i64,
+        /// Its sheet.
+        assessment_id: i64,
         cycle: String,
         returned: bool,
         due: chrono::NaiveDate,

@@ -76,29 +76,29 @@ pub async fn my_todo() -> Result<Option<Vec<super::dto::ToDoItem>>, AppError> {
         return Ok(None);
     }
     let caller = guard::caller()?;
-    let me = caller.user.principal.official_id.unwrap_or_default();
     let items = crate::ssr::service::todo::todo(
         &caller.state.db,
         &caller.service_actor(),
         chrono::Utc::now(),
     )
     .await?;
-    Ok(Some(items.into_iter().map(|i| to_do(i, me)).collect()))
+    Ok(Some(items.into_iter().map(to_do).collect()))
 }
 
-/// The wire item of the service's to-do (`me`: the person's official, whose page it links).
+/// The wire item of the service's to-do.
 #[cfg(feature = "ssr")]
-fn to_do(item: crate::ssr::service::todo::ToDo, me: i64) -> super::dto::ToDoItem {
+fn to_do(item: crate::ssr::service::todo::ToDo) -> super::dto::ToDoItem {
     use super::dto::ToDoItem;
     use crate::ssr::service::todo::ToDo;
     match item {
         ToDo::OwnAssessment {
+            assessment_id,
             cycle,
             returned,
             due,
             nearness,
         } => ToDoItem::OwnAssessment {
-            official_id: me,
+            assessment_id,
             cycle,
             returned,
             due,

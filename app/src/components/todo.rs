@@ -38,7 +38,7 @@ fn item(item: ToDoItem) -> impl IntoView {
     let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     let (text, href, badge) = match item {
         ToDoItem::OwnAssessment {
-            official_id,
+            assessment_id,
             cycle,
             returned,
             due,
@@ -50,7 +50,11 @@ fn item(item: ToDoItem) -> impl IntoView {
             } else {
                 t!(i18n, todo_self_assessment, cycle, due).into_any()
             };
-            (text, format!("/officials/{official_id}"), badge(nearness))
+            (
+                text,
+                format!("/assessments/{assessment_id}"),
+                badge(nearness),
+            )
         }
         ToDoItem::Waiting {
             turn,

@@ -73,6 +73,37 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Database::connect(options).await
 }
 
+/// A transaction for reads whose best plan depends on the values asked (a state, a scope, a
+/// search): PostgreSQL plans its statements for their values each time. By default, after
+/// five runs of a prepared statement PostgreSQL may switch to one generic plan for any
+/// values; for the review queue and the to-do list at national scale that plan took 2.5–5.6 s
+/// where a plan for the values takes 0.2–0.3 s. Not for every statement: planning each time
+/// halved the throughput of the officials' dashboards (docs/PERFORMANCE.md). SQLite plans
+/// for the values anyway.
+pub async fn read_planned_for_values(
+    db: &DatabaseConnection,
+) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
+    }
+    Ok(txn)
+}
+
+/// Gives SQLite's query planner the shape of the data (`ANALYZE`, reading at most 1,000 rows
+/// of each index): without statistics it joined the review queue from the units in scope
+/// through every one of their officials instead of from the open cycles' assessments
+/// (docs/PERFORMANCE.md). Run at each start of the server; PostgreSQL keeps its own
+/// statistics (autovacuum).
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA analysis_limit = 1000; ANALYZE;")
+            .await?;
+    }
+    Ok(())
+}
+
 /// How long a write waits for its turn on a SQLite file before it fails.
 const WRITE_TURN_WAIT: Duration = Duration::from_secs(60);
 

@@ -1,6 +1,6 @@
 //! The review queue: assessments of open cycles in a scope, filtered by state, cycle and text,
-//! sorted, counted and paged in SQL, with each official's self-assessed points summed in the
-//! same query.
+//! sorted, counted and paged in SQL, with each official's self-assessed points summed in SQL
+//! (for every matching row when they sort the queue, else for the page's rows only).
 
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query, SelectStatement, SimpleExpr};
@@ -97,8 +97,13 @@ pub async fn page(
         (assessment::Entity, assessment::Column::State),
         (assessment::Entity, assessment::Column::ComputedScore),
         (assessment::Entity, assessment::Column::ComputedLevel),
-    ])
-    .expr_as(own.clone(), Alias::new("own_points"));
+    ]);
+    // The own points sort the rows only when asked to: then they are summed for every
+    // matching row; otherwise only for the page's rows, once it is chosen.
+    let sorted_by_own = filter.sort == QueueSort::SelfScore;
+    if sorted_by_own {
+        q.expr_as(own.clone(), Alias::new("own_points"));
+    }
     let name = Expr::col((official::Entity, official::Column::FullName));
     match filter.sort {
         QueueSort::Deadline => q
@@ -141,10 +146,58 @@ pub async fn page(
             state,
             score: row.try_get_by_index(9)?,
             engine_level: level.as_deref().and_then(Level::from_code),
-            self_points: row.try_get_by_index(11)?,
+            self_points: if sorted_by_own {
+                row.try_get_by_index(11)?
+            } else {
+                None
+            },
         });
     }
+    if !sorted_by_own {
+        let sums = own_points_of(db, &page).await?;
+        for w in &mut page {
+            w.self_points = sums.get(&w.assessment_id).copied();
+        }
+    }
     Ok((page, u64::try_from(total).unwrap_or_default()))
+}
+
+/// The own points of each assessment of a page, by assessment id (none for those without).
+async fn own_points_of(
+    db: &impl ConnectionTrait,
+    page: &[Waiting],
+) -> Result<std::collections::HashMap<i64, f64>, AppError> {
+    if page.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let (a, g) = (assessment::Entity, general_score::Entity);
+    let q = Query::select()
+        .column((a, assessment::Column::Id))
+        .expr(Func::sum(Expr::col((g, general_score::Column::SelfPoints))))
+        .from(a)
+        .inner_join(
+            g,
+            Expr::col((g, general_score::Column::OfficialId))
+                .equals((a, assessment::Column::OfficialId))
+                .and(
+                    Expr::col((g, general_score::Column::CycleId))
+                        .equals((a, assessment::Column::CycleId)),
+                ),
+        )
+        .and_where(
+            Expr::col((a, assessment::Column::Id)).is_in(page.iter().map(|w| w.assessment_id)),
+        )
+        .group_by_col((a, assessment::Column::Id))
+        .to_owned();
+    let backend = db.get_database_backend();
+    let mut sums = std::collections::HashMap::new();
+    for row in db.query_all_raw(backend.build(&q)).await? {
+        let sum: Option<f64> = row.try_get_by_index(1)?;
+        if let Some(sum) = sum {
+            sums.insert(row.try_get_by_index(0)?, sum);
+        }
+    }
+    Ok(sums)
 }
 
 /// A stored state, or an internal error for an unknown one.
@@ -222,12 +275,19 @@ pub struct CycleHead {
     pub ends_on: chrono::NaiveDate,
 }
 
-/// How many assessments of `scope` in open cycles are in each state, by cycle: (the cycle,
-/// the state, the count) — counted in SQL, for the to-do list.
-pub async fn counts(
-    db: &impl ConnectionTrait,
-    scope: &Scope,
-) -> Result<Vec<(CycleHead, AssessmentState, u64)>, AppError> {
+/// The assessments of one cycle in one state, counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub cycle: CycleHead,
+    pub state: AssessmentState,
+    pub count: u64,
+    /// The lowest assessment id of the group (the one, for a person's own).
+    pub first: i64,
+}
+
+/// How many assessments of `scope` in open cycles are in each state, by cycle — counted in
+/// SQL, for the to-do list.
+pub async fn counts(db: &impl ConnectionTrait, scope: &Scope) -> Result<Vec<Group>, AppError> {
     if scope.is_empty() {
         return Ok(Vec::new());
     }
@@ -249,6 +309,7 @@ pub async fn counts(
     ])
     .column((a, assessment::Column::State))
     .expr(Func::count(Expr::col((a, assessment::Column::Id))))
+    .expr(Func::min(Expr::col((a, assessment::Column::Id))))
     .group_by_columns([
         (c, cycle::Column::Id),
         (c, cycle::Column::Code),
@@ -263,16 +324,17 @@ pub async fn counts(
     for row in db.query_all_raw(backend.build(&q)).await? {
         let state = state_of(row.try_get_by_index(4)?)?;
         let count: i64 = row.try_get_by_index(5)?;
-        counted.push((
-            CycleHead {
+        counted.push(Group {
+            cycle: CycleHead {
                 id: row.try_get_by_index(0)?,
                 code: row.try_get_by_index(1)?,
                 period_kind: row.try_get_by_index(2)?,
                 ends_on: row.try_get_by_index(3)?,
             },
             state,
-            u64::try_from(count).unwrap_or_default(),
-        ));
+            count: u64::try_from(count).unwrap_or_default(),
+            first: row.try_get_by_index(6)?,
+        });
     }
     Ok(counted)
 }

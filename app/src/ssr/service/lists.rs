@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Actor, bounded_text, invalid};
 use crate::domain::access::{Action, Principal, Scope, scope_of_any};
@@ -89,7 +89,7 @@ pub fn queue_filter(asked: QueueAsked<'_>) -> Result<QueueFilter, AppError> {
 /// and its deadline seen on `now`'s local date; and the open cycles to filter by. Refused
 /// (`Forbidden`, audited) for someone who may score or approve nowhere.
 pub async fn review_queue(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     filter: &QueueFilter,
     now: DateTime<Utc>,
@@ -111,7 +111,8 @@ pub async fn review_queue(
         )
         .await?;
     }
-    let (rows, total) = queue::page(db, &scope, filter).await?;
+    let read = crate::ssr::db::read_planned_for_values(db).await?;
+    let (rows, total) = queue::page(&read, &scope, filter).await?;
     let today = local_date(now);
     let rows = rows
         .into_iter()
@@ -121,11 +122,12 @@ pub async fn review_queue(
             (waiting, next)
         })
         .collect();
-    let cycles = cycles::started(db)
+    let cycles = cycles::started(&read)
         .await?
         .into_iter()
         .filter(|c| c.state != CycleState::Closed.code())
         .collect();
+    read.commit().await?;
     Ok(ReviewQueue {
         rows,
         total,

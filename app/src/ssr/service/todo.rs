@@ -5,14 +5,14 @@
 //! [`domain::deadline`](crate::domain::deadline).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::ConnectionTrait;
+use sea_orm::DatabaseConnection;
 
 use super::Actor;
 use crate::domain::AssessmentState;
 use crate::domain::access::{Action, Scope, scope};
 use crate::domain::deadline::{Deadlines, Due, Turn, local_date, tally};
 use crate::error::AppError;
-use crate::ssr::repo::queue::{self, CycleHead};
+use crate::ssr::repo::queue::{self, Group};
 
 /// One thing due.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +20,7 @@ pub enum ToDo {
     /// The person's own self-assessment of a cycle, due on a date (`returned`: sent back for
     /// revision).
     OwnAssessment {
+        assessment_id: i64,
         cycle: String,
         returned: bool,
         due: NaiveDate,
@@ -39,13 +40,15 @@ pub enum ToDo {
 
 /// The person's to-do list (empty for the command line), most urgent kinds first.
 pub async fn todo(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<ToDo>, AppError> {
     let Some(principal) = &actor.principal else {
         return Ok(Vec::new());
     };
+    let read = crate::ssr::db::read_planned_for_values(db).await?;
+    let db = &read;
     let today = local_date(now);
     let mut items = Vec::new();
     let own = Scope {
@@ -53,13 +56,14 @@ pub async fn todo(
         own_in: scope(principal, Action::CheckIn).own_in,
         ..Scope::default()
     };
-    for (cycle, state, _) in queue::counts(db, &own).await? {
-        let step = Deadlines::legal(&cycle.period_kind, cycle.ends_on)
-            .and_then(|d| d.next_step(state, today));
+    for g in queue::counts(db, &own).await? {
+        let step = Deadlines::legal(&g.cycle.period_kind, g.cycle.ends_on)
+            .and_then(|d| d.next_step(g.state, today));
         if let Some(step) = step.filter(|s| s.turn == Turn::Official) {
             items.push(ToDo::OwnAssessment {
-                cycle: cycle.code,
-                returned: state == AssessmentState::Returned,
+                assessment_id: g.first,
+                cycle: g.cycle.code,
+                returned: g.state == AssessmentState::Returned,
                 due: step.due,
                 nearness: step.nearness,
             });
@@ -85,18 +89,17 @@ pub async fn todo(
     if late > 0 {
         items.push(ToDo::NotSubmitted { count: late });
     }
+    read.commit().await?;
     Ok(items)
 }
 
 /// The counted groups with their cycles' deadlines.
-fn groups(
-    counted: Vec<(CycleHead, AssessmentState, u64)>,
-) -> impl Iterator<Item = (Option<Deadlines>, AssessmentState, u64)> {
-    counted.into_iter().map(|(cycle, state, n)| {
+fn groups(counted: Vec<Group>) -> impl Iterator<Item = (Option<Deadlines>, AssessmentState, u64)> {
+    counted.into_iter().map(|g| {
         (
-            Deadlines::legal(&cycle.period_kind, cycle.ends_on),
-            state,
-            n,
+            Deadlines::legal(&g.cycle.period_kind, g.cycle.ends_on),
+            g.state,
+            g.count,
         )
     })
 }
