@@ -67,3 +67,54 @@ test("an official has no cycles page", async ({ page }) => {
   await settle(page);
   await expect(page.getByRole("alert")).toContainText("Bạn không có quyền");
 });
+
+// Work assigned at scale: one product to every official of a ward, tried first, then for
+// real; the officials' sheets for the month then show it (each run its own ward).
+test("an administrator assigns a product to a ward's officials, trying it first", async ({ page, browser }) => {
+  const ward = jsOn() ? { code: "HUE-X17", name: "Phường Phong Điền" } : { code: "HUE-X18", name: "Phường Phong Thái" };
+  await signIn(page, "quantri");
+  await page.goto("/cycles");
+  await settle(page);
+  const form = page.getByTestId("assign");
+  const fill = async () => {
+    const f = page.getByTestId("assign");
+    await f.locator('select[name="cycle"]').selectOption({ label: "2026-12" });
+    await f.getByLabel("Mã đơn vị").fill(ward.code);
+    await f.getByLabel("Mã sản phẩm").fill("SP-MC");
+    await f.getByLabel("Tên sản phẩm").fill("Hồ sơ giải quyết đúng hạn");
+    await f.getByLabel("Số lượng giao").fill("20");
+    await f.getByLabel("Hạn hoàn thành").fill("2026-12-31");
+    return f;
+  };
+  // A unit that does not exist: refused, naming the field.
+  await fill();
+  await form.getByLabel("Mã đơn vị").fill("KHONG-CO");
+  await form.getByRole("button", { name: "Giao sản phẩm" }).click();
+  await settle(page);
+  await expect(page.getByRole("alert")).toContainText("Mã đơn vị: không có đơn vị mang mã này");
+  // A trial: how many it reaches, nothing written.
+  let f = await fill();
+  await expect(f.getByLabel("Chỉ chạy thử, chưa ghi")).toBeChecked();
+  await f.getByRole("button", { name: "Giao sản phẩm" }).click();
+  await settle(page);
+  await expect(page.getByTestId("assigned")).toContainText(/Chạy thử: \d+ cán bộ trong phạm vi, \d+ cán bộ sẽ nhận sản phẩm/);
+  await shoot(page, "assign-trial-vi");
+  // For real.
+  f = await fill();
+  await f.getByLabel("Chỉ chạy thử, chưa ghi").uncheck();
+  await f.getByRole("button", { name: "Giao sản phẩm" }).click();
+  await settle(page);
+  await expect(page.getByTestId("assigned")).toContainText(/Đã giao cho [1-9]\d* cán bộ/);
+  await shoot(page, "assign-done-vi");
+
+  // The organising committee finds one of them in the queue of drafts and opens the sheet.
+  const committee = await browser.newPage({ javaScriptEnabled: jsOn() });
+  await signIn(committee, "bantochuc");
+  await committee.goto(`/review?state=draft&q=${encodeURIComponent(ward.name)}`);
+  await settle(committee);
+  await committee.getByTestId("queue-row").first().getByRole("link", { name: "Mở phiếu" }).click();
+  await settle(committee);
+  const product = committee.getByTestId("product").filter({ hasText: "Hồ sơ giải quyết đúng hạn" });
+  await expect(product).toContainText("Giao 20 · hạn 31/12/2026");
+  await shoot(committee, "assign-sheet-vi");
+});

@@ -215,19 +215,24 @@ pub async fn new_setup_link(account_id: i64) -> Result<SetupLink, AppError> {
     Ok(shown(SetupLink { username, token }))
 }
 
-/// A link as the caller sees it: a form posted without JavaScript sees a server function's
-/// result only through the page it is sent back to, so it is sent to the accounts page
-/// showing the link.
+/// A link as the caller sees it: without JavaScript, on the accounts page showing it.
 #[cfg(feature = "ssr")]
 fn shown(link: SetupLink) -> SetupLink {
+    show_plain_form_at(&link.page());
+    link
+}
+
+/// A form posted without JavaScript sees a server function's result only through the page it
+/// is sent back to: such a post is sent to `page`, which shows the result from its address.
+#[cfg(feature = "ssr")]
+fn show_plain_form_at(page: &str) {
     let plain_form = leptos::prelude::use_context::<http::request::Parts>()
         .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
         .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
         .unwrap_or(false);
     if plain_form {
-        leptos_axum::redirect(&link.page());
+        leptos_axum::redirect(page);
     }
-    link
 }
 
 /// Enables or disables an account (seen at `version`); disabling ends its sessions at once.
@@ -356,4 +361,44 @@ pub async fn create_cycle(
         chrono::Utc::now(),
     )
     .await
+}
+
+/// Assigns one product to every active official of a unit and its sub-units (of one job
+/// position when given) in a cycle not yet closed; `dry_run` only counts. Administrators of
+/// the unit only.
+#[server(name = AssignProducts, prefix = "/api", endpoint = "cycle/assign")]
+pub async fn assign_products(
+    cycle: i64,
+    unit: String,
+    #[server(default)] job_position: String,
+    product: super::dto::ProductTemplate,
+    #[server(default)] dry_run: bool,
+) -> Result<super::dto::AssignResult, AppError> {
+    use crate::ssr::service::assign::{Assignment, assign};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = Assignment {
+        cycle_id: cycle,
+        unit_code: unit,
+        job_position,
+        code: product.code,
+        title: product.title,
+        assigned: product.assigned,
+        weight: product.weight,
+        due_on: product.due_on,
+        dry_run,
+    };
+    let done = assign(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await?;
+    let result = super::dto::AssignResult {
+        matched: done.matched,
+        created: done.created,
+        dry_run,
+    };
+    show_plain_form_at(&result.page());
+    Ok(result)
 }

@@ -320,3 +320,48 @@ pub struct CycleRow {
     /// The state one step forward, if any.
     pub next: Option<CycleState>,
 }
+
+/// A product to assign to many officials, as its form sends it (`product[code]`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductTemplate {
+    pub code: String,
+    pub title: String,
+    pub assigned: i32,
+    pub weight: f64,
+    /// `YYYY-MM-DD`, or empty for none.
+    #[serde(default)]
+    pub due_on: String,
+}
+
+/// What assigning a product to many officials came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignResult {
+    /// The officials the assignment reaches.
+    pub matched: u64,
+    /// How many got the product (or would, in a dry run); the others had one with that code.
+    pub created: u64,
+    pub dry_run: bool,
+}
+
+impl AssignResult {
+    /// The cycles page showing this result, for a form posted without JavaScript.
+    pub fn page(&self) -> String {
+        format!(
+            "/cycles?matched={}&created={}&trial={}",
+            self.matched, self.created, self.dry_run
+        )
+    }
+
+    /// The result a cycles page's address shows (`page`), if it shows one.
+    pub fn from_page(
+        matched: Option<&str>,
+        created: Option<&str>,
+        trial: Option<&str>,
+    ) -> Option<Self> {
+        Some(AssignResult {
+            matched: matched?.parse().ok()?,
+            created: created?.parse().ok()?,
+            dry_run: trial? == "true",
+        })
+    }
+}

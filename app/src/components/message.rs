@@ -41,6 +41,8 @@ pub fn known(key: &str) -> Option<AnyView> {
         "unknown_scheme" => t!(i18n, unknown_scheme).into_any(),
         "kind_not_in_scheme" => t!(i18n, kind_not_in_scheme).into_any(),
         "cycle_exists" => t!(i18n, cycle_exists).into_any(),
+        "unknown_unit" => t!(i18n, unknown_unit).into_any(),
+        "not_a_date" => t!(i18n, not_a_date).into_any(),
         _ => return None,
     })
 }
@@ -87,6 +89,13 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "period_kind" => t!(i18n, field_period_kind).into_any(),
         "year" => t!(i18n, field_year).into_any(),
         "period_no" => t!(i18n, field_period_no).into_any(),
+        "unit" => t!(i18n, field_unit_code).into_any(),
+        "job_position" => t!(i18n, field_job_position).into_any(),
+        "code" => t!(i18n, field_product_code).into_any(),
+        "title" => t!(i18n, field_product_title).into_any(),
+        "assigned" => t!(i18n, field_assigned).into_any(),
+        "weight" => t!(i18n, field_weight).into_any(),
+        "due_on" => t!(i18n, field_due_on).into_any(),
         _ => return None,
     })
 }

@@ -8,8 +8,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::admin::{ChangeCycle, CreateCycle, cycles_overview};
-use crate::api::dto::{CycleRow, CycleState};
+use crate::api::admin::{AssignProducts, ChangeCycle, CreateCycle, cycles_overview};
+use crate::api::dto::{AssignResult, CycleRow, CycleState};
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{CycleStateLabel, PeriodKindLabel, explain_lang};
 use crate::components::saves::saves;
@@ -21,6 +21,7 @@ pub fn CyclesPage() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangeCycle>::new();
     let create = ServerAction::<CreateCycle>::new();
+    let assign = ServerAction::<AssignProducts>::new();
     let (moved, created) = (saves(change), saves(create));
     let cycles = Resource::new(move || (moved.get(), created.get()), |_| cycles_overview());
     let made = move || {
@@ -57,6 +58,7 @@ pub fn CyclesPage() -> impl IntoView {
                     match cycles.await {
                         Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, cycles_empty)}</p> }.into_any(),
                         Ok(rows) => view! {
+                            {assign_form(&rows, assign)}
                             <div class="table-wrap">
                                 <table class="table cards" data-testid="cycles">
                                     <thead><tr>
@@ -80,6 +82,66 @@ pub fn CyclesPage() -> impl IntoView {
 }
 
 /// The form creating a cycle: a built-in scheme, the kind of period, the year, the number.
+/// Assigning one product to many officials, in a cycle not yet closed: a trial first (a
+/// checkbox), then for real.
+fn assign_form(rows: &[CycleRow], assign: ServerAction<AssignProducts>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open: Vec<_> = rows
+        .iter()
+        .filter(|r| r.state != CycleState::Closed)
+        .map(|r| view! { <option value=r.id>{r.code.clone()}</option> })
+        .collect();
+    // Hydrated, the action's answer; without JavaScript, the address the post was sent
+    // back to.
+    let query = leptos_router::hooks::use_query_map();
+    let from_address = move || {
+        query.with(|q| {
+            AssignResult::from_page(
+                q.get_str("matched"),
+                q.get_str("created"),
+                q.get_str("trial"),
+            )
+        })
+    };
+    let answer = move || match assign.value().get().or_else(|| from_address().map(Ok)) {
+        Some(Ok(done)) => {
+            let (created, matched) = (done.created, done.matched);
+            let text = if done.dry_run {
+                t!(i18n, assign_tried, matched, created).into_any()
+            } else {
+                t!(i18n, assign_done, created, matched).into_any()
+            };
+            Some(
+                view! { <p class="alert alert-ok" role="status" data-testid="assigned">{text}</p> }
+                    .into_any(),
+            )
+        }
+        Some(Err(error)) => Some(view! { <ErrorView error /> }.into_any()),
+        None => None,
+    };
+    (!open.is_empty()).then(|| {
+        view! {
+            <section class="card" data-testid="assign">
+                <h2>{t!(i18n, assign_title)}</h2>
+                <p class="hint">{t!(i18n, assign_intro)}</p>
+                {answer}
+                <ActionForm action=assign attr:class="inline-form">
+                    <label>{t!(i18n, col_cycle)}<select name="cycle">{open}</select></label>
+                    <label>{t!(i18n, field_unit_code)}<input name="unit" maxlength="64" required placeholder="HUE-X03" /></label>
+                    <label>{t!(i18n, field_job_position)}<input name="job_position" maxlength="255" /></label>
+                    <label>{t!(i18n, field_product_code)}<input name="product[code]" maxlength="32" required /></label>
+                    <label>{t!(i18n, field_product_title)}<input name="product[title]" maxlength="255" required /></label>
+                    <label>{t!(i18n, field_assigned)}<input name="product[assigned]" type="number" min="1" step="1" required /></label>
+                    <label>{t!(i18n, field_weight)}<input name="product[weight]" type="number" min="0.01" step="any" value="1" required /></label>
+                    <label>{t!(i18n, field_due_on)}<input name="product[due_on]" type="date" /></label>
+                    <label class="check"><input type="checkbox" name="dry_run" value="true" checked />{t!(i18n, assign_dry_run)}</label>
+                    <button type="submit">{t!(i18n, assign_submit)}</button>
+                </ActionForm>
+            </section>
+        }
+    })
+}
+
 fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
     let i18n = use_i18n();
     // The schemes' names follow the page's language.

@@ -83,6 +83,46 @@ pub async fn state_of(
     }
 }
 
+/// Opens a draft assessment in `cycle_id` for each of `officials` who has none yet (their
+/// sheet for the period); returns how many were opened.
+pub async fn open_drafts(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    officials: &[i64],
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    use sea_orm::QuerySelect;
+    let mut opened = 0;
+    for chunk in officials.chunks(500) {
+        let have: std::collections::HashSet<i64> = assessment::Entity::find()
+            .select_only()
+            .column(assessment::Column::OfficialId)
+            .filter(assessment::Column::CycleId.eq(cycle_id))
+            .filter(assessment::Column::OfficialId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let rows: Vec<assessment::ActiveModel> = chunk
+            .iter()
+            .filter(|id| !have.contains(id))
+            .map(|id| assessment::ActiveModel {
+                official_id: Set(*id),
+                cycle_id: Set(cycle_id),
+                state: Set(AssessmentState::Draft.code().to_owned()),
+                notes: Set(String::new()),
+                version: Set(1),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        opened += rows.len();
+        super::bulk::insert_all(db, rows).await?;
+    }
+    Ok(opened)
+}
+
 /// An official's assessments with their cycles, newest cycle first.
 pub async fn of_official(
     db: &impl ConnectionTrait,

@@ -223,3 +223,24 @@ pub async fn assessment_official(
         .map(|a| (a.official_id, a.cycle_id))
         .ok_or(AppError::NotFound)
 }
+
+/// The active officials of the units under `unit_id` (itself included), of one job position
+/// when given, by id — chosen in SQL.
+pub async fn active_under(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    job_position: Option<&str>,
+) -> Result<Vec<i64>, AppError> {
+    let mut q = official::Entity::find()
+        .select_only()
+        .column(official::Column::Id)
+        .filter(official::Column::UnitId.in_subquery(scope::units_under(&[unit_id])))
+        .filter(official::Column::Status.eq(OfficialStatus::Active.code()));
+    if let Some(position) = job_position {
+        q = q.filter(official::Column::JobPosition.eq(position));
+    }
+    Ok(q.order_by_asc(official::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

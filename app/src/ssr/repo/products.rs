@@ -217,3 +217,27 @@ pub async fn of_official_in(
         })
         .collect())
 }
+
+/// Of `officials`, those who have a product `code` in `cycle_id` already.
+pub async fn holders_of(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    code: &str,
+    officials: &[i64],
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    use sea_orm::QuerySelect;
+    let mut found = std::collections::HashSet::new();
+    for chunk in officials.chunks(500) {
+        let ids: Vec<i64> = product::Entity::find()
+            .select_only()
+            .column(product::Column::OfficialId)
+            .filter(product::Column::CycleId.eq(cycle_id))
+            .filter(product::Column::Code.eq(code))
+            .filter(product::Column::OfficialId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids);
+    }
+    Ok(found)
+}

@@ -36,7 +36,7 @@ pub struct ProductProgress {
 }
 
 /// The refusal of a domain rule, on the form's field and with a translated message key.
-fn refused(error: &DomainError) -> AppError {
+pub(super) fn refused(error: &DomainError) -> AppError {
     let (field, key) = match error {
         DomainError::Negative { field, .. } => (field.as_str(), "negative"),
         DomainError::NotPositive { field, .. } => (field.as_str(), "not_positive"),

@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod assessments;
+pub mod assign;
 pub mod check_ins;
 pub mod compare;
 pub mod cycles;

@@ -1,0 +1,204 @@
+//! Assigning one product to many officials over HTTP, on SQLite and PostgreSQL: a trial
+//! counts and writes nothing; the assignment reaches the active officials of the unit and of
+//! the units under it (of one job position when given), skips those who have the code
+//! already, opens their sheet for the period and is audited once; bad input names its field;
+//! an administrator of another unit and an official are refused.
+
+mod common;
+
+use app::domain::access::{Grant, Role};
+use app::ssr::entity::{assessment, audit_log, official as official_entity, product};
+use common::{Engine, TestServer, create_account, month_cycle, official, unit};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+
+struct World {
+    server: TestServer,
+    db: DatabaseConnection,
+    cycle: i64,
+    /// Administrator of the province; of unit V only.
+    admin: String,
+    admin_v: String,
+}
+
+/// Province P with ward W (and its office W-1 under it) and ward V: two specialists in W, one
+/// one-stop officer in W-1, one retired official in W, one specialist in V; a cycle in
+/// planning with no assessments yet.
+async fn world(engine: Engine) -> Option<World> {
+    let server = TestServer::start(engine, false).await?;
+    let db = server.db.connect().await;
+    let p = unit(&db, "P", "province", None).await;
+    let w = unit(&db, "P-W", "commune", Some(p)).await;
+    let w1 = unit(&db, "P-W-1", "agency", Some(w)).await;
+    let v = unit(&db, "P-V", "commune", Some(p)).await;
+    let cycle = month_cycle(&db, "2026-12", "planning").await;
+    official(&db, "W01", "Lê Văn An", w, None).await;
+    official(&db, "W02", "Trần Thị Bình", w, None).await;
+    let one_stop = official(&db, "W11", "Phạm Minh Châu", w1, None).await;
+    let retired = official(&db, "W03", "Ngô Văn Dũng", w, None).await;
+    official(&db, "V01", "Đỗ Thị Em", v, None).await;
+    for (id, column, value) in [
+        (one_stop, official_entity::Column::JobPosition, "Một cửa"),
+        (retired, official_entity::Column::Status, "retired"),
+    ] {
+        official_entity::Entity::update_many()
+            .col_expr(column, Expr::value(value))
+            .filter(official_entity::Column::Id.eq(id))
+            .exec(&db)
+            .await
+            .expect("update");
+    }
+    let admin = |unit_id| Grant {
+        role: Role::Admin,
+        unit_id,
+    };
+    create_account(&db, "adm", None, &[admin(p)]).await;
+    create_account(&db, "adm-v", None, &[admin(v)]).await;
+    Some(World {
+        admin: server.session("adm").await,
+        admin_v: server.session("adm-v").await,
+        server,
+        db,
+        cycle,
+    })
+}
+
+impl World {
+    async fn assign(&self, who: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+        let mut form = vec![
+            ("cycle", self.cycle.to_string()),
+            ("unit", "P-W".to_owned()),
+            ("product[code]", "SP-MC".to_owned()),
+            ("product[title]", "Hồ sơ giải quyết đúng hạn".to_owned()),
+            ("product[assigned]", "20".to_owned()),
+            ("product[weight]", "1.5".to_owned()),
+            ("product[due_on]", "2026-12-31".to_owned()),
+        ];
+        for (name, value) in fields {
+            form.retain(|(n, _)| n != name);
+            form.push((name, (*value).to_owned()));
+        }
+        let (status, body) = self
+            .server
+            .call("/api/cycle/assign", &form, Some(who))
+            .await;
+        let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        (status.as_u16(), json)
+    }
+
+    async fn counts(&self) -> (u64, u64, u64) {
+        let products = product::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("count");
+        let drafts = assessment::Entity::find()
+            .filter(assessment::Column::CycleId.eq(self.cycle))
+            .count(&self.db)
+            .await
+            .expect("count");
+        let audited = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("product_assign"))
+            .count(&self.db)
+            .await
+            .expect("count");
+        (products, drafts, audited)
+    }
+}
+
+fn answer(json: &Value) -> (u64, u64) {
+    (
+        json["matched"].as_u64().unwrap_or(99),
+        json["created"].as_u64().unwrap_or(99),
+    )
+}
+
+on_both_databases!(
+    a_product_reaches_the_units_active_officials_once_with_a_trial_first,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        // A trial: the ward's three active officials (its office included), nothing written.
+        let (status, json) = w.assign(&w.admin, &[("dry_run", "true")]).await;
+        assert_eq!(status, 200, "{json}");
+        assert_eq!(answer(&json), (3, 3));
+        assert_eq!(json["dry_run"], true);
+        assert_eq!(w.counts().await, (0, 0, 0));
+        // For real: three products, three sheets opened, one audit entry.
+        let (status, json) = w.assign(&w.admin, &[]).await;
+        assert_eq!(status, 200, "{json}");
+        assert_eq!(answer(&json), (3, 3));
+        assert_eq!(w.counts().await, (3, 3, 1));
+        let first = product::Entity::find()
+            .one(&w.db)
+            .await
+            .expect("query")
+            .expect("a product");
+        assert_eq!(
+            (
+                first.title.as_str(),
+                first.assigned,
+                first.conversion_weight
+            ),
+            ("Hồ sơ giải quyết đúng hạn", 20, 1.5)
+        );
+        assert_eq!(
+            first.due_on.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-31")
+        );
+        // Again: everyone has it, nothing more.
+        let (_, json) = w.assign(&w.admin, &[]).await;
+        assert_eq!(answer(&json), (3, 0));
+        assert_eq!(w.counts().await.0, 3);
+        // One job position only: the office's one-stop officer, with another code.
+        let only = [("job_position", "Một cửa"), ("product[code]", "SP-MC2")];
+        let (_, json) = w.assign(&w.admin, &only).await;
+        assert_eq!(answer(&json), (1, 1));
+        // (Nothing written, nothing audited, the time before.)
+        assert_eq!(w.counts().await, (4, 3, 2));
+        w.server.stop().await;
+    }
+);
+
+on_both_databases!(
+    bad_input_names_its_field_and_others_are_refused,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        let cases: [(&[(&str, &str)], &str); 7] = [
+            (&[("product[assigned]", "0")], "assigned"),
+            (&[("product[weight]", "0")], "weight"),
+            (&[("product[title]", "   ")], "title"),
+            (&[("product[code]", "")], "code"),
+            (&[("unit", "KHONG-CO")], "unit"),
+            (&[("product[due_on]", "31/12/2026")], "due_on"),
+            (&[("product[title]", &"x".repeat(256))], "title"),
+        ];
+        for (fields, field) in cases {
+            let (status, json) = w.assign(&w.admin, fields).await;
+            assert_eq!(status, 400, "{fields:?}: {json}");
+            assert_eq!(json["Invalid"]["field"], field, "{fields:?}: {json}");
+        }
+        // An administrator of another ward, and someone without the role.
+        let (status, _) = w.assign(&w.admin_v, &[]).await;
+        assert_eq!(status, 403);
+        let (status, _) = w.assign("", &[]).await;
+        assert_eq!(status, 401);
+        // A closed cycle takes nothing.
+        app::ssr::entity::cycle::Entity::update_many()
+            .col_expr(
+                app::ssr::entity::cycle::Column::State,
+                Expr::value("closed"),
+            )
+            .exec(&w.db)
+            .await
+            .expect("close");
+        let (status, json) = w.assign(&w.admin, &[]).await;
+        assert_eq!(status, 400, "{json}");
+        assert_eq!(json["Invalid"]["field"], "cycle");
+        assert_eq!(w.counts().await, (0, 0, 0));
+        w.server.stop().await;
+    }
+);
