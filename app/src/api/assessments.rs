@@ -21,7 +21,7 @@ pub async fn get_assessment(id: i64) -> Result<AssessmentDetail, AppError> {
 /// The wire form of an assessment's sheet.
 #[cfg(feature = "ssr")]
 fn detail(s: crate::ssr::service::sheet::Sheet) -> Result<AssessmentDetail, AppError> {
-    use super::dto::{CriterionPoints, ProductCounts, SheetRights};
+    use super::dto::{CriterionPoints, ProductCounts};
     let explanation = s
         .assessment
         .explanation
@@ -54,12 +54,6 @@ fn detail(s: crate::ssr::service::sheet::Sheet) -> Result<AssessmentDetail, AppE
             due_on: p.due_on,
         })
         .collect();
-    let may = SheetRights {
-        self_assess: s.may.self_assess,
-        score: s.may.score,
-        approve: s.may.approve,
-        give_back: s.may.give_back,
-    };
     Ok(AssessmentDetail {
         official_id: s.official.id,
         official_name: s.official.full_name,
@@ -69,7 +63,7 @@ fn detail(s: crate::ssr::service::sheet::Sheet) -> Result<AssessmentDetail, AppE
         explanation,
         criteria,
         products,
-        may,
+        may: s.may,
     })
 }
 

@@ -114,16 +114,7 @@ pub struct ProductCounts {
     pub due_on: Option<chrono::NaiveDate>,
 }
 
-/// Which forms of an assessment's sheet the reader may use now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct SheetRights {
-    /// The official: their own points and counts, and submitting the self-assessment.
-    pub self_assess: bool,
-    /// A reviewer: their points and counts, and proposing a level.
-    pub score: bool,
-    pub approve: bool,
-    pub give_back: bool,
-}
+pub use crate::domain::lifecycle::SheetRights;
 
 /// One key result of an official.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

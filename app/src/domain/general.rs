@@ -30,10 +30,9 @@ pub fn score_general(
         return Ok((0.0, None));
     }
     let known: Vec<String> = scheme
-        .general
-        .iter()
-        .flat_map(|g| g.scored_criteria())
-        .map(|c| c.id)
+        .scored_criteria()
+        .into_iter()
+        .map(|(_, c)| c.id)
         .collect();
     if let Some(unknown) = scores.keys().find(|k| !known.contains(k)) {
         return Err(DomainError::UnknownId {

@@ -89,6 +89,18 @@ pub struct Refused {
     pub key: &'static str,
 }
 
+impl Refused {
+    /// The form field the refusal is shown on: the cycle when it is closed, else the
+    /// assessment's state.
+    pub fn field(self) -> &'static str {
+        if self.key == "cycle_closed" {
+            "cycle"
+        } else {
+            "state"
+        }
+    }
+}
+
 impl CycleState {
     /// The next state going forward, `None` when closed.
     pub fn next(self) -> Option<CycleState> {
@@ -203,6 +215,42 @@ pub fn entry_move(by_owner: bool) -> AssessmentMove {
     }
 }
 
+/// Which forms of an assessment's sheet a person may use now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SheetRights {
+    /// The official: their own points and counts, and submitting the self-assessment.
+    pub self_assess: bool,
+    /// A reviewer: their points and counts, and proposing a level.
+    pub score: bool,
+    pub approve: bool,
+    /// Sending it back for revision.
+    pub give_back: bool,
+}
+
+/// What `principal` may do now on the assessment of `target`'s official, in state `state` of
+/// a cycle in `cycle`: each move their grant allows (never judging themselves) and the state
+/// allows.
+pub fn sheet_rights(
+    principal: &super::access::Principal,
+    target: &super::access::Target,
+    cycle: CycleState,
+    state: AssessmentState,
+) -> SheetRights {
+    let may = |m: AssessmentMove| {
+        m.apply(cycle, state).is_ok()
+            && m.actions()
+                .iter()
+                .any(|action| super::access::decide(principal, *action, target).is_some())
+    };
+    let owner = principal.official_id.is_some() && principal.official_id == target.owner;
+    SheetRights {
+        self_assess: owner && may(entry_move(true)),
+        score: !owner && may(entry_move(false)),
+        approve: may(AssessmentMove::Approve),
+        give_back: may(AssessmentMove::Return),
+    }
+}
+
 /// Whether a level decision needs a written reason: when it departs from the level it should
 /// follow (`expected`: the engine's level for a proposal, the proposed level for an
 /// approval). With nothing to follow, no reason is asked.
@@ -262,6 +310,52 @@ mod tests {
                 assert!(entry_move(by_owner).apply(C::Closed, state).is_err());
             }
         }
+    }
+
+    #[test]
+    fn the_sheet_offers_each_person_the_forms_of_their_turn() {
+        use crate::domain::access::{Grant, Principal, Role, Target};
+        // Official 1 of unit 10, reviewed by official 2; official 3 leads unit 10.
+        let target = Target {
+            unit_path: vec![10],
+            owner: Some(1),
+            reviewer: Some(2),
+        };
+        let person = |id, role| Principal {
+            account_id: id,
+            official_id: Some(id),
+            grants: vec![Grant { role, unit_id: 10 }],
+        };
+        let (own, reviewer, leader) = (
+            person(1, Role::Official),
+            person(2, Role::Reviewer),
+            person(3, Role::UnitLeader),
+        );
+        let rights = |p: &Principal, state| {
+            let r = sheet_rights(p, &target, C::Review, state);
+            [r.self_assess, r.score, r.approve, r.give_back]
+        };
+        assert_eq!(rights(&own, A::Draft), [true, false, false, false]);
+        assert_eq!(rights(&reviewer, A::Draft), [false; 4]);
+        assert_eq!(rights(&own, A::SelfAssessed), [false; 4]);
+        assert_eq!(
+            rights(&reviewer, A::SelfAssessed),
+            [false, true, false, true]
+        );
+        assert_eq!(rights(&leader, A::Reviewed), [false, true, true, true]);
+        assert_eq!(rights(&leader, A::Approved), [false; 4]);
+        // A reviewer who is the official never judges their own sheet.
+        let self_reviewing = Principal {
+            grants: vec![Grant {
+                role: Role::Reviewer,
+                unit_id: 10,
+            }],
+            ..own.clone()
+        };
+        assert_eq!(rights(&self_reviewing, A::SelfAssessed), [false; 4]);
+        // Nothing in a closed cycle.
+        let closed = sheet_rights(&leader, &target, C::Closed, A::Reviewed);
+        assert_eq!(closed, SheetRights::default());
     }
 
     #[test]

@@ -338,6 +338,15 @@ impl Scheme {
         Ok(scheme)
     }
 
+    /// Every general criterion actually scored, with the id of its group, in the scheme's
+    /// order (a group without sub-criteria is its own one criterion).
+    pub fn scored_criteria(&self) -> Vec<(String, Criterion)> {
+        self.general
+            .iter()
+            .flat_map(|g| g.scored_criteria().into_iter().map(|c| (g.id.clone(), c)))
+            .collect()
+    }
+
     /// Maximum points of the general criteria (sum of group maxima).
     pub fn general_max(&self) -> f64 {
         self.general.iter().map(|g| g.max_points).sum()

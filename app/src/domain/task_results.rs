@@ -126,10 +126,11 @@ pub struct Counts {
     pub waived: [f64; 2],
 }
 
-/// Checks a product's counts (the rules every entry point applies, and scoring too); the
-/// error names `item.product[id]` and the field.
+/// Checks a product's weight (`> 0`) and counts (the rules every entry point applies, and
+/// scoring too); the error names `item.product[id]` and the field.
 pub fn check_product(p: &Product, item: &str) -> Result<Counts, DomainError> {
     let p_item = format!("{item}.product[{}]", p.id);
+    positive(&p_item, "weight", p.weight)?;
     let assigned = count(&p_item, "assigned", p.assigned)?;
     if p.assigned == 0 {
         return Err(DomainError::NotPositive {

@@ -84,15 +84,14 @@ pub async fn state_of(
 }
 
 /// Opens a draft assessment in `cycle_id` for each of `officials` who has none yet (their
-/// sheet for the period); returns how many were opened.
+/// sheet for the period).
 pub async fn open_drafts(
     db: &impl ConnectionTrait,
     cycle_id: i64,
     officials: &[i64],
     now: DateTime<Utc>,
-) -> Result<usize, AppError> {
+) -> Result<(), AppError> {
     use sea_orm::QuerySelect;
-    let mut opened = 0;
     for chunk in officials.chunks(500) {
         let have: std::collections::HashSet<i64> = assessment::Entity::find()
             .select_only()
@@ -117,10 +116,9 @@ pub async fn open_drafts(
                 ..Default::default()
             })
             .collect();
-        opened += rows.len();
         super::bulk::insert_all(db, rows).await?;
     }
-    Ok(opened)
+    Ok(())
 }
 
 /// An official's assessments with their cycles, newest cycle first.

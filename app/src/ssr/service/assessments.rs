@@ -91,14 +91,7 @@ pub async fn decide(
     let to = input
         .step
         .apply(cycle.lifecycle()?, before.state)
-        .map_err(|refused| {
-            let field = if refused.key == "cycle_closed" {
-                "cycle"
-            } else {
-                "state"
-            };
-            invalid(field, refused.key)
-        })?;
+        .map_err(|refused| invalid(refused.field(), refused.key))?;
     if before.version != input.version {
         return Err(AppError::Conflict);
     }

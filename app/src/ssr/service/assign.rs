@@ -12,7 +12,6 @@ use super::inputs::refused;
 use super::{Actor, authorize, bounded_text, invalid};
 use crate::domain::access::Action;
 use crate::domain::task_results::{Product, check_product};
-use crate::domain::validate::positive;
 use crate::error::AppError;
 use crate::ssr::auth::guard::unit_target;
 use crate::ssr::repo::audit::{self, Change};
@@ -68,7 +67,7 @@ pub async fn assign(
     let code = required("code", &input.code, CODE_MAX_CHARS)?;
     let title = required("title", &input.title, TITLE_MAX_CHARS)?;
     let position = bounded_text("job_position", &input.job_position, TITLE_MAX_CHARS)?;
-    // A new product obeys the rules of any product: something assigned, a positive weight.
+    // A new product obeys the rules of any product (a positive weight, something assigned).
     let product = Product {
         id: code.clone(),
         weight: input.weight,
@@ -81,7 +80,6 @@ pub async fn assign(
         waivers: Vec::new(),
     };
     check_product(&product, "product").map_err(|e| refused(&e))?;
-    positive("product", "weight", input.weight).map_err(|e| refused(&e))?;
     let due_on = match input.due_on.trim() {
         "" => None,
         text => Some(

@@ -55,15 +55,6 @@ pub(super) fn refused(error: &DomainError) -> AppError {
     invalid(field, key)
 }
 
-/// The field a refused move is shown on: the cycle when it is closed, else the state.
-fn refused_on(key: &str) -> &'static str {
-    if key == "cycle_closed" {
-        "cycle"
-    } else {
-        "state"
-    }
-}
-
 /// Records a product's counts (its owner, or their reviewer); refused, changing nothing, for
 /// counts the rules refuse (`Invalid` naming the field), someone else (`Forbidden`), a closed
 /// cycle, or an edit from an old version (`Conflict`).
@@ -117,7 +108,7 @@ pub async fn save_product(
     let by_owner = actor.official_id() == Some(stored.official_id);
     entry_move(by_owner)
         .apply(cycle, state)
-        .map_err(|r| invalid(refused_on(r.key), r.key))?;
+        .map_err(|r| invalid(r.field(), r.key))?;
     products::write_progress(&txn, stored.id, input.version, p, waiver_ref.clone()).await?;
     super::assessments::recompute(&txn, stored.cycle_id, Some(&[stored.official_id]), now).await?;
     let change = Change {
@@ -185,11 +176,7 @@ pub async fn save_criteria(
     let stored = assessments::find(db, id).await?;
     let cycle = cycles::find(db, stored.cycle_id).await?;
     let scheme = builtin_scheme(&cycle.scheme_id).map_err(AppError::internal)?;
-    let criteria: Vec<_> = scheme
-        .general
-        .iter()
-        .flat_map(|g| g.scored_criteria())
-        .collect();
+    let criteria = scheme.scored_criteria();
     if input.points.is_empty() {
         return Err(invalid("points", "required_value"));
     }
@@ -197,7 +184,8 @@ pub async fn save_criteria(
     for p in input.points {
         let criterion = criteria
             .iter()
-            .find(|c| c.id == p.group)
+            .find(|(_, c)| c.id == p.group)
+            .map(|(_, c)| c)
             .ok_or_else(|| invalid("group", "unknown_criterion"))?;
         // Refused on the criterion's own field: the form names it by its translated name.
         let field = format!("criterion.{}", criterion.id);
@@ -226,7 +214,7 @@ pub async fn save_criteria(
         cycles::find(&txn, stored.cycle_id).await?.lifecycle()?,
         current.state,
     )
-    .map_err(|r| invalid(refused_on(r.key), r.key))?;
+    .map_err(|r| invalid(r.field(), r.key))?;
     assessments::touch(&txn, id, input.version, now).await?;
     let key = (stored.official_id, stored.cycle_id);
     assessments::write_points(&txn, key, input.scorer, actor.official_id(), &points, now).await?;

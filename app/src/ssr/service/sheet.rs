@@ -9,9 +9,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::{Actor, authorize};
-use crate::domain::access::{Action, Target, decide};
+use crate::domain::access::Action;
 use crate::domain::builtin_scheme;
-use crate::domain::lifecycle::{AssessmentMove, AssessmentState, CycleState, entry_move};
+use crate::domain::lifecycle::{SheetRights, sheet_rights};
 use crate::error::AppError;
 use crate::ssr::auth::guard::official_target;
 use crate::ssr::repo::assessments::{self, Given, Stored};
@@ -30,18 +30,6 @@ pub struct CriterionLine {
     pub given: Given,
 }
 
-/// Which forms of the sheet the reader may use now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Rights {
-    /// Enter their own points and counts, and submit the self-assessment (the official).
-    pub self_assess: bool,
-    /// Enter the reviewer's points and counts, and propose a level.
-    pub score: bool,
-    pub approve: bool,
-    /// Send it back for revision.
-    pub give_back: bool,
-}
-
 /// One assessment as its sheet shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
@@ -50,7 +38,7 @@ pub struct Sheet {
     pub official: people::Listed,
     pub criteria: Vec<CriterionLine>,
     pub products: Vec<products::Listed>,
-    pub may: Rights,
+    pub may: SheetRights,
 }
 
 /// The sheet of assessment `id`, if the actor may read the official's records.
@@ -72,9 +60,8 @@ pub async fn sheet(
         .map(|g| (g.criterion.clone(), g))
         .collect();
     let criteria = scheme
-        .general
-        .iter()
-        .flat_map(|g| g.scored_criteria().into_iter().map(|c| (g.id.clone(), c)))
+        .scored_criteria()
+        .into_iter()
         .map(|(group, c)| CriterionLine {
             given: given.remove(&c.id).unwrap_or_else(|| Given {
                 criterion: c.id.clone(),
@@ -85,7 +72,11 @@ pub async fn sheet(
             max_points: c.max_points,
         })
         .collect();
-    let may = rights(actor, &target, &assessment, cycle.lifecycle()?);
+    // The reader's rights; none for the command line, which has no sheet to fill.
+    let may = match &actor.principal {
+        Some(p) => sheet_rights(p, &target, cycle.lifecycle()?, assessment.state),
+        None => SheetRights::default(),
+    };
     Ok(Sheet {
         official: people::official_row(db, assessment.official_id).await?,
         products: products::of_official_in(db, key).await?,
@@ -94,26 +85,4 @@ pub async fn sheet(
         assessment,
         may,
     })
-}
-
-/// What the actor may do on the assessment now: their grant on the official (which never lets
-/// anyone judge themselves) and the move its state allows.
-fn rights(actor: &Actor, target: &Target, a: &Stored, cycle: CycleState) -> Rights {
-    let Some(principal) = &actor.principal else {
-        return Rights::default();
-    };
-    let allowed = |m: AssessmentMove, state: AssessmentState| m.apply(cycle, state).is_ok();
-    let granted = |m: AssessmentMove| {
-        m.actions()
-            .iter()
-            .any(|action| decide(principal, *action, target).is_some())
-    };
-    let may = |m: AssessmentMove| granted(m) && allowed(m, a.state);
-    let owner = principal.official_id == Some(a.official_id);
-    Rights {
-        self_assess: owner && may(entry_move(true)),
-        score: !owner && may(entry_move(false)),
-        approve: may(AssessmentMove::Approve),
-        give_back: may(AssessmentMove::Return),
-    }
 }
