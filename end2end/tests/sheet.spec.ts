@@ -3,7 +3,8 @@ import { jsOn, settle, shoot, signIn } from "./helpers";
 
 // The month of one official through the assessment sheet, with JavaScript on (canbo) and off
 // (chuyenvien), each project its own official of Sở Nội vụ so the two runs do not meet: the
-// reviewer scores per criterion and returns the sheet; the official sees why, corrects their
+// reviewer scores per criterion and returns the sheet; the official sees why, plans the month
+// (an objective with two key results, the weights checked as typed) and checks in, corrects their
 // points (the total previewed as typed, with JavaScript) and a product's counts, and submits;
 // the reviewer scores and proposes; the organising committee approves; the official sees the
 // final level and its explanation. Screenshots at each step, in Vietnamese, English and at
@@ -44,6 +45,82 @@ async function savePoints(page: Page, innovation: string) {
   }
 }
 
+/// Adds a key result to the plan's only objective; `sum` is what the weights then make.
+async function addKeyResult(page: Page, fields: Record<string, string>, sum: string) {
+  const add = page.getByTestId("objective").getByTestId("add-key-result");
+  if ((await add.getAttribute("open")) === null) {
+    await add.locator("summary").click();
+  }
+  const form = add.getByTestId("key-result-form");
+  await form.getByLabel("Tên kết quả then chốt").fill(fields.title);
+  await form.getByLabel("Cách đo").selectOption(fields.kind);
+  for (const [label, key] of [["Giá trị ban đầu", "start"], ["Giá trị mục tiêu", "target"], ["Đơn vị tính", "unit"]]) {
+    if (fields[key]) {
+      await form.getByLabel(label, { exact: true }).fill(fields[key]);
+    }
+  }
+  await form.getByLabel("Trọng số trong mục tiêu (%)").fill(fields.weight);
+  if (jsOn()) {
+    // What the weights will make, computed in the browser as the weight is typed.
+    await expect(form.getByTestId("weight-check")).toContainText(`cộng lại ${sum}`);
+  }
+  await form.getByRole("button", { name: "Lưu kết quả then chốt" }).click();
+  await settle(page);
+}
+
+/// The official plans the month: one objective with two key results, the weights checked as
+/// typed and a refused value named; then checks in on the first with evidence.
+async function plan(own: Page) {
+  const section = own.getByTestId("plan");
+  await expect(section).toContainText("Bạn chưa đặt mục tiêu nào trong kỳ này");
+  await shoot(own, "sheet-2-plan-empty");
+  const add = section.getByTestId("add-objective");
+  await add.locator("summary").click();
+  const form = add.getByTestId("objective-form");
+  await form.getByLabel("Tên mục tiêu").fill("Nâng cao chất lượng giải quyết hồ sơ");
+  await form.getByLabel("Trọng số mục tiêu (%)").fill("100");
+  await form.getByRole("button", { name: "Lưu mục tiêu" }).click();
+  await settle(own);
+  if (jsOn()) {
+    await expect(own.getByRole("status")).toContainText("Đã lưu mục tiêu");
+  }
+  await expect(own.getByTestId("objective-weights")).toContainText("Trọng số các mục tiêu cộng lại 100 %: đủ");
+  // A target equal to its start is refused, naming the field in Vietnamese.
+  await addKeyResult(own, { title: "Tỷ lệ hồ sơ đúng hạn", kind: "increase_to", start: "90", target: "90", unit: "%", weight: "60" }, "60 %");
+  await expect(own.getByRole("alert")).toContainText("Giá trị mục tiêu");
+  await expect(own.getByRole("alert")).toContainText("phải khác giá trị ban đầu");
+  await shoot(own, "sheet-2-plan-refused");
+  if (jsOn()) {
+    // What was typed is still there.
+    await expect(own.getByTestId("key-result-form").getByLabel("Tên kết quả then chốt")).toHaveValue("Tỷ lệ hồ sơ đúng hạn");
+  }
+  await addKeyResult(own, { title: "Tỷ lệ hồ sơ đúng hạn", kind: "increase_to", start: "90", target: "98", unit: "%", weight: "60" }, "60 %");
+  if (jsOn()) {
+    await expect(own.getByRole("status")).toContainText("Đã lưu kết quả then chốt");
+  }
+  await expect(own.getByTestId("kr-weights")).toContainText("cộng lại 60 %: cần đúng 100 %");
+  await addKeyResult(own, { title: "Ban hành quy trình tiếp nhận trực tuyến", kind: "milestone", weight: "40" }, "100 %");
+  await expect(own.getByTestId("kr-weights")).toContainText("cộng lại 100 %: đủ");
+  await expect(own.getByTestId("key-result")).toHaveCount(2);
+  await shoot(own, "sheet-2-planned");
+  // A check-in on the first, with its evidence; the history shows it.
+  const first = own.getByTestId("key-result").first();
+  const checkIn = first.getByTestId("check-in-form");
+  await checkIn.getByLabel("Giá trị mới").fill("94.5");
+  await checkIn.getByLabel("Ghi chú").fill("Đã giải quyết 189/200 hồ sơ đúng hạn");
+  await checkIn.getByLabel("Đường dẫn minh chứng").fill("https://motcua.hue.gov.vn/bao-cao/11");
+  await checkIn.getByRole("button", { name: "Cập nhật tiến độ" }).click();
+  await settle(own);
+  if (jsOn()) {
+    await expect(own.getByRole("status")).toContainText("Đã lưu cập nhật tiến độ");
+  }
+  const updated = own.getByTestId("key-result").first();
+  await expect(updated).toContainText("94.5 %");
+  await updated.getByTestId("check-ins").locator("summary").click();
+  await expect(updated.getByTestId("check-ins")).toContainText("Đã giải quyết 189/200 hồ sơ đúng hạn");
+  await shoot(own, "sheet-2-checked-in");
+}
+
 test("a month through the sheet: returned once, corrected, proposed, approved", async ({ page, browser }) => {
   test.setTimeout(120_000);
   const official = OFFICIAL();
@@ -77,6 +154,7 @@ test("a month through the sheet: returned once, corrected, proposed, approved", 
   await settle(own);
   await expect(own.getByTestId("return-reason")).toContainText(REASON);
   await expect(own.getByTestId("facts")).toContainText("Đã trả lại để sửa");
+  await plan(own);
   await savePoints(own, "8");
   const product = own.getByTestId("product").first();
   await product.locator('input[name="counts[delays]"]').fill("1");

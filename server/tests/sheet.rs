@@ -6,49 +6,13 @@
 
 mod common;
 
-use app::domain::access::{Grant, Role};
 use app::ssr::entity::{assessment, cycle, general_score};
-use common::{Engine, Person, TestServer, month_cycle, person, unit};
+use common::{DraftSheet, draft_sheet};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-/// Unit U with official A (reviewed by R, a draft), reviewer R and leader L; in unit V a
-/// stranger S.
-struct World {
-    server: TestServer,
-    db: DatabaseConnection,
-    a: Person,
-    open: i64,
-}
-
-async fn world(engine: Engine) -> Option<World> {
-    let server = TestServer::start(engine, false).await?;
-    let db = server.db.connect().await;
-    let p = unit(&db, "P", "province", None).await;
-    let u = unit(&db, "P-U", "agency", Some(p)).await;
-    let v = unit(&db, "P-V", "agency", Some(p)).await;
-    let open = month_cycle(&db, "2026-11", "open").await;
-    let g = |role, unit_id| Grant { role, unit_id };
-    let r = person(&db, "R", (u, "P-U"), None, open, &[g(Role::Reviewer, u)]).await;
-    person(&db, "L", (u, "P-U"), None, open, &[g(Role::UnitLeader, u)]).await;
-    person(&db, "S", (v, "P-V"), None, open, &[]).await;
-    let a = person(&db, "A", (u, "P-U"), Some(r.official), open, &[]).await;
-    assessment::Entity::update_many()
-        .col_expr(assessment::Column::State, Expr::value("draft"))
-        .filter(assessment::Column::Id.eq(a.assessment))
-        .exec(&db)
-        .await
-        .expect("draft");
-    Some(World {
-        server,
-        db,
-        a,
-        open,
-    })
-}
-
-impl World {
+impl DraftSheet {
     /// The sheet as `cookie`'s owner reads it: (status, JSON).
     async fn sheet(&self, cookie: &str) -> (u16, Value) {
         let form = [("id", self.a.assessment.to_string())];
@@ -137,7 +101,7 @@ const ALL: [(&str, &str); 3] = [
 on_both_databases!(
     the_official_fills_and_submits_the_reviewer_scores_the_leader_approves,
     |engine| async move {
-        let Some(w) = world(engine).await else {
+        let Some(w) = draft_sheet(engine).await else {
             return;
         };
         let (a, r, l, s) = (
@@ -240,7 +204,7 @@ on_both_databases!(
 on_both_databases!(
     a_group_with_sub_criteria_is_scored_criterion_by_criterion,
     |engine| async move {
-        let Some(w) = world(engine).await else {
+        let Some(w) = draft_sheet(engine).await else {
             return;
         };
         // Khánh Hòa's scheme: four criteria of 5 points in one group, and a group of 10.

@@ -218,21 +218,8 @@ pub async fn new_setup_link(account_id: i64) -> Result<SetupLink, AppError> {
 /// A link as the caller sees it: without JavaScript, on the accounts page showing it.
 #[cfg(feature = "ssr")]
 fn shown(link: SetupLink) -> SetupLink {
-    show_plain_form_at(&link.page());
+    super::show_plain_form_at(&link.page());
     link
-}
-
-/// A form posted without JavaScript sees a server function's result only through the page it
-/// is sent back to: such a post is sent to `page`, which shows the result from its address.
-#[cfg(feature = "ssr")]
-fn show_plain_form_at(page: &str) {
-    let plain_form = leptos::prelude::use_context::<http::request::Parts>()
-        .and_then(|p| p.headers.get(http::header::ACCEPT).cloned())
-        .and_then(|v| v.to_str().ok().map(|v| v.contains("text/html")))
-        .unwrap_or(false);
-    if plain_form {
-        leptos_axum::redirect(page);
-    }
 }
 
 /// Enables or disables an account (seen at `version`); disabling ends its sessions at once.
@@ -399,6 +386,6 @@ pub async fn assign_products(
         created: done.created,
         dry_run,
     };
-    show_plain_form_at(&result.page());
+    super::show_plain_form_at(&result.page());
     Ok(result)
 }

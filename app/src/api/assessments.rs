@@ -63,8 +63,60 @@ fn detail(s: crate::ssr::service::sheet::Sheet) -> Result<AssessmentDetail, AppE
         explanation,
         criteria,
         products,
+        plan: plan_view(s.plan),
         may: s.may,
     })
+}
+
+/// The wire form of an official's plan for a period.
+#[cfg(feature = "ssr")]
+fn plan_view(plan: crate::ssr::service::plan::Plan) -> super::dto::PlanView {
+    use super::dto::{CheckInView, KeyResultView, ObjectiveView, PlanView};
+    let key_result = |t: crate::ssr::service::plan::Tracked| {
+        let k = t.key_result;
+        let f = k.fields;
+        KeyResultView {
+            id: k.id,
+            version: k.version,
+            code: f.code,
+            title: f.title,
+            kind: f.kind,
+            start: f.start,
+            target: f.target,
+            band_low: f.band_low,
+            band_high: f.band_high,
+            current: f.current,
+            weight: f.weight,
+            unit_of_measure: f.unit_of_measure,
+            from_metric: f.data_source == crate::domain::vocab::DataSource::Metric,
+            check_ins: t
+                .check_ins
+                .into_iter()
+                .map(|c| CheckInView {
+                    at: c.fields.at,
+                    value: c.fields.value,
+                    confidence: c.fields.confidence,
+                    note: c.fields.note,
+                    evidence_url: c.fields.evidence_url,
+                })
+                .collect(),
+        }
+    };
+    PlanView {
+        objectives: plan
+            .objectives
+            .into_iter()
+            .map(|p| ObjectiveView {
+                id: p.objective.id,
+                version: p.objective.version,
+                title: p.objective.fields.title,
+                weight: p.objective.fields.weight,
+                key_results: p.key_results.into_iter().map(key_result).collect(),
+                weights: p.weights,
+            })
+            .collect(),
+        weights: plan.weights,
+    }
 }
 
 /// The wire row of a stored assessment in its cycle.
@@ -114,13 +166,14 @@ pub async fn save_product_progress(
         progress: counts,
         waiver_ref,
     };
-    save_product(
+    let saved = save_product(
         &caller.state.db,
         &caller.service_actor(),
         input,
         chrono::Utc::now(),
     )
-    .await
+    .await;
+    super::confirmed("product", saved)
 }
 
 /// Records the general-criteria points of an assessment, one form for all its criteria
@@ -138,11 +191,55 @@ pub async fn save_points(
     use crate::ssr::service::inputs::{CriteriaPoints, save_criteria};
     let caller = crate::ssr::auth::guard::caller()?;
     let input = CriteriaPoints::from_form(assessment_id, version, as_reviewer, points, comments);
-    save_criteria(
+    let saved = save_criteria(
         &caller.state.db,
         &caller.service_actor(),
         input,
         chrono::Utc::now(),
     )
-    .await
+    .await;
+    super::confirmed("points", saved)
+}
+
+/// Creates (no `objective_id`) or edits an objective of the official's own sheet, while the
+/// sheet is theirs to fill; the assessment is rescored. Returns the objective's id.
+#[server(name = SaveObjective, prefix = "/api", endpoint = "plan/objective")]
+pub async fn save_objective(
+    assessment_id: i64,
+    #[server(default)] objective_id: Option<i64>,
+    #[server(default)] version: Option<i32>,
+    objective: super::dto::ObjectiveDraft,
+) -> Result<i64, AppError> {
+    use crate::ssr::service::plan::{ObjectiveInput, save_objective};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = ObjectiveInput {
+        assessment_id,
+        objective: objective_id.zip(version),
+        draft: objective,
+    };
+    let actor = caller.service_actor();
+    let saved = save_objective(&caller.state.db, &actor, input, chrono::Utc::now()).await;
+    super::confirmed("objective", saved)
+}
+
+/// Creates (no `key_result_id`) or edits a key result of one of the official's own
+/// objectives, while the sheet is theirs to fill; the assessment is rescored. Returns the key
+/// result's id.
+#[server(name = SaveKeyResult, prefix = "/api", endpoint = "plan/key-result")]
+pub async fn save_key_result(
+    objective_id: i64,
+    #[server(default)] key_result_id: Option<i64>,
+    #[server(default)] version: Option<i32>,
+    kr: super::dto::KeyResultDraft,
+) -> Result<i64, AppError> {
+    use crate::ssr::service::plan::{KeyResultInput, save_key_result};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = KeyResultInput {
+        objective_id,
+        key_result: key_result_id.zip(version),
+        draft: kr,
+    };
+    let actor = caller.service_actor();
+    let saved = save_key_result(&caller.state.db, &actor, input, chrono::Utc::now()).await;
+    super::confirmed("key_result", saved)
 }

@@ -85,7 +85,61 @@ pub struct AssessmentDetail {
     /// The scheme's general criteria with the points given on each.
     pub criteria: Vec<CriterionPoints>,
     pub products: Vec<ProductCounts>,
+    /// The official's objectives and key results in the period.
+    pub plan: PlanView,
     pub may: SheetRights,
+}
+
+pub use crate::domain::plan::{KeyResultDraft, ObjectiveDraft, WeightSum};
+
+/// An official's objectives in a period, and what their weights add up to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub objectives: Vec<ObjectiveView>,
+    pub weights: WeightSum,
+}
+
+/// One objective with its key results, and what their weights add up to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveView {
+    pub id: i64,
+    pub version: i32,
+    pub title: String,
+    /// Its weight in the period (a share, 0–1).
+    pub weight: f64,
+    pub key_results: Vec<KeyResultView>,
+    pub weights: WeightSum,
+}
+
+/// One key result with its check-ins, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyResultView {
+    pub id: i64,
+    pub version: i32,
+    pub code: String,
+    pub title: String,
+    pub kind: KrKind,
+    pub start: f64,
+    pub target: f64,
+    pub band_low: Option<f64>,
+    pub band_high: Option<f64>,
+    pub current: f64,
+    /// Its weight in the objective (a share, 0–1).
+    pub weight: f64,
+    pub unit_of_measure: String,
+    /// Fed by a metric rather than by check-ins.
+    pub from_metric: bool,
+    pub check_ins: Vec<CheckInView>,
+}
+
+/// One check-in as its history shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckInView {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub value: f64,
+    pub confidence: i16,
+    pub note: String,
+    pub evidence_url: Option<String>,
 }
 
 /// One general criterion of an assessment: its maximum, the official's own points and the

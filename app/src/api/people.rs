@@ -179,13 +179,14 @@ pub async fn add_check_in(
         key_result_id,
         draft,
     };
-    record(
+    let saved = record(
         &caller.state.db,
         &caller.service_actor(),
         input,
         chrono::Utc::now(),
     )
-    .await
+    .await;
+    super::confirmed("check_in", saved)
 }
 
 /// A reviewer's (or unit leader's) proposed level for an assessment; a level other than the
@@ -246,11 +247,13 @@ async fn decide(
         level,
         reason,
     };
-    decide(
+    let submitted = step == crate::domain::AssessmentMove::SubmitSelf;
+    let saved = decide(
         &caller.state.db,
         &caller.service_actor(),
         input,
         chrono::Utc::now(),
     )
-    .await
+    .await;
+    super::confirmed(if submitted { "submitted" } else { "decision" }, saved)
 }

@@ -43,6 +43,10 @@ pub fn known(key: &str) -> Option<AnyView> {
         "cycle_exists" => t!(i18n, cycle_exists).into_any(),
         "unknown_unit" => t!(i18n, unknown_unit).into_any(),
         "not_a_date" => t!(i18n, not_a_date).into_any(),
+        "weight_range" => t!(i18n, weight_range).into_any(),
+        "target_equals_start" => t!(i18n, target_equals_start).into_any(),
+        "wrong_direction" => t!(i18n, wrong_direction).into_any(),
+        "band_order" => t!(i18n, band_order).into_any(),
         _ => return None,
     })
 }
@@ -96,6 +100,16 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "assigned" => t!(i18n, field_assigned).into_any(),
         "weight" => t!(i18n, field_weight).into_any(),
         "due_on" => t!(i18n, field_due_on).into_any(),
+        "objective_title" => t!(i18n, field_objective_title).into_any(),
+        "objective_weight" => t!(i18n, field_objective_weight).into_any(),
+        "kr_title" => t!(i18n, field_kr_title).into_any(),
+        "kr_kind" => t!(i18n, field_kr_kind).into_any(),
+        "kr_unit" => t!(i18n, field_kr_unit).into_any(),
+        "kr_start" => t!(i18n, field_kr_start).into_any(),
+        "kr_target" => t!(i18n, field_kr_target).into_any(),
+        "kr_band_low" => t!(i18n, field_kr_band_low).into_any(),
+        "kr_band_high" => t!(i18n, field_kr_band_high).into_any(),
+        "kr_weight" => t!(i18n, field_kr_weight).into_any(),
         _ => return None,
     })
 }

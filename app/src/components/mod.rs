@@ -1,5 +1,6 @@
 //! Reusable views shared by pages.
 
+pub mod check_in;
 pub mod decisions;
 pub mod error_view;
 pub mod labels;

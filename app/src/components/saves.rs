@@ -56,8 +56,28 @@ where
     });
 }
 
+/// A save confirmed by the page's address (`?saved=which`, where a form posted without
+/// JavaScript is sent back after saving), when `which` names one of the page's forms.
+pub fn confirm_from_address<K>(
+    outcome: RwSignal<Option<Outcome<K>>>,
+    which: impl Fn(&str) -> Option<K>,
+) where
+    K: Clone + Send + Sync + 'static,
+{
+    let query = leptos_router::hooks::use_query_map();
+    let saved = query
+        .with_untracked(|q| q.get("saved"))
+        .and_then(|w| which(&w));
+    if let Some(saved) = saved
+        && outcome.with_untracked(Option::is_none)
+    {
+        outcome.set(Some(Outcome::Saved(saved)));
+    }
+}
+
 /// The answer of the last save as a page shows it: the refusal in words, or the confirmation
-/// `saved` words for the form that was saved.
+/// `saved` words for the form that was saved — held at the foot of the window, so that it is
+/// seen beside a form far down a long page, with a button to put it away.
 pub fn answer<K>(
     outcome: RwSignal<Option<Outcome<K>>>,
     saved: impl Fn(K) -> AnyView + Send + Sync + 'static,
@@ -66,11 +86,24 @@ where
     K: Clone + Send + Sync + 'static,
 {
     move || {
-        outcome.get().map(|o| match o {
-            Outcome::Refused(error) => view! { <super::error_view::ErrorView error /> }.into_any(),
-            Outcome::Saved(which) => {
-                view! { <p class="alert alert-ok" role="status">{saved(which)}</p> }.into_any()
+        let i18n = crate::i18n::use_i18n();
+        outcome.get().map(|o| {
+            let text = match o {
+                Outcome::Refused(error) => {
+                    view! { <super::error_view::ErrorView error /> }.into_any()
+                }
+                Outcome::Saved(which) => {
+                    view! { <p class="alert alert-ok" role="status">{saved(which)}</p> }.into_any()
+                }
+            };
+            view! {
+                <div class="answer" data-testid="answer">
+                    {text}
+                    <button type="button" class="answer-close" on:click=move |_| outcome.set(None)
+                        aria-label=move || crate::i18n::t_string!(i18n, answer_close)>"×"</button>
+                </div>
             }
+            .into_any()
         })
     }
 }

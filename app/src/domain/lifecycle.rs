@@ -225,6 +225,9 @@ pub struct SheetRights {
     pub approve: bool,
     /// Sending it back for revision.
     pub give_back: bool,
+    /// The official: recording progress on their key results (after planning, before the
+    /// cycle closes, whatever the assessment's state).
+    pub check_in: bool,
 }
 
 /// What `principal` may do now on the assessment of `target`'s official, in state `state` of
@@ -248,6 +251,9 @@ pub fn sheet_rights(
         score: !owner && may(entry_move(false)),
         approve: may(AssessmentMove::Approve),
         give_back: may(AssessmentMove::Return),
+        check_in: owner
+            && cycle.accepts_check_ins().is_ok()
+            && super::access::decide(principal, super::access::Action::CheckIn, target).is_some(),
     }
 }
 
@@ -353,9 +359,18 @@ mod tests {
             ..own.clone()
         };
         assert_eq!(rights(&self_reviewing, A::SelfAssessed), [false; 4]);
+        // Check-ins: the official's own, after planning and until the cycle closes.
+        let check_in =
+            |p: &Principal, cycle| sheet_rights(p, &target, cycle, A::SelfAssessed).check_in;
+        assert!(check_in(&own, C::InProgress) && check_in(&own, C::Review));
+        assert!(!check_in(&own, C::Planning) && !check_in(&reviewer, C::InProgress));
         // Nothing in a closed cycle.
         let closed = sheet_rights(&leader, &target, C::Closed, A::Reviewed);
         assert_eq!(closed, SheetRights::default());
+        assert_eq!(
+            sheet_rights(&own, &target, C::Closed, A::Draft),
+            SheetRights::default()
+        );
     }
 
     #[test]

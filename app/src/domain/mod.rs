@@ -37,6 +37,7 @@ pub mod num;
 pub mod okr;
 pub mod period;
 pub mod permission_matrix;
+pub mod plan;
 pub mod quota;
 pub mod rollup;
 pub mod scheme;

@@ -8,7 +8,9 @@
 //! counts, gives their own points and proposes a level, or returns it; the unit leader
 //! approves. Each form shows only when the reader may use it now; all are server-function
 //! forms (hydrated, or plain posts without JavaScript). While points are typed the total of
-//! the general criteria is computed in the browser by the engine's own code.
+//! the general criteria is computed in the browser by the engine's own code. The official's
+//! objectives and key results come first ([`super::plan`]): planned, edited and checked in on
+//! here.
 
 use std::collections::BTreeMap;
 
@@ -22,11 +24,12 @@ use crate::api::people::SubmitSelfAssessment;
 use crate::components::decisions::{Allowed, DecisionActions, decision_forms, record_fields};
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, StateLabel, explain_lang};
-use crate::components::saves::{answer, saves, track};
+use crate::components::saves::{answer, confirm_from_address, saves, track};
 use crate::domain::Node;
 use crate::domain::explain::{Lang, render_line, template};
 use crate::domain::general::score_general;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::pages::plan::{PlanForms, plan_section};
 
 /// The server actions of the sheet's own forms.
 #[derive(Clone, Copy)]
@@ -35,6 +38,7 @@ struct Forms {
     product: ServerAction<SaveProductProgress>,
     submit: ServerAction<SubmitSelfAssessment>,
     decisions: DecisionActions,
+    plan: PlanForms,
 }
 
 /// Which of the sheet's forms was saved.
@@ -44,6 +48,9 @@ enum Saved {
     Product,
     Submitted,
     Decision,
+    Objective,
+    KeyResult,
+    CheckIn,
 }
 
 /// The sheet page.
@@ -57,6 +64,7 @@ pub fn AssessmentPage() -> impl IntoView {
         product: ServerAction::new(),
         submit: ServerAction::new(),
         decisions: DecisionActions::new(),
+        plan: PlanForms::default(),
     };
     let saved = (
         saves(forms.points),
@@ -64,10 +72,28 @@ pub fn AssessmentPage() -> impl IntoView {
         saves(forms.submit),
         forms.decisions.saves(),
     );
+    crate::pages::plan::fold_after_saves(forms.plan);
+    let planned = (
+        saves(forms.plan.objective),
+        saves(forms.plan.key_result),
+        saves(forms.plan.check_in),
+    );
     let detail = Resource::new(
         move || {
             let (a, b, c, d) = saved;
-            (id(), a.get(), b.get(), c.get(), d.get())
+            let (e, f, g) = planned;
+            (
+                id(),
+                [
+                    a.get(),
+                    b.get(),
+                    c.get(),
+                    d.get(),
+                    e.get(),
+                    f.get(),
+                    g.get(),
+                ],
+            )
         },
         |(id, ..)| async move {
             match id {
@@ -85,11 +111,29 @@ pub fn AssessmentPage() -> impl IntoView {
     track(outcome, forms.decisions.score, Saved::Decision);
     track(outcome, forms.decisions.approve, Saved::Decision);
     track(outcome, forms.decisions.give_back, Saved::Decision);
+    track(outcome, forms.plan.objective, Saved::Objective);
+    track(outcome, forms.plan.key_result, Saved::KeyResult);
+    track(outcome, forms.plan.check_in, Saved::CheckIn);
+    confirm_from_address(outcome, |which| {
+        Some(match which {
+            "points" => Saved::Points,
+            "product" => Saved::Product,
+            "submitted" => Saved::Submitted,
+            "decision" => Saved::Decision,
+            "objective" => Saved::Objective,
+            "key_result" => Saved::KeyResult,
+            "check_in" => Saved::CheckIn,
+            _ => return None,
+        })
+    });
     let answer = answer(outcome, move |which| match which {
         Saved::Points => t!(i18n, points_saved).into_any(),
         Saved::Product => t!(i18n, product_saved).into_any(),
         Saved::Submitted => t!(i18n, self_submitted).into_any(),
         Saved::Decision => t!(i18n, decision_saved).into_any(),
+        Saved::Objective => t!(i18n, objective_saved).into_any(),
+        Saved::KeyResult => t!(i18n, key_result_saved).into_any(),
+        Saved::CheckIn => t!(i18n, check_in_saved).into_any(),
     });
     view! {
         <section class="page assessment">
@@ -139,6 +183,7 @@ fn sheet(d: AssessmentDetail, forms: Forms) -> impl IntoView {
             <dt>{t!(i18n, col_state)}</dt><dd><StateLabel code=row.state.code().to_owned() /></dd>
         </dl>
         {row.level_reason.map(|reason| view! { <p class="note">{t!(i18n, level_reason_shown, reason)}</p> })}
+        {plan_section(id, d.plan, may, forms.plan)}
         {criteria_section(id, version, &scheme_id, d.criteria, may, forms.points)}
         {products_section(d.products, may, forms.product)}
         {may.self_assess.then(|| view! {

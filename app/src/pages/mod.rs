@@ -11,6 +11,7 @@ pub mod login;
 pub mod not_found;
 pub mod official;
 pub mod officials;
+pub mod plan;
 pub mod queue;
 pub mod setup;
 pub mod unit;

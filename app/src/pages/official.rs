@@ -3,18 +3,17 @@
 //! only when the assessment's state allows it, and a link to each score's explanation). Forms are server
 //! function forms: they work hydrated and, without JavaScript, as plain posts.
 
-use leptos::form::ActionForm;
-
 use super::compare::ChartFigure;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::dto::{AssessmentRow, KeyResultRow};
 use crate::api::people::{AddCheckIn, get_official};
+use crate::components::check_in::check_in_form;
 use crate::components::decisions::{Allowed, DecisionActions, decision_forms};
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, StateLabel};
-use crate::components::saves::{answer, saves, track};
+use crate::components::saves::{answer, confirm_from_address, saves, track};
 use crate::domain::AssessmentMove;
 use crate::domain::compare::OfficialCharts;
 use crate::i18n::{t, use_i18n};
@@ -60,6 +59,11 @@ pub fn OfficialPage() -> impl IntoView {
     track(outcome, decisions.score, Saved::Decision);
     track(outcome, decisions.approve, Saved::Decision);
     track(outcome, decisions.give_back, Saved::Decision);
+    confirm_from_address(outcome, |which| match which {
+        "check_in" => Some(Saved::CheckIn),
+        "decision" => Some(Saved::Decision),
+        _ => None,
+    });
     let answer = answer(outcome, move |which| match which {
         Saved::CheckIn => t!(i18n, check_in_saved).into_any(),
         Saved::Decision => t!(i18n, decision_saved).into_any(),
@@ -141,7 +145,6 @@ fn key_result_row(
     may_check_in: bool,
     action: ServerAction<AddCheckIn>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <tr>
             <td>{kr.title}</td>
@@ -151,16 +154,7 @@ fn key_result_row(
             // key results of a cycle not yet closed.
             {may_check_in.then(|| view! {
                 <td>
-                    {(!kr.cycle_closed).then(|| view! {
-                    <ActionForm action=action attr:class="inline-form">
-                        <input type="hidden" name="key_result_id" value=kr.id />
-                        <label>{t!(i18n, checkin_value)}<input name="value" type="number" step="any" required /></label>
-                        <label>{t!(i18n, checkin_confidence)}<input name="confidence" type="number" min="0" max="10" value="7" required /></label>
-                        <label>{t!(i18n, checkin_note)}<input name="note" maxlength="2000" /></label>
-                        <label>{t!(i18n, checkin_evidence)}<input name="evidence_url" type="url" maxlength="1000" /></label>
-                        <button type="submit">{t!(i18n, checkin_submit)}</button>
-                    </ActionForm>
-                    })}
+                    {(!kr.cycle_closed).then(|| check_in_form(kr.id, action))}
                 </td>
             })}
         </tr>

@@ -655,3 +655,41 @@ pub async fn rollup_rows(
         })
         .collect()
 }
+
+/// A sheet to fill: province P with agencies P-U and P-V, a month cycle open; in P-U official
+/// A (a draft, reviewed by R), reviewer R and unit leader L; in P-V a stranger S.
+pub struct DraftSheet {
+    pub server: TestServer,
+    pub db: DatabaseConnection,
+    pub a: Person,
+    pub open: i64,
+}
+
+/// The [`DraftSheet`] world on `engine` (`None` when that database is not available here).
+pub async fn draft_sheet(engine: Engine) -> Option<DraftSheet> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let server = TestServer::start(engine, false).await?;
+    let db = server.db.connect().await;
+    let p = unit(&db, "P", "province", None).await;
+    let u = unit(&db, "P-U", "agency", Some(p)).await;
+    let v = unit(&db, "P-V", "agency", Some(p)).await;
+    let open = month_cycle(&db, "2026-11", "open").await;
+    let g = |role, unit_id| Grant { role, unit_id };
+    let r = person(&db, "R", (u, "P-U"), None, open, &[g(Role::Reviewer, u)]).await;
+    person(&db, "L", (u, "P-U"), None, open, &[g(Role::UnitLeader, u)]).await;
+    person(&db, "S", (v, "P-V"), None, open, &[]).await;
+    let a = person(&db, "A", (u, "P-U"), Some(r.official), open, &[]).await;
+    assessment::Entity::update_many()
+        .col_expr(assessment::Column::State, Expr::value("draft"))
+        .filter(assessment::Column::Id.eq(a.assessment))
+        .exec(&db)
+        .await
+        .expect("draft");
+    Some(DraftSheet {
+        server,
+        db,
+        a,
+        open,
+    })
+}

@@ -28,6 +28,7 @@ pub struct ObjectiveFields {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredObjective {
     pub id: i64,
+    pub version: i32,
     pub fields: ObjectiveFields,
 }
 
@@ -44,6 +45,7 @@ fn to_objective(m: objective::Model) -> Result<StoredObjective, AppError> {
     };
     Ok(StoredObjective {
         id: m.id,
+        version: m.version,
         fields: ObjectiveFields {
             cycle_id: m.cycle_id,
             owner,
@@ -135,6 +137,28 @@ pub async fn update_objective(
     super::versioned::update(db, id, objective_model(fields)).await
 }
 
+/// Objective `id`; `NotFound` if none.
+pub async fn find_objective(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<StoredObjective, AppError> {
+    let model = objective::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    to_objective(model)
+}
+
+/// Overwrites an objective's fields if it is still at version `expected` (else `Conflict`).
+pub async fn revise_objective(
+    db: &impl ConnectionTrait,
+    id: i64,
+    expected: i32,
+    fields: ObjectiveFields,
+) -> Result<(), AppError> {
+    super::versioned::update_if_version(db, id, expected, objective_model(fields)).await
+}
+
 /// The fields of a key result that people enter (`current` also moves with check-ins).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KeyResultFields {
@@ -157,6 +181,7 @@ pub struct KeyResultFields {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredKeyResult {
     pub id: i64,
+    pub version: i32,
     pub fields: KeyResultFields,
     pub last_check_in_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_confidence: Option<i16>,
@@ -174,6 +199,7 @@ fn to_key_result(m: key_result::Model) -> Result<StoredKeyResult, AppError> {
     })?;
     Ok(StoredKeyResult {
         id: m.id,
+        version: m.version,
         last_check_in_at: m.last_check_in_at,
         last_confidence: m.last_confidence,
         fields: KeyResultFields {
@@ -258,6 +284,28 @@ pub async fn update_key_result(
     fields: KeyResultFields,
 ) -> Result<(), AppError> {
     super::versioned::update(db, id, key_result_model(fields)).await
+}
+
+/// Key result `id`; `NotFound` if none.
+pub async fn find_key_result(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<StoredKeyResult, AppError> {
+    let model = key_result::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    to_key_result(model)
+}
+
+/// Overwrites a key result's fields if it is still at version `expected` (else `Conflict`).
+pub async fn revise_key_result(
+    db: &impl ConnectionTrait,
+    id: i64,
+    expected: i32,
+    fields: KeyResultFields,
+) -> Result<(), AppError> {
+    super::versioned::update_if_version(db, id, expected, key_result_model(fields)).await
 }
 
 /// Sets a key result's current value, time and confidence from its latest check-in and bumps

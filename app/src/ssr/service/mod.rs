@@ -18,6 +18,7 @@ pub mod cycles;
 pub mod exports;
 pub mod inputs;
 pub mod lists;
+pub mod plan;
 pub mod rollups;
 pub mod sheet;
 pub mod todo;

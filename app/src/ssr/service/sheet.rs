@@ -38,6 +38,8 @@ pub struct Sheet {
     pub official: people::Listed,
     pub criteria: Vec<CriterionLine>,
     pub products: Vec<products::Listed>,
+    /// The official's objectives and key results in the period, with their check-ins.
+    pub plan: super::plan::Plan,
     pub may: SheetRights,
 }
 
@@ -80,6 +82,7 @@ pub async fn sheet(
     Ok(Sheet {
         official: people::official_row(db, assessment.official_id).await?,
         products: products::of_official_in(db, key).await?,
+        plan: super::plan::of_official(db, key).await?,
         criteria,
         cycle,
         assessment,
