@@ -45,6 +45,31 @@ test("an administrator creates a cycle and moves it forward", async ({ page }) =
     await expect(page.getByTestId("cycle-saved")).toContainText("Đang thực hiện");
   }
   await shoot(page, "cycles-moved-vi");
+
+  // Its own review deadline, five days after the legal one (the month's last day).
+  const moved = page.locator(`[data-testid="cycle-row"][data-code="${code}"]`);
+  const edit = moved.getByTestId("deadlines-edit");
+  await edit.locator("summary").click();
+  const last = jsOn() ? "2027-01-31" : "2027-02-28";
+  const later = jsOn() ? "2027-02-05" : "2027-03-05";
+  await expect(edit.getByLabel("Hạn chấm điểm")).toHaveValue(last);
+  // Before the self-assessment's: refused, naming the field.
+  await edit.getByLabel("Hạn chấm điểm").fill(`${code}-01`);
+  await edit.getByRole("button", { name: "Lưu hạn" }).click();
+  await settle(page);
+  await expect(page.getByRole("alert")).toContainText("Hạn chấm điểm");
+  await expect(page.getByRole("alert")).toContainText("phải theo thứ tự");
+  const retry = page.locator(`[data-testid="cycle-row"][data-code="${code}"]`).getByTestId("deadlines-edit");
+  if ((await retry.getAttribute("open")) === null) {
+    await retry.locator("summary").click();
+  }
+  await retry.getByLabel("Hạn chấm điểm").fill(later);
+  await retry.getByRole("button", { name: "Lưu hạn" }).click();
+  await settle(page);
+  await expect(page.getByTestId("deadlines-saved")).toContainText("Đã lưu hạn của kỳ");
+  const [y, m, d] = later.split("-");
+  await expect(page.locator(`[data-testid="cycle-row"][data-code="${code}"]`)).toContainText(`Chấm điểm: ${d}/${m}/${y} (riêng của kỳ)`);
+  await shoot(page, "cycles-deadline-vi");
 });
 
 test("the cycles page in English and on a phone; nobody else has it", async ({ page }) => {

@@ -14,6 +14,7 @@ mod m20261130_000007_key_result_confidence;
 mod m20261130_000008_account_setup_link;
 mod m20261201_000009_one_account_per_official;
 mod m20261201_000010_assessment_state_index;
+mod m20261201_000011_cycle_deadlines;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_account_setup_link::Migration),
             Box::new(m20261201_000009_one_account_per_official::Migration),
             Box::new(m20261201_000010_assessment_state_index::Migration),
+            Box::new(m20261201_000011_cycle_deadlines::Migration),
         ]
     }
 }

@@ -6,8 +6,9 @@
 mod common;
 
 use app::domain::access::{Grant, Role};
-use app::ssr::entity::{audit_log, cycle};
+use app::ssr::entity::{assessment, audit_log, cycle};
 use common::{Engine, TestServer, create_account, month_cycle, person, unit};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
 
@@ -200,6 +201,132 @@ on_both_databases!(
             .get_with("/cycles", &[("cookie", &w.official)])
             .await;
         assert!(html.contains("alert-error") && !html.contains("2026-11"));
+        w.server.stop().await;
+    }
+);
+
+/// Sets the deadlines of cycle `code` as `who`, from the version stored now.
+async fn set_deadlines(w: &World, who: &str, code: &str, typed: [&str; 3]) -> (u16, Value) {
+    let stored = cycle::Entity::find()
+        .filter(cycle::Column::Code.eq(code))
+        .one(&w.db)
+        .await
+        .expect("query")
+        .expect("the cycle");
+    let [own, review, approval] = typed.map(str::to_owned);
+    let form = [
+        ("id", stored.id.to_string()),
+        ("version", stored.version.to_string()),
+        ("deadline_self", own),
+        ("deadline_review", review),
+        ("deadline_approval", approval),
+    ];
+    let (status, body) = w
+        .server
+        .call("/api/cycle/deadlines", &form, Some(who))
+        .await;
+    let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    (status.as_u16(), json)
+}
+
+/// The cycles as the administrator's page reads them.
+async fn overview(w: &World) -> Value {
+    let (_, body) = w.server.call("/api/cycles", &[], Some(&w.admin)).await;
+    serde_json::from_str::<Value>(&body).unwrap_or(Value::Null)
+}
+
+/// When the official's own assessment is due, by their to-do list.
+async fn due(w: &World) -> Value {
+    let (_, body) = w.server.call("/api/todo", &[], Some(&w.official)).await;
+    let json = serde_json::from_str::<Value>(&body).unwrap_or(Value::Null);
+    json[0]["OwnAssessment"]["due"].clone()
+}
+
+on_both_databases!(
+    a_cycle_has_its_own_deadlines_in_order_and_the_to_do_list_follows_them,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        let listed = |json: &Value| {
+            let row = json
+                .as_array()
+                .and_then(|rows| rows.iter().find(|r| r["code"] == "2026-11").cloned())
+                .unwrap_or(Value::Null);
+            (row["deadlines"].clone(), row["own_deadlines"].clone())
+        };
+        // The legal defaults first.
+        let (deadlines, own) = listed(&overview(&w).await);
+        assert_eq!(deadlines["review"], "2026-11-30");
+        assert_eq!(own["review"], Value::Null);
+        // A later review, the others typed as their defaults: only the review is the cycle's.
+        let (status, body) =
+            set_deadlines(&w, &w.admin, "2026-11", ["2026-11-24", "2026-12-03", ""]).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["review"], "2026-12-03");
+        let (deadlines, own) = listed(&overview(&w).await);
+        assert_eq!(
+            (deadlines["review"].clone(), deadlines["approval"].clone()),
+            ("2026-12-03".into(), "2026-12-05".into())
+        );
+        assert_eq!(
+            (own["self_assessment"].clone(), own["review"].clone()),
+            (Value::Null, "2026-12-03".into())
+        );
+        // The official's draft is due on the cycle's own date once it has one.
+        assessment::Entity::update_many()
+            .col_expr(assessment::Column::State, Expr::value("draft"))
+            .exec(&w.db)
+            .await
+            .expect("draft");
+        assert_eq!(due(&w).await, "2026-11-24");
+        let (status, _) =
+            set_deadlines(&w, &w.admin, "2026-11", ["2026-11-27", "2026-12-03", ""]).await;
+        assert_eq!(status, 200);
+        assert_eq!(due(&w).await, "2026-11-27");
+        // Refused by field, nothing written; from an old version, a conflict.
+        for (typed, field) in [
+            (["", "2026-12-03", "2026-12-01"], "deadline_approval"),
+            (["2026-10-30", "", ""], "deadline_self"),
+            (["24/11/2026", "", ""], "deadline_self"),
+        ] {
+            let (status, body) = set_deadlines(&w, &w.admin, "2026-11", typed).await;
+            assert_eq!(
+                (status, body["Invalid"]["field"].clone()),
+                (400, field.into()),
+                "{typed:?}"
+            );
+        }
+        assert_eq!(listed(&overview(&w).await).1["review"], "2026-12-03");
+        let stored = cycle::Entity::find()
+            .filter(cycle::Column::Code.eq("2026-11"))
+            .one(&w.db)
+            .await
+            .expect("query")
+            .expect("the cycle");
+        let stale = [
+            ("id", stored.id.to_string()),
+            ("version", (stored.version - 1).to_string()),
+            ("deadline_review", "2026-12-04".to_owned()),
+        ];
+        let (status, _) = w
+            .server
+            .call("/api/cycle/deadlines", &stale, Some(&w.admin))
+            .await;
+        assert_eq!(status.as_u16(), 409);
+        // An official administers nothing.
+        let (status, _) = set_deadlines(&w, &w.official, "2026-11", ["", "2026-12-09", ""]).await;
+        assert_eq!(status, 403);
+        let audited = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("cycle_deadlines"))
+            .count(&w.db)
+            .await
+            .expect("count");
+        assert_eq!(audited, 2);
+        // Back to the defaults: nothing is the cycle's own any more.
+        let (status, _) = set_deadlines(&w, &w.admin, "2026-11", ["", "", ""]).await;
+        assert_eq!(status, 200);
+        assert_eq!(listed(&overview(&w).await).1["review"], Value::Null);
         w.server.stop().await;
     }
 );

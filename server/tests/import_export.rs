@@ -86,6 +86,7 @@ async fn create_cycles(db: &DatabaseConnection) -> i64 {
             starts_on: date(2026, 10, 1),
             ends_on: date(2026, 10, 31),
             state: "open".into(),
+            own_deadlines: Default::default(),
         },
     )
     .await
@@ -103,6 +104,7 @@ async fn create_cycles(db: &DatabaseConnection) -> i64 {
             starts_on: date(2026, 10, 1),
             ends_on: date(2026, 12, 31),
             state: "open".into(),
+            own_deadlines: Default::default(),
         },
     )
     .await

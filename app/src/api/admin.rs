@@ -314,7 +314,35 @@ fn cycle_row(m: crate::ssr::service::cycles::Managed) -> super::dto::CycleRow {
         state: m.state,
         version: m.version,
         deadlines: m.deadlines,
+        own_deadlines: m.cycle.own_deadlines,
     }
+}
+
+/// Sets a cycle's own deadlines (`YYYY-MM-DD`; empty keeps the legal default); administrators
+/// only. Returns the cycle's deadlines.
+#[server(name = SetCycleDeadlines, prefix = "/api", endpoint = "cycle/deadlines")]
+pub async fn set_cycle_deadlines(
+    id: i64,
+    version: i32,
+    #[server(default)] deadline_self: String,
+    #[server(default)] deadline_review: String,
+    #[server(default)] deadline_approval: String,
+) -> Result<super::dto::Deadlines, AppError> {
+    use crate::ssr::service::cycles::{DeadlineChange, set_deadlines};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = DeadlineChange {
+        cycle_id: id,
+        version,
+        typed: [deadline_self, deadline_review, deadline_approval],
+    };
+    let saved = set_deadlines(
+        &caller.state.db,
+        &caller.service_actor(),
+        input,
+        chrono::Utc::now(),
+    )
+    .await;
+    super::confirmed("deadlines", saved)
 }
 
 /// Creates a cycle in planning from a scheme and a period (`kind`: month, quarter or year;

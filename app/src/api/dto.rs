@@ -347,7 +347,7 @@ pub enum ToDoItem {
 }
 
 pub use crate::domain::CycleState;
-pub use crate::domain::deadline::Deadlines;
+pub use crate::domain::deadline::{Deadlines, Overrides};
 
 /// A cycle on the cycles page, with the moves its state allows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -362,6 +362,8 @@ pub struct CycleRow {
     pub state: CycleState,
     pub version: i32,
     pub deadlines: Option<Deadlines>,
+    /// Which deadlines are the cycle's own rather than the legal defaults.
+    pub own_deadlines: Overrides,
     /// The state one step forward, if any.
     pub next: Option<CycleState>,
 }

@@ -47,6 +47,8 @@ pub fn known(key: &str) -> Option<AnyView> {
         "target_equals_start" => t!(i18n, target_equals_start).into_any(),
         "wrong_direction" => t!(i18n, wrong_direction).into_any(),
         "band_order" => t!(i18n, band_order).into_any(),
+        "deadline_before_start" => t!(i18n, deadline_before_start).into_any(),
+        "deadline_order" => t!(i18n, deadline_order).into_any(),
         _ => return None,
     })
 }
@@ -110,6 +112,9 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "kr_band_low" => t!(i18n, field_kr_band_low).into_any(),
         "kr_band_high" => t!(i18n, field_kr_band_high).into_any(),
         "kr_weight" => t!(i18n, field_kr_weight).into_any(),
+        "deadline_self" => t!(i18n, field_deadline_self).into_any(),
+        "deadline_review" => t!(i18n, field_deadline_review).into_any(),
+        "deadline_approval" => t!(i18n, field_deadline_approval).into_any(),
         _ => return None,
     })
 }

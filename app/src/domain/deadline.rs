@@ -107,6 +107,80 @@ impl Deadlines {
     }
 }
 
+/// A cycle's own deadlines, each replacing its legal default when set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Overrides {
+    pub self_assessment: Option<NaiveDate>,
+    pub review: Option<NaiveDate>,
+    pub approval: Option<NaiveDate>,
+}
+
+impl Deadlines {
+    /// A cycle's deadlines: the legal defaults of its period with its own in their place.
+    pub fn of_cycle(period_kind: &str, ends_on: NaiveDate, own: Overrides) -> Option<Deadlines> {
+        Deadlines::legal(period_kind, ends_on).map(|legal| Deadlines {
+            self_assessment: own.self_assessment.unwrap_or(legal.self_assessment),
+            review: own.review.unwrap_or(legal.review),
+            approval: own.approval.unwrap_or(legal.approval),
+        })
+    }
+}
+
+/// The form fields of a cycle's three deadlines, in order.
+pub const DEADLINE_FIELDS: [&str; 3] = ["deadline_self", "deadline_review", "deadline_approval"];
+
+/// Checks a cycle's own deadlines as typed (`YYYY-MM-DD`; empty keeps the legal default) for
+/// a cycle of `period_kind` from `starts_on` to `ends_on`: each a date, none before the
+/// cycle's start, and in order (the self-assessment, then the review, then the approval; equal
+/// days allowed). Returns only those that differ from their default, so that a date typed as
+/// the default stays the default.
+pub fn check_overrides(
+    period_kind: &str,
+    (starts_on, ends_on): (NaiveDate, NaiveDate),
+    typed: [&str; 3],
+) -> Result<Overrides, super::check_in::Invalid> {
+    use super::check_in::Invalid;
+    let Some(legal) = Deadlines::legal(period_kind, ends_on) else {
+        return Err(Invalid {
+            field: "period_kind",
+            key: "required_value",
+        });
+    };
+    let defaults = [legal.self_assessment, legal.review, legal.approval];
+    let mut dates = defaults;
+    for (i, text) in typed.iter().enumerate() {
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| Invalid {
+            field: DEADLINE_FIELDS[i],
+            key: "not_a_date",
+        })?;
+        if day < starts_on {
+            return Err(Invalid {
+                field: DEADLINE_FIELDS[i],
+                key: "deadline_before_start",
+            });
+        }
+        dates[i] = day;
+    }
+    for i in 1..3 {
+        if dates[i] < dates[i - 1] {
+            return Err(Invalid {
+                field: DEADLINE_FIELDS[i],
+                key: "deadline_order",
+            });
+        }
+    }
+    let own = |i: usize| (dates[i] != defaults[i]).then_some(dates[i]);
+    Ok(Overrides {
+        self_assessment: own(0),
+        review: own(1),
+        approval: own(2),
+    })
+}
+
 /// Who acts next on an assessment, by when, and how near that is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NextStep {
@@ -241,6 +315,58 @@ mod tests {
             );
         }
         assert_eq!(Deadlines::legal("week", d(2026, 11, 30)), None);
+    }
+
+    #[test]
+    fn a_cycle_sets_its_own_deadlines_in_order_and_keeps_the_defaults_otherwise() {
+        let month = (d(2026, 11, 1), d(2026, 11, 30));
+        let check = |typed| check_overrides("month", month, typed);
+        // Nothing typed, or the defaults typed: the defaults.
+        assert_eq!(check(["", "", ""]), Ok(Overrides::default()));
+        assert_eq!(
+            check(["2026-11-24", "2026-11-30", ""]),
+            Ok(Overrides::default())
+        );
+        // A later review: only that one is the cycle's own.
+        let own = check(["", "2026-12-03", ""]).ok();
+        assert_eq!(
+            own,
+            Some(Overrides {
+                review: Some(d(2026, 12, 3)),
+                ..Overrides::default()
+            })
+        );
+        let deadlines = own.and_then(|o| Deadlines::of_cycle("month", month.1, o));
+        assert_eq!(
+            deadlines.map(|d| (d.self_assessment, d.review, d.approval)),
+            Some((d(2026, 11, 24), d(2026, 12, 3), d(2026, 12, 5)))
+        );
+        // Refused, naming the field: (typed, field, key).
+        let refused = [
+            (["24/11/2026", "", ""], "deadline_self", "not_a_date"),
+            (
+                ["2026-10-31", "", ""],
+                "deadline_self",
+                "deadline_before_start",
+            ),
+            (
+                ["", "2026-12-06", ""],
+                "deadline_approval",
+                "deadline_order",
+            ),
+            (["2026-12-01", "", ""], "deadline_review", "deadline_order"),
+        ];
+        for (typed, field, key) in refused {
+            let error = check(typed).err();
+            assert_eq!(
+                error.map(|e| (e.field, e.key)),
+                Some((field, key)),
+                "{typed:?}"
+            );
+        }
+        // Equal days are in order.
+        assert!(check(["2026-11-30", "2026-11-30", "2026-11-30"]).is_ok());
+        assert!(check_overrides("decade", month, ["", "", ""]).is_err());
     }
 
     #[test]

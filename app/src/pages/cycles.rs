@@ -1,5 +1,6 @@
 //! `/cycles` — the evaluation cycles, for their administrators: each cycle's scheme, period,
-//! state and deadlines (the legal defaults of its period), a button moving it one step forward
+//! state and deadlines (the legal defaults of its period, or the cycle's own, set here while it
+//! is open), a button moving it one step forward
 //! (planning → in progress → self-assessment → review → calibration → closed; closing locks
 //! every record) and, for a closed cycle, reopening it with a written reason. Every move is
 //! audited; a page read before someone else's move answers "changed by someone else". Server
@@ -8,7 +9,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::admin::{AssignProducts, ChangeCycle, CreateCycle, cycles_overview};
+use crate::api::admin::{
+    AssignProducts, ChangeCycle, CreateCycle, SetCycleDeadlines, cycles_overview,
+};
 use crate::api::dto::{AssignResult, CycleRow, CycleState};
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{CycleStateLabel, PeriodKindLabel, explain_lang};
@@ -22,8 +25,26 @@ pub fn CyclesPage() -> impl IntoView {
     let change = ServerAction::<ChangeCycle>::new();
     let create = ServerAction::<CreateCycle>::new();
     let assign = ServerAction::<AssignProducts>::new();
-    let (moved, created) = (saves(change), saves(create));
-    let cycles = Resource::new(move || (moved.get(), created.get()), |_| cycles_overview());
+    let set = ServerAction::<SetCycleDeadlines>::new();
+    let (moved, created, dated) = (saves(change), saves(create), saves(set));
+    let cycles = Resource::new(
+        move || (moved.get(), created.get(), dated.get()),
+        |_| cycles_overview(),
+    );
+    // Hydrated, the action's answer; without JavaScript, the address the post came back to.
+    let query = leptos_router::hooks::use_query_map();
+    let dates_saved = move || {
+        let saved = || {
+            view! { <p class="alert alert-ok" role="status" data-testid="deadlines-saved">{t!(i18n, cycle_deadlines_saved)}</p> }.into_any()
+        };
+        match set.value().get() {
+            Some(Ok(_)) => Some(saved()),
+            Some(Err(error)) => Some(view! { <ErrorView error /> }.into_any()),
+            None => query
+                .with(|q| q.get_str("saved") == Some("deadlines"))
+                .then(saved),
+        }
+    };
     let made = move || {
         match create.value().get() {
         Some(Ok(code)) => Some(
@@ -52,6 +73,7 @@ pub fn CyclesPage() -> impl IntoView {
             <p class="intro">{t!(i18n, cycles_intro)}</p>
             {made}
             {outcome}
+            {dates_saved}
             {create_form(create)}
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -69,7 +91,7 @@ pub fn CyclesPage() -> impl IntoView {
                                         <th>{t!(i18n, col_deadlines)}</th>
                                         <th>{t!(i18n, col_actions)}</th>
                                     </tr></thead>
-                                    <tbody>{rows.into_iter().map(|r| row(r, change)).collect_view()}</tbody>
+                                    <tbody>{rows.into_iter().map(|r| row(r, change, set)).collect_view()}</tbody>
                                 </table>
                             </div>
                         }.into_any(),
@@ -178,22 +200,33 @@ fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
     }
 }
 
-/// One cycle with the form of its next move.
-fn row(r: CycleRow, change: ServerAction<ChangeCycle>) -> impl IntoView {
+/// One cycle with the form of its next move and, while it is open, of its deadlines.
+fn row(
+    r: CycleRow,
+    change: ServerAction<ChangeCycle>,
+    set: ServerAction<SetCycleDeadlines>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let date = |d: chrono::NaiveDate| d.format("%d/%m/%Y").to_string();
     let scheme = crate::domain::explain::scheme_name(&r.scheme_id, explain_lang())
         .unwrap_or_else(|| r.scheme_id.clone());
     let period = format!("{} – {}", date(r.starts_on), date(r.ends_on));
+    let (id, version) = (r.id, r.version);
+    let mine = r.own_deadlines;
+    let open = r.state != CycleState::Closed;
     let deadlines = r.deadlines.map(|d| {
         let (own, review, approval) = (date(d.self_assessment), date(d.review), date(d.approval));
+        let marked = |set: Option<chrono::NaiveDate>| {
+            set.map(|_| view! { " "<em class="own-deadline">{t!(i18n, deadline_own)}</em> })
+        };
         view! {
-            <small>{t!(i18n, deadline_self, own)}</small><br />
-            <small>{t!(i18n, deadline_review, review)}</small><br />
-            <small>{t!(i18n, deadline_approval, approval)}</small>
+            <small>{t!(i18n, deadline_self, own)}{marked(mine.self_assessment)}</small><br />
+            <small>{t!(i18n, deadline_review, review)}{marked(mine.review)}</small><br />
+            <small>{t!(i18n, deadline_approval, approval)}{marked(mine.approval)}</small>
+            {open.then(|| deadlines_form(id, version, d, set))}
         }
     });
-    let (id, version, code) = (r.id, r.version, r.code);
+    let code = r.code;
     let shown = code.clone();
     let step = match (r.state, r.next) {
         (CycleState::Closed, _) => view! {
@@ -226,5 +259,30 @@ fn row(r: CycleRow, change: ServerAction<ChangeCycle>) -> impl IntoView {
             <td data-label=move || t_string!(i18n, col_deadlines)>{deadlines}</td>
             <td>{step}</td>
         </tr>
+    }
+}
+
+/// The form of a cycle's own deadlines, starting from the ones in force.
+fn deadlines_form(
+    id: i64,
+    version: i32,
+    d: crate::api::dto::Deadlines,
+    set: ServerAction<SetCycleDeadlines>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    view! {
+        <details class="deadlines-edit" data-testid="deadlines-edit">
+            <summary>{t!(i18n, deadlines_edit)}</summary>
+            <ActionForm action=set attr:class="inline-form">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="version" value=version />
+                <label>{t!(i18n, field_deadline_self)}<input name="deadline_self" type="date" value=iso(d.self_assessment) /></label>
+                <label>{t!(i18n, field_deadline_review)}<input name="deadline_review" type="date" value=iso(d.review) /></label>
+                <label>{t!(i18n, field_deadline_approval)}<input name="deadline_approval" type="date" value=iso(d.approval) /></label>
+                <p class="hint">{t!(i18n, deadlines_hint)}</p>
+                <button type="submit">{t!(i18n, deadlines_submit)}</button>
+            </ActionForm>
+        </details>
     }
 }

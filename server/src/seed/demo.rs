@@ -470,6 +470,7 @@ impl Demo {
                 ends_on: Set(month_end(month)?),
                 state: Set(state.into()),
                 version: Set(1),
+                ..Default::default()
             });
         }
         let okr = builtin_scheme("okr-basic")?;
@@ -485,6 +486,7 @@ impl Demo {
             ends_on: Set(date(YEAR, 12, 31)?),
             state: Set("open".into()),
             version: Set(1),
+            ..Default::default()
         });
         Ok(())
     }

@@ -19,6 +19,10 @@ pub struct Model {
     pub ends_on: Date,
     pub state: String,
     pub version: i32,
+    /// The cycle's own deadlines, each replacing its legal default when set.
+    pub self_due_on: Option<Date>,
+    pub review_due_on: Option<Date>,
+    pub approval_due_on: Option<Date>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 
+use crate::domain::deadline::{Deadlines, Overrides};
 use crate::domain::lifecycle::CycleState;
 use crate::error::AppError;
 use crate::ssr::entity::cycle;
@@ -24,6 +25,8 @@ pub struct Cycle {
     pub ends_on: chrono::NaiveDate,
     /// `open`, `review`, `approved`, `closed` …
     pub state: String,
+    /// The cycle's own deadlines, each replacing its legal default when set.
+    pub own_deadlines: Overrides,
 }
 
 /// The read model of a row.
@@ -39,6 +42,11 @@ pub fn to_cycle(model: cycle::Model) -> Cycle {
         starts_on: model.starts_on,
         ends_on: model.ends_on,
         state: model.state,
+        own_deadlines: Overrides {
+            self_assessment: model.self_due_on,
+            review: model.review_due_on,
+            approval: model.approval_due_on,
+        },
     }
 }
 
@@ -52,6 +60,12 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Cycle, AppError>
 }
 
 impl Cycle {
+    /// The cycle's deadlines: the legal defaults of its period with its own in their place
+    /// (`None` for a period of unknown kind).
+    pub fn deadlines(&self) -> Option<Deadlines> {
+        Deadlines::of_cycle(&self.period_kind, self.ends_on, self.own_deadlines)
+    }
+
     /// The cycle's place in its life; an unknown stored code is an internal error.
     pub fn lifecycle(&self) -> Result<CycleState, AppError> {
         CycleState::from_code(&self.state).ok_or_else(|| {
@@ -137,6 +151,38 @@ pub async fn write_state(
         ..Default::default()
     };
     super::versioned::update_if_version(db, id, version, changes).await
+}
+
+/// Writes a cycle's own deadlines if it is still at `version` (else `Conflict`).
+pub async fn write_deadlines(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    own: Overrides,
+) -> Result<(), AppError> {
+    let changes = cycle::ActiveModel {
+        self_due_on: Set(own.self_assessment),
+        review_due_on: Set(own.review),
+        approval_due_on: Set(own.approval),
+        ..Default::default()
+    };
+    super::versioned::update_if_version(db, id, version, changes).await
+}
+
+/// The deadlines of these cycles, by id (the legal defaults with each cycle's own).
+pub async fn deadlines_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Deadlines>, AppError> {
+    let models = cycle::Entity::find()
+        .filter(cycle::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(models
+        .into_iter()
+        .map(to_cycle)
+        .filter_map(|c| c.deadlines().map(|d| (c.id, d)))
+        .collect())
 }
 
 /// Every cycle past planning, the latest first (cycles number in the dozens a year).

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{Actor, bounded_text, invalid, refuse};
 use crate::domain::access::{Action, Target, may_somewhere};
-use crate::domain::deadline::Deadlines;
+use crate::domain::deadline::{Deadlines, Overrides, check_overrides};
 use crate::domain::lifecycle::{CycleMove, CycleState};
 use crate::error::AppError;
 use crate::ssr::repo::audit::{self, Change};
@@ -96,6 +96,58 @@ pub async fn change(
     Ok(to)
 }
 
+/// A cycle's own deadlines as typed (`YYYY-MM-DD`; empty keeps the legal default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineChange {
+    pub cycle_id: i64,
+    /// The version the administrator saw.
+    pub version: i32,
+    /// The self-assessment's, the review's and the approval's, in that order.
+    pub typed: [String; 3],
+}
+
+/// Sets a cycle's own deadlines (checked by
+/// [`check_overrides`](crate::domain::deadline::check_overrides)) and returns them; refused,
+/// changing nothing, for a date refused by the rules (`Invalid` naming its field), a closed
+/// cycle (`Invalid` on `cycle`), someone who administers nothing (`Forbidden`, audited), or
+/// from an old version (`Conflict`). Audited with the dates before and after.
+pub async fn set_deadlines(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: DeadlineChange,
+    now: DateTime<Utc>,
+) -> Result<Deadlines, AppError> {
+    manager_only(db, actor, CycleMove::Advance.action(), input.cycle_id, now).await?;
+    let txn = crate::ssr::db::write(db).await?;
+    let cycle = cycles::find(&txn, input.cycle_id).await?;
+    cycle
+        .lifecycle()?
+        .accepts_inputs()
+        .map_err(|r| invalid("cycle", r.key))?;
+    let [own, review, approval] = &input.typed;
+    let span = (cycle.starts_on, cycle.ends_on);
+    let set: Overrides = check_overrides(
+        &cycle.period_kind,
+        span,
+        [own.as_str(), review.as_str(), approval.as_str()],
+    )
+    .map_err(|refused| invalid(refused.field, refused.key))?;
+    cycles::write_deadlines(&txn, cycle.id, input.version, set).await?;
+    let deadlines = Deadlines::of_cycle(&cycle.period_kind, cycle.ends_on, set)
+        .ok_or_else(|| AppError::internal("a cycle of unknown period"))?;
+    let change = Change {
+        action: "cycle_deadlines".into(),
+        entity: "cycle".into(),
+        entity_id: Some(cycle.code.clone()),
+        before: serde_json::to_value(cycle.deadlines()).ok(),
+        after: serde_json::to_value(deadlines).ok(),
+        unit_id: None,
+    };
+    audit::record(&txn, &actor.audit, change, now).await?;
+    txn.commit().await?;
+    Ok(deadlines)
+}
+
 /// The cycles an administrator manages, the latest first (at most `limit`), each with its row
 /// version, its state and its deadlines (the legal defaults of its period). Refused
 /// (`Forbidden`, audited) for someone who administers nothing.
@@ -112,7 +164,7 @@ pub async fn overview(
         .map(|(cycle, version)| {
             Ok(Managed {
                 state: cycle.lifecycle()?,
-                deadlines: Deadlines::legal(&cycle.period_kind, cycle.ends_on),
+                deadlines: cycle.deadlines(),
                 version,
                 cycle,
             })
@@ -120,7 +172,7 @@ pub async fn overview(
         .collect()
 }
 
-/// A cycle as its administrator sees it.
+/// A cycle as its administrator sees it (its own deadlines in `cycle.own_deadlines`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Managed {
     pub cycle: cycles::Cycle,
@@ -178,6 +230,7 @@ pub async fn create(
         starts_on,
         ends_on,
         state: CycleState::Planning.code().to_owned(),
+        own_deadlines: Overrides::default(),
     };
     cycles::insert(&txn, cycle).await?;
     let change = Change {

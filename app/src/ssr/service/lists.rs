@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Actor, bounded_text, invalid};
 use crate::domain::access::{Action, Principal, Scope, scope_of_any};
-use crate::domain::deadline::{Deadlines, NextStep, local_date};
+use crate::domain::deadline::{NextStep, local_date};
 use crate::domain::text::contains_pattern;
 use crate::domain::{AssessmentState, CycleState};
 use crate::error::AppError;
@@ -114,10 +114,16 @@ pub async fn review_queue(
     let read = crate::ssr::db::read_planned_for_values(db).await?;
     let (rows, total) = queue::page(&read, &scope, filter).await?;
     let today = local_date(now);
+    let mut codes: Vec<String> = rows.iter().map(|w| w.cycle_code.clone()).collect();
+    codes.sort();
+    codes.dedup();
+    let of_rows = cycles::find_by_codes(&read, &codes).await?;
     let rows = rows
         .into_iter()
         .map(|waiting| {
-            let next = Deadlines::legal(&waiting.period_kind, waiting.ends_on)
+            let next = of_rows
+                .get(&waiting.cycle_code)
+                .and_then(cycles::Cycle::deadlines)
                 .and_then(|d| d.next_step(waiting.state, today));
             (waiting, next)
         })

@@ -4,6 +4,8 @@
 //! past their deadline. Counted in SQL by cycle and state; deadlines from
 //! [`domain::deadline`](crate::domain::deadline).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::DatabaseConnection;
 
@@ -12,6 +14,7 @@ use crate::domain::AssessmentState;
 use crate::domain::access::{Action, Scope, scope};
 use crate::domain::deadline::{Deadlines, Due, Turn, local_date, tally};
 use crate::error::AppError;
+use crate::ssr::repo::cycles;
 use crate::ssr::repo::queue::{self, Group};
 
 /// One thing due.
@@ -56,8 +59,11 @@ pub async fn todo(
         own_in: scope(principal, Action::CheckIn).own_in,
         ..Scope::default()
     };
-    for g in queue::counts(db, &own).await? {
-        let step = Deadlines::legal(&g.cycle.period_kind, g.cycle.ends_on)
+    let mine = queue::counts(db, &own).await?;
+    let due = deadlines(db, &mine).await?;
+    for g in mine {
+        let step = due
+            .get(&g.cycle.id)
             .and_then(|d| d.next_step(g.state, today));
         if let Some(step) = step.filter(|s| s.turn == Turn::Official) {
             items.push(ToDo::OwnAssessment {
@@ -74,7 +80,8 @@ pub async fn todo(
         (Action::Approve, Turn::Approver),
     ] {
         let counted = queue::counts(db, &scope(principal, action)).await?;
-        let sum = tally(groups(counted), turn, today);
+        let due = deadlines(db, &counted).await?;
+        let sum = tally(groups(counted, &due), turn, today);
         if let Some(nearest) = sum.nearest {
             items.push(ToDo::Waiting {
                 turn,
@@ -85,7 +92,8 @@ pub async fn todo(
         }
     }
     let counted = queue::counts(db, &super::lists::reviewing(principal)).await?;
-    let late = tally(groups(counted), Turn::Official, today).overdue;
+    let due = deadlines(db, &counted).await?;
+    let late = tally(groups(counted, &due), Turn::Official, today).overdue;
     if late > 0 {
         items.push(ToDo::NotSubmitted { count: late });
     }
@@ -93,13 +101,22 @@ pub async fn todo(
     Ok(items)
 }
 
+/// The deadlines of the counted groups' cycles, by cycle id.
+async fn deadlines(
+    db: &impl sea_orm::ConnectionTrait,
+    counted: &[Group],
+) -> Result<HashMap<i64, Deadlines>, AppError> {
+    let mut ids: Vec<i64> = counted.iter().map(|g| g.cycle.id).collect();
+    ids.dedup();
+    cycles::deadlines_of(db, &ids).await
+}
+
 /// The counted groups with their cycles' deadlines.
-fn groups(counted: Vec<Group>) -> impl Iterator<Item = (Option<Deadlines>, AssessmentState, u64)> {
-    counted.into_iter().map(|g| {
-        (
-            Deadlines::legal(&g.cycle.period_kind, g.cycle.ends_on),
-            g.state,
-            g.count,
-        )
-    })
+fn groups(
+    counted: Vec<Group>,
+    due: &HashMap<i64, Deadlines>,
+) -> impl Iterator<Item = (Option<Deadlines>, AssessmentState, u64)> + '_ {
+    counted
+        .into_iter()
+        .map(|g| (due.get(&g.cycle.id).copied(), g.state, g.count))
 }
