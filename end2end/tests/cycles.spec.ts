@@ -132,6 +132,22 @@ test("an administrator assigns a product to a ward's officials, trying it first"
   await expect(page.getByTestId("assigned")).toContainText(/Đã giao cho [1-9]\d* cán bộ/);
   await shoot(page, "assign-done-vi");
 
+  // A key result to the same ward, under each one's objective "Cải cách hành chính".
+  const kr = page.getByTestId("assign-kr");
+  await kr.locator('select[name="cycle"]').selectOption({ label: "2026-12" });
+  await kr.getByLabel("Mã đơn vị").fill(ward.code);
+  await kr.getByLabel("Tên mục tiêu").fill("Cải cách hành chính");
+  await kr.getByLabel("Trọng số mục tiêu (%)").fill("30");
+  await kr.getByLabel("Tên kết quả then chốt").fill("Tỷ lệ hồ sơ trực tuyến toàn trình");
+  await kr.getByLabel("Giá trị ban đầu").fill("40");
+  await kr.getByLabel("Giá trị mục tiêu").fill("80");
+  await kr.getByLabel("Đơn vị tính").fill("%");
+  await kr.getByLabel("Chỉ chạy thử, chưa ghi").uncheck();
+  await kr.getByRole("button", { name: "Giao kết quả then chốt" }).click();
+  await settle(page);
+  await expect(page.getByTestId("assign-kr").getByTestId("assigned")).toContainText(/Đã giao kết quả then chốt cho [1-9]\d* cán bộ/);
+  await shoot(page, "assign-kr-done-vi");
+
   // The organising committee finds one of them in the queue of drafts and opens the sheet.
   const committee = await browser.newPage({ javaScriptEnabled: jsOn() });
   await signIn(committee, "bantochuc");
@@ -141,5 +157,7 @@ test("an administrator assigns a product to a ward's officials, trying it first"
   await settle(committee);
   const product = committee.getByTestId("product").filter({ hasText: "Hồ sơ giải quyết đúng hạn" });
   await expect(product).toContainText("Giao 20 · hạn 31/12/2026");
+  await expect(committee.getByTestId("plan")).toContainText("Tỷ lệ hồ sơ trực tuyến toàn trình");
+  await expect(committee.getByTestId("plan")).toContainText("Cải cách hành chính");
   await shoot(committee, "assign-sheet-vi");
 });

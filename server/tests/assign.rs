@@ -65,26 +65,35 @@ async fn world(engine: Engine) -> Option<World> {
 }
 
 impl World {
-    async fn assign(&self, who: &str, fields: &[(&str, &str)]) -> (u16, Value) {
-        let mut form = vec![
-            ("cycle", self.cycle.to_string()),
-            ("unit", "P-W".to_owned()),
-            ("product[code]", "SP-MC".to_owned()),
-            ("product[title]", "Hồ sơ giải quyết đúng hạn".to_owned()),
-            ("product[assigned]", "20".to_owned()),
-            ("product[weight]", "1.5".to_owned()),
-            ("product[due_on]", "2026-12-31".to_owned()),
-        ];
-        for (name, value) in fields {
+    /// Posts an assignment to `endpoint` as `who`: to unit P-W in the world's cycle, with
+    /// `defaults` then `fields` (which replace them).
+    async fn post(
+        &self,
+        (endpoint, who): (&str, &str),
+        defaults: &[(&str, &str)],
+        fields: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let cycle = self.cycle.to_string();
+        let mut form: Vec<(&str, String)> = vec![("cycle", cycle), ("unit", "P-W".to_owned())];
+        for (name, value) in defaults.iter().chain(fields) {
             form.retain(|(n, _)| n != name);
             form.push((name, (*value).to_owned()));
         }
-        let (status, body) = self
-            .server
-            .call("/api/cycle/assign", &form, Some(who))
-            .await;
+        let (status, body) = self.server.call(endpoint, &form, Some(who)).await;
         let json = serde_json::from_str(&body).unwrap_or(Value::String(body));
         (status.as_u16(), json)
+    }
+
+    async fn assign(&self, who: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+        let product = [
+            ("product[code]", "SP-MC"),
+            ("product[title]", "Hồ sơ giải quyết đúng hạn"),
+            ("product[assigned]", "20"),
+            ("product[weight]", "1.5"),
+            ("product[due_on]", "2026-12-31"),
+        ];
+        self.post(("/api/cycle/assign", who), &product, fields)
+            .await
     }
 
     async fn counts(&self) -> (u64, u64, u64) {
@@ -199,6 +208,93 @@ on_both_databases!(
         assert_eq!(status, 400, "{json}");
         assert_eq!(json["Invalid"]["field"], "cycle");
         assert_eq!(w.counts().await, (0, 0, 0));
+        w.server.stop().await;
+    }
+);
+
+impl World {
+    /// Assigns the key result "Tỷ lệ hồ sơ trực tuyến" under the objective "Chuyển đổi số" to
+    /// unit P-W's officials, with `fields` replaced.
+    async fn assign_kr(&self, who: &str, fields: &[(&str, &str)]) -> (u16, Value) {
+        let kr = [
+            ("objective[title]", "Chuyển đổi số"),
+            ("objective[weight]", "40"),
+            ("kr[title]", "Tỷ lệ hồ sơ trực tuyến"),
+            ("kr[kind]", "increase_to"),
+            ("kr[start]", "30"),
+            ("kr[target]", "80"),
+            ("kr[unit_of_measure]", "%"),
+            ("kr[weight]", "100"),
+        ];
+        let endpoint = "/api/cycle/assign-key-result";
+        self.post((endpoint, who), &kr, fields).await
+    }
+
+    /// (objectives, key results, key results coded KR1) in the world's cycle.
+    async fn okr_counts(&self) -> (u64, u64, u64) {
+        use app::ssr::entity::objective;
+        let cycle = sea_orm::Condition::all().add(objective::Column::CycleId.eq(self.cycle));
+        let (objectives, krs) = common::objectives_and_key_results(&self.db, cycle).await;
+        let first = krs.iter().filter(|k| k.code == "KR1").count() as u64;
+        (objectives.len() as u64, krs.len() as u64, first)
+    }
+}
+
+on_both_databases!(
+    a_key_result_reaches_the_units_active_officials_under_their_objective,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        // A trial: three active officials of W and W-1, nothing written.
+        let (status, body) = w.assign_kr(&w.admin, &[("dry_run", "true")]).await;
+        assert_eq!((status, answer(&body)), (200, (3, 3)), "{body}");
+        assert_eq!(w.okr_counts().await, (0, 0, 0));
+        // One of them already has the objective, with another key result: theirs is kept
+        // and the new one comes under it as KR2.
+        let (status, body) = w
+            .assign_kr(
+                &w.admin,
+                &[("unit", "P-W-1"), ("kr[title]", "Hồ sơ đúng hạn")],
+            )
+            .await;
+        assert_eq!((status, answer(&body)), (200, (1, 1)), "{body}");
+        let (status, body) = w.assign_kr(&w.admin, &[]).await;
+        assert_eq!((status, answer(&body)), (200, (3, 3)), "{body}");
+        // Three objectives (one each), four key results, three coded KR1.
+        assert_eq!(w.okr_counts().await, (3, 4, 3));
+        // Again: everyone has it.
+        let (status, body) = w.assign_kr(&w.admin, &[]).await;
+        assert_eq!((status, answer(&body)), (200, (3, 0)), "{body}");
+        assert_eq!(w.okr_counts().await, (3, 4, 3));
+        let drafts = assessment::Entity::find()
+            .filter(assessment::Column::CycleId.eq(w.cycle))
+            .count(&w.db)
+            .await
+            .expect("count");
+        assert_eq!(drafts, 3);
+        let audited = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("key_result_assign"))
+            .count(&w.db)
+            .await
+            .expect("count");
+        assert_eq!(audited, 2);
+        // Refused by field, by the plan's own rules; another unit's administrator refused.
+        for (fields, field) in [
+            (vec![("kr[target]", "30")], "kr_target"),
+            (vec![("objective[weight]", "0")], "objective_weight"),
+            (vec![("kr[kind]", "")], "kr_kind"),
+            (vec![("unit", "KHONG-CO")], "unit"),
+        ] {
+            let (status, body) = w.assign_kr(&w.admin, &fields).await;
+            assert_eq!(
+                (status, body["Invalid"]["field"].clone()),
+                (400, field.into()),
+                "{fields:?}"
+            );
+        }
+        assert_eq!(w.assign_kr(&w.admin_v, &[]).await.0, 403);
+        assert_eq!(w.okr_counts().await, (3, 4, 3));
         w.server.stop().await;
     }
 );

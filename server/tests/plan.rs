@@ -7,7 +7,7 @@
 
 mod common;
 
-use app::ssr::entity::{audit_log, key_result, objective};
+use app::ssr::entity::{audit_log, objective};
 use common::{DraftSheet, draft_sheet};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;
@@ -75,20 +75,10 @@ impl DraftSheet {
 
     /// (objectives, key results) of the official.
     async fn counts(&self) -> (u64, u64) {
-        let objectives: Vec<i64> = objective::Entity::find()
-            .filter(objective::Column::OwnerOfficialId.eq(self.a.official))
-            .all(&self.db)
-            .await
-            .expect("objectives")
-            .into_iter()
-            .map(|o| o.id)
-            .collect();
-        let krs = key_result::Entity::find()
-            .filter(key_result::Column::ObjectiveId.is_in(objectives.clone()))
-            .count(&self.db)
-            .await
-            .expect("count");
-        (objectives.len() as u64, krs)
+        let owner = objective::Column::OwnerOfficialId.eq(self.a.official);
+        let mine = sea_orm::Condition::all().add(owner);
+        let (objectives, krs) = common::objectives_and_key_results(&self.db, mine).await;
+        (objectives.len() as u64, krs.len() as u64)
     }
 
     async fn audited(&self, action: &str) -> u64 {

@@ -409,11 +409,49 @@ pub async fn assign_products(
         chrono::Utc::now(),
     )
     .await?;
+    Ok(assigned(done, dry_run, false))
+}
+
+/// The answer of an assignment; without JavaScript, on the cycles page showing it.
+#[cfg(feature = "ssr")]
+fn assigned(
+    done: crate::ssr::service::assign::Assigned,
+    dry_run: bool,
+    key_result: bool,
+) -> super::dto::AssignResult {
     let result = super::dto::AssignResult {
         matched: done.matched,
         created: done.created,
         dry_run,
+        key_result,
     };
     super::show_plain_form_at(&result.page());
-    Ok(result)
+    result
+}
+
+/// Assigns one key result, under an objective of the given title, to every active official of
+/// a unit and its sub-units (of one job position when given) in a cycle not yet closed;
+/// `dry_run` only counts. Administrators of the unit only.
+#[server(name = AssignKeyResults, prefix = "/api", endpoint = "cycle/assign-key-result")]
+pub async fn assign_key_results(
+    cycle: i64,
+    unit: String,
+    #[server(default)] job_position: String,
+    objective: super::dto::ObjectiveDraft,
+    kr: super::dto::KeyResultDraft,
+    #[server(default)] dry_run: bool,
+) -> Result<super::dto::AssignResult, AppError> {
+    use crate::ssr::service::assign::{KeyResultAssignment, assign_key_result};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let input = KeyResultAssignment {
+        cycle_id: cycle,
+        unit_code: unit,
+        job_position,
+        objective,
+        key_result: kr,
+        dry_run,
+    };
+    let (db, actor) = (&caller.state.db, caller.service_actor());
+    let done = assign_key_result(db, &actor, input, chrono::Utc::now()).await?;
+    Ok(assigned(done, dry_run, true))
 }

@@ -380,35 +380,40 @@ pub struct ProductTemplate {
     pub due_on: String,
 }
 
-/// What assigning a product to many officials came to.
+/// What assigning a product or a key result to many officials came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssignResult {
     /// The officials the assignment reaches.
     pub matched: u64,
-    /// How many got the product (or would, in a dry run); the others had one with that code.
+    /// How many got it (or would, in a dry run); the others had it already.
     pub created: u64,
     pub dry_run: bool,
+    /// A key result (else a product).
+    pub key_result: bool,
 }
 
 impl AssignResult {
     /// The cycles page showing this result, for a form posted without JavaScript.
     pub fn page(&self) -> String {
         format!(
-            "/cycles?matched={}&created={}&trial={}",
-            self.matched, self.created, self.dry_run
+            "/cycles?matched={}&created={}&trial={}&what={}",
+            self.matched,
+            self.created,
+            self.dry_run,
+            if self.key_result { "kr" } else { "product" }
         )
     }
 
-    /// The result a cycles page's address shows (`page`), if it shows one.
-    pub fn from_page(
-        matched: Option<&str>,
-        created: Option<&str>,
-        trial: Option<&str>,
-    ) -> Option<Self> {
-        Some(AssignResult {
+    /// The result a cycles page's address shows (`page`) for the form of a key result or of
+    /// a product (`key_result`), if it shows one: `[matched, created, trial, what]`.
+    pub fn from_page(query: [Option<&str>; 4], key_result: bool) -> Option<Self> {
+        let [matched, created, trial, what] = query;
+        let result = AssignResult {
             matched: matched?.parse().ok()?,
             created: created?.parse().ok()?,
             dry_run: trial? == "true",
-        })
+            key_result: what == Some("kr"),
+        };
+        (result.key_result == key_result).then_some(result)
     }
 }

@@ -220,6 +220,15 @@ pub fn check_key_result(draft: &KeyResultDraft) -> Result<ValidKeyResult, Vec<In
     })
 }
 
+/// The code of a new key result of an objective whose key results hold `taken`: `KR1`, `KR2`…,
+/// the first number from one past their count that none holds.
+pub fn next_kr_code(taken: &[&str]) -> String {
+    (taken.len() + 1..)
+        .map(|n| format!("KR{n}"))
+        .find(|code| !taken.contains(&code.as_str()))
+        .unwrap_or_default()
+}
+
 /// Weights added up: the total in percent (two decimals) and whether it is 100 %.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WeightSum {
@@ -402,6 +411,15 @@ mod tests {
             weight: "100".into(),
         };
         assert_eq!(check_objective(&full).ok().map(|o| o.weight), Some(1.0));
+    }
+
+    #[test]
+    fn new_key_results_are_numbered_past_the_codes_taken() {
+        assert_eq!(next_kr_code(&[]), "KR1");
+        assert_eq!(next_kr_code(&["KR1"]), "KR2");
+        // An imported code does not count as a number; a number taken is skipped.
+        assert_eq!(next_kr_code(&["HUE-KR7", "KR2"]), "KR3");
+        assert_eq!(next_kr_code(&["KR3", "KR4"]), "KR5");
     }
 
     #[test]

@@ -10,13 +10,15 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::admin::{
-    AssignProducts, ChangeCycle, CreateCycle, SetCycleDeadlines, cycles_overview,
+    AssignKeyResults, AssignProducts, ChangeCycle, CreateCycle, SetCycleDeadlines, cycles_overview,
 };
 use crate::api::dto::{AssignResult, CycleRow, CycleState};
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{CycleStateLabel, PeriodKindLabel, explain_lang};
 use crate::components::saves::saves;
+use crate::domain::plan::KeyResultDraft;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::pages::plan::key_result_fields;
 
 /// The cycles page.
 #[component]
@@ -24,7 +26,10 @@ pub fn CyclesPage() -> impl IntoView {
     let i18n = use_i18n();
     let change = ServerAction::<ChangeCycle>::new();
     let create = ServerAction::<CreateCycle>::new();
-    let assign = ServerAction::<AssignProducts>::new();
+    let assign = AssignActions {
+        product: ServerAction::new(),
+        key_result: ServerAction::new(),
+    };
     let set = ServerAction::<SetCycleDeadlines>::new();
     let (moved, created, dated) = (saves(change), saves(create), saves(set));
     let cycles = Resource::new(
@@ -80,7 +85,7 @@ pub fn CyclesPage() -> impl IntoView {
                     match cycles.await {
                         Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, cycles_empty)}</p> }.into_any(),
                         Ok(rows) => view! {
-                            {assign_form(&rows, assign)}
+                            {assign_forms(&rows, assign)}
                             <div class="table-wrap">
                                 <table class="table cards" data-testid="cycles">
                                     <thead><tr>
@@ -104,34 +109,103 @@ pub fn CyclesPage() -> impl IntoView {
 }
 
 /// The form creating a cycle: a built-in scheme, the kind of period, the year, the number.
-/// Assigning one product to many officials, in a cycle not yet closed: a trial first (a
-/// checkbox), then for real.
-fn assign_form(rows: &[CycleRow], assign: ServerAction<AssignProducts>) -> impl IntoView {
+/// Assigning one product, or one key result, to many officials, in a cycle not yet closed: a
+/// trial first (a checkbox), then for real.
+fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + use<> {
     let i18n = use_i18n();
-    let open: Vec<_> = rows
+    let open: Vec<(i64, String)> = rows
         .iter()
         .filter(|r| r.state != CycleState::Closed)
-        .map(|r| view! { <option value=r.id>{r.code.clone()}</option> })
+        .map(|r| (r.id, r.code.clone()))
         .collect();
-    // Hydrated, the action's answer; without JavaScript, the address the post was sent
-    // back to.
+    let (whom_product, whom_kr) = (whom(&open), whom(&open));
+    let trial = move || {
+        view! { <label class="check"><input type="checkbox" name="dry_run" value="true" checked />{t!(i18n, assign_dry_run)}</label> }
+    };
+    (!open.is_empty()).then(|| {
+        view! {
+            <section class="card" data-testid="assign">
+                <h2>{t!(i18n, assign_title)}</h2>
+                <p class="hint">{t!(i18n, assign_intro)}</p>
+                {assign_answer(actions.product, false)}
+                <ActionForm action=actions.product attr:class="inline-form">
+                    {whom_product}
+                    <label>{t!(i18n, field_product_code)}<input name="product[code]" maxlength="32" required /></label>
+                    <label>{t!(i18n, field_product_title)}<input name="product[title]" maxlength="255" required /></label>
+                    <label>{t!(i18n, field_assigned)}<input name="product[assigned]" type="number" min="1" step="1" required /></label>
+                    <label>{t!(i18n, field_weight)}<input name="product[weight]" type="number" min="0.01" step="any" value="1" required /></label>
+                    <label>{t!(i18n, field_due_on)}<input name="product[due_on]" type="date" /></label>
+                    {trial()}
+                    <button type="submit">{t!(i18n, assign_submit)}</button>
+                </ActionForm>
+            </section>
+            <section class="card" data-testid="assign-kr">
+                <h2>{t!(i18n, assign_kr_title)}</h2>
+                <p class="hint">{t!(i18n, assign_kr_intro)}</p>
+                {assign_answer(actions.key_result, true)}
+                <ActionForm action=actions.key_result attr:class="plan-form">
+                    {whom_kr}
+                    <label class="wide">{t!(i18n, field_objective_title)}<input name="objective[title]" maxlength="500" required /></label>
+                    <label>{t!(i18n, field_objective_weight)}<input name="objective[weight]" type="text" inputmode="decimal" value="100" required /></label>
+                    {key_result_fields(&KeyResultDraft::default())}
+                    <label>{t!(i18n, field_kr_weight)}<input name="kr[weight]" type="text" inputmode="decimal" value="100" required /></label>
+                    {trial()}
+                    <button type="submit">{t!(i18n, assign_kr_submit)}</button>
+                </ActionForm>
+            </section>
+        }
+    })
+}
+
+/// The fields of an assignment saying to whom: the cycle (one not closed), the unit, the job
+/// position.
+fn whom(open: &[(i64, String)]) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let cycles = open
+        .iter()
+        .map(|(id, code)| view! { <option value=*id>{code.clone()}</option> })
+        .collect_view();
+    view! {
+        <label>{t!(i18n, col_cycle)}<select name="cycle">{cycles}</select></label>
+        <label>{t!(i18n, field_unit_code)}<input name="unit" maxlength="64" required placeholder="HUE-X03" /></label>
+        <label>{t!(i18n, field_job_position)}<input name="job_position" maxlength="255" /></label>
+    }
+}
+
+/// The server actions of the assignments.
+#[derive(Clone, Copy)]
+struct AssignActions {
+    product: ServerAction<AssignProducts>,
+    key_result: ServerAction<AssignKeyResults>,
+}
+
+/// What an assignment came to — the action's answer once hydrated; without JavaScript, the
+/// address the post was sent back to — for the form of a key result or of a product.
+fn assign_answer<S>(action: ServerAction<S>, key_result: bool) -> impl IntoView + use<S>
+where
+    S: leptos::server_fn::ServerFn<Output = AssignResult, Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let i18n = use_i18n();
     let query = leptos_router::hooks::use_query_map();
     let from_address = move || {
         query.with(|q| {
-            AssignResult::from_page(
-                q.get_str("matched"),
-                q.get_str("created"),
-                q.get_str("trial"),
-            )
+            let keys =
+                ["matched", "created", "trial", "what"].map(|k| q.get_str(k).map(str::to_owned));
+            AssignResult::from_page(keys.each_ref().map(|k| k.as_deref()), key_result)
         })
     };
-    let answer = move || match assign.value().get().or_else(|| from_address().map(Ok)) {
+    move || match action.value().get().or_else(|| from_address().map(Ok)) {
         Some(Ok(done)) => {
             let (created, matched) = (done.created, done.matched);
-            let text = if done.dry_run {
-                t!(i18n, assign_tried, matched, created).into_any()
-            } else {
-                t!(i18n, assign_done, created, matched).into_any()
+            let text = match (done.dry_run, key_result) {
+                (true, false) => t!(i18n, assign_tried, matched, created).into_any(),
+                (false, false) => t!(i18n, assign_done, created, matched).into_any(),
+                (true, true) => t!(i18n, assign_kr_tried, matched, created).into_any(),
+                (false, true) => t!(i18n, assign_kr_done, created, matched).into_any(),
             };
             Some(
                 view! { <p class="alert alert-ok" role="status" data-testid="assigned">{text}</p> }
@@ -140,28 +214,7 @@ fn assign_form(rows: &[CycleRow], assign: ServerAction<AssignProducts>) -> impl 
         }
         Some(Err(error)) => Some(view! { <ErrorView error /> }.into_any()),
         None => None,
-    };
-    (!open.is_empty()).then(|| {
-        view! {
-            <section class="card" data-testid="assign">
-                <h2>{t!(i18n, assign_title)}</h2>
-                <p class="hint">{t!(i18n, assign_intro)}</p>
-                {answer}
-                <ActionForm action=assign attr:class="inline-form">
-                    <label>{t!(i18n, col_cycle)}<select name="cycle">{open}</select></label>
-                    <label>{t!(i18n, field_unit_code)}<input name="unit" maxlength="64" required placeholder="HUE-X03" /></label>
-                    <label>{t!(i18n, field_job_position)}<input name="job_position" maxlength="255" /></label>
-                    <label>{t!(i18n, field_product_code)}<input name="product[code]" maxlength="32" required /></label>
-                    <label>{t!(i18n, field_product_title)}<input name="product[title]" maxlength="255" required /></label>
-                    <label>{t!(i18n, field_assigned)}<input name="product[assigned]" type="number" min="1" step="1" required /></label>
-                    <label>{t!(i18n, field_weight)}<input name="product[weight]" type="number" min="0.01" step="any" value="1" required /></label>
-                    <label>{t!(i18n, field_due_on)}<input name="product[due_on]" type="date" /></label>
-                    <label class="check"><input type="checkbox" name="dry_run" value="true" checked />{t!(i18n, assign_dry_run)}</label>
-                    <button type="submit">{t!(i18n, assign_submit)}</button>
-                </ActionForm>
-            </section>
-        }
-    })
+    }
 }
 
 fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {

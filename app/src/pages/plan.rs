@@ -402,6 +402,21 @@ fn key_result_form(
     action: ServerAction<SaveKeyResult>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <ActionForm action=action attr:class="plan-form" attr:data-testid="key-result-form">
+            <input type="hidden" name="objective_id" value=objective_id />
+            {edited_fields("key_result_id", edited)}
+            {key_result_fields(&draft)}
+            {weight_field("kr[weight]", t!(i18n, field_kr_weight).into_any(), draft.weight.clone(), others, false)}
+            <button type="submit">{t!(i18n, plan_save_kr)}</button>
+        </ActionForm>
+    }
+}
+
+/// The fields of a key result's form but its weight (`kr[title]`, `kr[kind]`, …), from `draft`:
+/// the same on the plan and on the cycles page's assignment.
+pub fn key_result_fields(draft: &KeyResultDraft) -> impl IntoView + use<> {
+    let i18n = use_i18n();
     let kinds = KrKind::ALL
         .iter()
         .map(|kind| {
@@ -409,25 +424,20 @@ fn key_result_form(
             view! { <option value=kind.code() selected=selected>{kind_name(*kind)}</option> }
         })
         .collect_view();
-    let number = |name: &'static str, label: AnyView, value: String| {
+    let number = |name: &'static str, label: AnyView, value: &str| {
+        let value = value.to_owned();
         view! { <label>{label}<input name=name type="text" inputmode="decimal" value=value /></label> }
     };
     view! {
-        <ActionForm action=action attr:class="plan-form" attr:data-testid="key-result-form">
-            <input type="hidden" name="objective_id" value=objective_id />
-            {edited_fields("key_result_id", edited)}
-            <label class="wide">{t!(i18n, field_kr_title)}
-                <input name="kr[title]" required maxlength="500" value=draft.title />
-            </label>
-            <label>{t!(i18n, field_kr_kind)}<select name="kr[kind]">{kinds}</select></label>
-            <label>{t!(i18n, field_kr_unit)}<input name="kr[unit_of_measure]" maxlength="32" value=draft.unit_of_measure /></label>
-            {number("kr[start]", t!(i18n, field_kr_start).into_any(), draft.start)}
-            {number("kr[target]", t!(i18n, field_kr_target).into_any(), draft.target)}
-            {number("kr[band_low]", t!(i18n, field_kr_band_low).into_any(), draft.band_low)}
-            {number("kr[band_high]", t!(i18n, field_kr_band_high).into_any(), draft.band_high)}
-            <p class="hint wide">{t!(i18n, plan_kr_values_hint)}</p>
-            {weight_field("kr[weight]", t!(i18n, field_kr_weight).into_any(), draft.weight, others, false)}
-            <button type="submit">{t!(i18n, plan_save_kr)}</button>
-        </ActionForm>
+        <label class="wide">{t!(i18n, field_kr_title)}
+            <input name="kr[title]" required maxlength="500" value=draft.title.clone() />
+        </label>
+        <label>{t!(i18n, field_kr_kind)}<select name="kr[kind]">{kinds}</select></label>
+        <label>{t!(i18n, field_kr_unit)}<input name="kr[unit_of_measure]" maxlength="32" value=draft.unit_of_measure.clone() /></label>
+        {number("kr[start]", t!(i18n, field_kr_start).into_any(), &draft.start)}
+        {number("kr[target]", t!(i18n, field_kr_target).into_any(), &draft.target)}
+        {number("kr[band_low]", t!(i18n, field_kr_band_low).into_any(), &draft.band_low)}
+        {number("kr[band_high]", t!(i18n, field_kr_band_high).into_any(), &draft.band_high)}
+        <p class="hint wide">{t!(i18n, plan_kr_values_hint)}</p>
     }
 }

@@ -693,3 +693,25 @@ pub async fn draft_sheet(engine: Engine) -> Option<DraftSheet> {
         open,
     })
 }
+
+/// The ids of the objectives `filter` selects, and their key results.
+pub async fn objectives_and_key_results(
+    db: &DatabaseConnection,
+    filter: sea_orm::Condition,
+) -> (Vec<i64>, Vec<key_result::Model>) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let objectives: Vec<i64> = objective::Entity::find()
+        .filter(filter)
+        .all(db)
+        .await
+        .expect("objectives")
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let key_results = key_result::Entity::find()
+        .filter(key_result::Column::ObjectiveId.is_in(objectives.clone()))
+        .all(db)
+        .await
+        .expect("key results");
+    (objectives, key_results)
+}

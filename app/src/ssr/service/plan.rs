@@ -15,7 +15,8 @@ use crate::domain::access::{Action, Target};
 use crate::domain::check_in::Invalid;
 use crate::domain::lifecycle::entry_move;
 use crate::domain::plan::{
-    KeyResultDraft, ObjectiveDraft, WeightSum, check_key_result, check_objective, weight_sum,
+    KeyResultDraft, ObjectiveDraft, ValidKeyResult, WeightSum, check_key_result, check_objective,
+    next_kr_code, weight_sum,
 };
 use crate::domain::vocab::DataSource;
 use crate::error::AppError;
@@ -107,8 +108,32 @@ pub async fn of_official(
     })
 }
 
+/// A new key result of objective `objective_id` from what passed the rules: started at its
+/// start value, entered by hand.
+pub(super) fn key_result_fields(
+    valid: ValidKeyResult,
+    objective_id: i64,
+    code: String,
+) -> KeyResultFields {
+    KeyResultFields {
+        objective_id,
+        code,
+        title: valid.title,
+        kind: valid.kind,
+        current: valid.start,
+        start: valid.start,
+        target: valid.target,
+        band_low: valid.band_low,
+        band_high: valid.band_high,
+        weight: valid.weight,
+        unit_of_measure: valid.unit_of_measure,
+        data_source: DataSource::Manual,
+        metric_key: None,
+    }
+}
+
 /// The first refusal of a form, on its field.
-fn first(refused: &[Invalid]) -> AppError {
+pub(super) fn first(refused: &[Invalid]) -> AppError {
     refused.first().map_or_else(
         || invalid("request", "invalid"),
         |first| invalid(first.field, first.key),
@@ -279,28 +304,18 @@ pub async fn save_key_result(
     };
     let code = match &edited {
         Some((stored, _)) => stored.fields.code.clone(),
-        None => (siblings.len() + 1..)
-            .map(|n| format!("KR{n}"))
-            .find(|code| siblings.iter().all(|k| &k.fields.code != code))
-            .unwrap_or_default(),
+        None => {
+            let taken: Vec<&str> = siblings.iter().map(|k| k.fields.code.as_str()).collect();
+            next_kr_code(&taken)
+        }
     };
-    let fields = KeyResultFields {
-        objective_id: objective.id,
-        code,
-        title: valid.title,
-        kind: valid.kind,
-        start: valid.start,
-        target: valid.target,
-        band_low: valid.band_low,
-        band_high: valid.band_high,
-        current: edited
-            .as_ref()
-            .map_or(valid.start, |(k, _)| k.fields.current),
-        weight: valid.weight,
-        unit_of_measure: valid.unit_of_measure,
-        data_source: DataSource::Manual,
-        metric_key: None,
-    };
+    let mut fields = key_result_fields(valid, objective.id, code);
+    if let Some((stored, _)) = &edited {
+        // An edit keeps the progress made, and a key result fed by a metric keeps its source.
+        fields.current = stored.fields.current;
+        fields.data_source = stored.fields.data_source;
+        fields.metric_key = stored.fields.metric_key.clone();
+    }
     let (id, action, before) = match edited {
         None => {
             okrs::insert_key_results(&txn, vec![fields.clone()]).await?;
@@ -313,13 +328,7 @@ pub async fn save_key_result(
             (id, "key_result_create", None)
         }
         Some((stored, version)) => {
-            // A key result fed by a metric keeps its source.
-            let fields = KeyResultFields {
-                data_source: stored.fields.data_source,
-                metric_key: stored.fields.metric_key.clone(),
-                ..fields.clone()
-            };
-            okrs::revise_key_result(&txn, stored.id, version, fields).await?;
+            okrs::revise_key_result(&txn, stored.id, version, fields.clone()).await?;
             (
                 stored.id,
                 "key_result_update",
