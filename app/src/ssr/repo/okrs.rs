@@ -63,21 +63,31 @@ pub async fn objectives_of(
 ) -> Result<Vec<StoredObjective>, AppError> {
     let mut found = Vec::new();
     for chunk in owners.chunks(500) {
-        let officials = chunk.iter().filter_map(|o| match o {
-            Owner::Official(id) => Some(*id),
-            Owner::Unit(_) => None,
-        });
-        let units = chunk.iter().filter_map(|o| match o {
-            Owner::Unit(id) => Some(*id),
-            Owner::Official(_) => None,
-        });
+        let officials: Vec<i64> = chunk
+            .iter()
+            .filter_map(|o| match o {
+                Owner::Official(id) => Some(*id),
+                Owner::Unit(_) => None,
+            })
+            .collect();
+        let units: Vec<i64> = chunk
+            .iter()
+            .filter_map(|o| match o {
+                Owner::Unit(id) => Some(*id),
+                Owner::Official(_) => None,
+            })
+            .collect();
+        // Only the kinds of owner asked for: an empty list in the OR made SQLite scan every
+        // objective of the cycle (docs/PERFORMANCE.md, the sheet's read).
+        let owned = Condition::any()
+            .add_option(
+                (!officials.is_empty())
+                    .then(|| objective::Column::OwnerOfficialId.is_in(officials)),
+            )
+            .add_option((!units.is_empty()).then(|| objective::Column::OwnerUnitId.is_in(units)));
         let models = objective::Entity::find()
             .filter(objective::Column::CycleId.is_in(cycle_ids.iter().copied()))
-            .filter(
-                Condition::any()
-                    .add(objective::Column::OwnerOfficialId.is_in(officials))
-                    .add(objective::Column::OwnerUnitId.is_in(units)),
-            )
+            .filter(owned)
             .order_by_asc(objective::Column::Id)
             .all(db)
             .await?;

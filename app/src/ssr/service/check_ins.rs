@@ -65,9 +65,12 @@ pub async fn record(
     };
     okrs::insert_check_ins(&txn, vec![fields.clone()]).await?;
     okrs::set_current(&txn, kr, &fields).await?;
-    // The key result is an input of the owner's assessment under an OKR scheme.
-    super::assessments::recompute(&txn, cycle_id, Some(&[owner]), now).await?;
-    rollups::refresh_unit(&txn, cycle_id, unit, now).await?;
+    // The key result is an input of the owner's assessment under an OKR scheme; rescoring
+    // refreshes the unit's rollup (its key results' figures too), which is refreshed here only
+    // when the owner has no assessment in the cycle to rescore.
+    if super::assessments::recompute(&txn, cycle_id, Some(&[owner]), now).await? == 0 {
+        rollups::refresh_unit(&txn, cycle_id, unit, now).await?;
+    }
     let change = Change {
         action: "check_in".into(),
         entity: "key_result".into(),
