@@ -142,6 +142,7 @@ pub const EXPLAIN_KEYS: &[&str] = &[
     "quota.tie",
     "result",
     "incomplete",
+    "incomplete.criterion",
     "level.HTXSNV",
     "level.HTTNV",
     "level.HTNV",
@@ -162,8 +163,15 @@ pub const EXPLAIN_KEYS: &[&str] = &[
     "criterion.organisation_discipline",
 ];
 
-/// The explanation of a period that cannot be scored yet: why, as the engine's error.
+/// The explanation of a period that cannot be scored yet: why — a criterion not yet scored by
+/// its name (the usual case of a sheet being filled), else the engine's error.
 pub fn incomplete(error: &super::DomainError) -> Node {
+    if let super::DomainError::Missing { kind, id, .. } = error
+        && kind == "criterion"
+    {
+        let cause = Node::new("incomplete.criterion").text("criterion", id);
+        return Node::new("incomplete").child(cause);
+    }
     let message = error.message();
     let mut cause = Node::new("incomplete");
     cause.key = Cow::Owned(message.key);

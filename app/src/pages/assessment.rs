@@ -177,9 +177,9 @@ fn sheet(d: AssessmentDetail, forms: Forms) -> impl IntoView {
         <dl class="facts" data-testid="facts">
             <dt>{t!(i18n, col_score)}</dt>
             <dd data-testid="score">{row.score.map(|s| format!("{s:.2}")).unwrap_or_else(|| "—".into())}</dd>
-            <dt>{t!(i18n, col_engine_level)}</dt><dd><LevelLabel level=row.engine_level /></dd>
-            <dt>{t!(i18n, col_proposed)}</dt><dd><LevelLabel level=row.proposed_level /></dd>
-            <dt>{t!(i18n, col_approved)}</dt><dd><LevelLabel level=row.approved_level /></dd>
+            <dt>{t!(i18n, col_engine_level)}</dt><dd>{level_or_dash(row.engine_level)}</dd>
+            <dt>{t!(i18n, col_proposed)}</dt><dd>{level_or_dash(row.proposed_level)}</dd>
+            <dt>{t!(i18n, col_approved)}</dt><dd>{level_or_dash(row.approved_level)}</dd>
             <dt>{t!(i18n, col_state)}</dt><dd><StateLabel code=row.state.code().to_owned() /></dd>
         </dl>
         {row.level_reason.map(|reason| view! { <p class="note">{t!(i18n, level_reason_shown, reason)}</p> })}
@@ -206,15 +206,18 @@ fn sheet(d: AssessmentDetail, forms: Forms) -> impl IntoView {
     }
 }
 
+/// A level with its name, or a dash while there is none (a draft, a sheet not yet scored).
+fn level_or_dash(level: Option<crate::domain::Level>) -> AnyView {
+    match level {
+        Some(level) => view! { <LevelLabel level=Some(level) /> }.into_any(),
+        None => "—".into_any(),
+    }
+}
+
 /// The translated name of a criterion as a line of its own, capitalised (its id only if the
 /// scheme's names lack it).
 fn criterion_name(id: &str, lang: Lang) -> String {
-    let name = template(&format!("criterion.{id}"), lang).unwrap_or(id);
-    let mut chars = name.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    crate::domain::text::capitalised(template(&format!("criterion.{id}"), lang).unwrap_or(id))
 }
 
 /// Points as shown: two decimals at most, a dash when none were given.
