@@ -13,7 +13,7 @@ use crate::pages::{
     account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
     compare::ComparePage, cycles::CyclesPage, home::HomePage, login::LoginPage,
     not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage, queue::QueuePage,
-    setup::SetupPage, unit::UnitPage,
+    setup::SetupPage, unit::UnitPage, upload::UploadPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("cycles") view=CyclesPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("compare") view=ComparePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("import") view=UploadPage ssr=SsrMode::Async />
                         <Route
                             path=(StaticSegment("units"), ParamSegment("id"))
                             view=UnitPage

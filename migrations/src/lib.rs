@@ -15,6 +15,7 @@ mod m20261130_000008_account_setup_link;
 mod m20261201_000009_one_account_per_official;
 mod m20261201_000010_assessment_state_index;
 mod m20261201_000011_cycle_deadlines;
+mod m20261202_000012_import_run;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_one_account_per_official::Migration),
             Box::new(m20261201_000010_assessment_state_index::Migration),
             Box::new(m20261201_000011_cycle_deadlines::Migration),
+            Box::new(m20261202_000012_import_run::Migration),
         ]
     }
 }

@@ -1,12 +1,12 @@
 //! Form endpoints that work with and without JavaScript: sign-in, sign-out, password change,
-//! setting a password through a one-time link (each answers with a redirect), and the
-//! classification export download.
+//! setting a password through a one-time link, uploading a file of work to assign (each
+//! answers with a redirect), and the classification export download.
 
 use app::ssr::auth::{self, Client, CurrentUser, LoginOutcome, guard::Caller, session};
 use app::ssr::state::AppState;
 use axum::{
     Extension, Form,
-    extract::{Query, State},
+    extract::{Multipart, Query, State, multipart::MultipartRejection},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -202,6 +202,56 @@ pub async fn setup_password(
     answer(result, &format!("/setup/{token}"), |_| {
         "/login?setup=done".into()
     })
+}
+
+/// `POST /import/upload` (a multipart form with `file`): checks the file by a dry run and shows
+/// its report on `/import?run=ID`; a refusal goes back to `/import` with the message and the
+/// field (`service::uploads`).
+pub async fn upload_work(
+    State(state): State<AppState>,
+    Extension(client): Extension<Client>,
+    user: Option<Extension<CurrentUser>>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Response {
+    use app::ssr::service::uploads;
+    let Some(Extension(user)) = user else {
+        return see_other("/login?next=/import", None);
+    };
+    let caller = Caller {
+        state: state.clone(),
+        user,
+        client,
+    };
+    let result = match read_file(form).await {
+        Ok(file) => {
+            uploads::upload(&state.db, &caller.service_actor(), file, chrono::Utc::now()).await
+        }
+        Err(error) => Err(error),
+    };
+    answer(result, "/import", |id| format!("/import?run={id}"))
+}
+
+/// The form's `file` part (the browser sends the file's name without its folder).
+async fn read_file(
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<app::ssr::service::uploads::Upload, AppError> {
+    let refused = |key: &str| AppError::Invalid {
+        field: "file".into(),
+        message: key.into(),
+    };
+    let unread = |error: axum::extract::multipart::MultipartError| match error.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => refused("file_too_large"),
+        _ => refused("file_unreadable"),
+    };
+    let mut form = form.map_err(|_| refused("file_missing"))?;
+    while let Some(field) = form.next_field().await.map_err(unread)? {
+        if field.name() == Some("file") {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(unread)?.to_vec();
+            return Ok(app::ssr::service::uploads::Upload { file_name, bytes });
+        }
+    }
+    Err(refused("file_missing"))
 }
 
 #[derive(Debug, Deserialize)]

@@ -36,6 +36,12 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
         .route("/logout", post(crate::account::logout))
         .route("/account/password", post(crate::account::change_password))
         .route("/setup", post(crate::account::setup_password))
+        .route(
+            "/import/upload",
+            post(crate::account::upload_work).layer(axum::extract::DefaultBodyLimit::max(
+                app::ssr::service::uploads::MAX_BYTES + 64 * 1024,
+            )),
+        )
         .route("/export/chart/{file}", get(crate::account::export_chart))
         .route(
             "/export/classification",

@@ -24,7 +24,7 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 21] = [
+const SCHEMA: [&str; 22] = [
     "account",
     "assessment",
     "audit_log",
@@ -32,6 +32,7 @@ const SCHEMA: [&str; 21] = [
     "cycle",
     "data_version",
     "general_score",
+    "import_run",
     "key_result",
     "login_attempt",
     "metric_series",

@@ -7,9 +7,9 @@
 
 mod common;
 
-use app::ssr::entity::{audit_log, objective};
+use app::ssr::entity::objective;
 use common::{DraftSheet, draft_sheet};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::ColumnTrait;
 use serde_json::Value;
 
 impl DraftSheet {
@@ -82,11 +82,7 @@ impl DraftSheet {
     }
 
     async fn audited(&self, action: &str) -> u64 {
-        audit_log::Entity::find()
-            .filter(audit_log::Column::Action.eq(action))
-            .count(&self.db)
-            .await
-            .expect("count")
+        common::audited(&self.db, action).await
     }
 }
 

@@ -417,3 +417,42 @@ impl AssignResult {
         (result.key_result == key_result).then_some(result)
     }
 }
+
+/// The page uploading work from a file: the columns each kind takes, and the upload shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadPage {
+    pub kinds: Vec<UploadKind>,
+    pub run: Option<UploadRun>,
+    /// The largest file taken, in megabytes.
+    pub max_megabytes: u32,
+}
+
+/// A kind of file the page takes, with its columns' headers in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadKind {
+    pub kind: ImportKind,
+    /// The kind's name in the reader's language.
+    pub name: String,
+    /// (header, required)
+    pub columns: Vec<(String, bool)>,
+}
+
+/// An uploaded file and the report of its last run, its messages in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRun {
+    pub id: i64,
+    pub version: i32,
+    pub file_name: String,
+    /// The kind's name in the reader's language, when recognised.
+    pub kind: Option<String>,
+    pub rows: u32,
+    pub committed: bool,
+    /// Checked without error and not yet written: it can be written.
+    pub writable: bool,
+    /// Per entity, named in the reader's language.
+    pub counts: Vec<(String, ImportCounts)>,
+    /// (row, column, message); row 0 is the file as a whole.
+    pub errors: Vec<(u32, String, String)>,
+    /// How many errors there were (the first ones are listed).
+    pub error_count: u32,
+}

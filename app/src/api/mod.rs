@@ -8,6 +8,7 @@ pub mod dto;
 pub mod org;
 pub mod people;
 pub mod queue;
+pub mod uploads;
 
 /// A form posted without JavaScript sees a server function's result only through the page it
 /// is sent back to: such a post is sent to `page`, which shows the result from its address.

@@ -49,6 +49,11 @@ pub fn known(key: &str) -> Option<AnyView> {
         "band_order" => t!(i18n, band_order).into_any(),
         "deadline_before_start" => t!(i18n, deadline_before_start).into_any(),
         "deadline_order" => t!(i18n, deadline_order).into_any(),
+        "file_missing" => t!(i18n, file_missing).into_any(),
+        "file_too_large" => t!(i18n, file_too_large).into_any(),
+        "file_unreadable" => t!(i18n, file_unreadable).into_any(),
+        "import_already_written" => t!(i18n, import_already_written).into_any(),
+        "import_not_writable" => t!(i18n, import_not_writable).into_any(),
         _ => return None,
     })
 }
@@ -115,6 +120,8 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "deadline_self" => t!(i18n, field_deadline_self).into_any(),
         "deadline_review" => t!(i18n, field_deadline_review).into_any(),
         "deadline_approval" => t!(i18n, field_deadline_approval).into_any(),
+        "file" => t!(i18n, field_file).into_any(),
+        "run" => t!(i18n, field_run).into_any(),
         _ => return None,
     })
 }

@@ -53,6 +53,16 @@ pub fn spreadsheet_text(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// `text` with its first letter in upper case (a message or a name standing as a line of its
+/// own): `cán bộ "X" không tồn tại` → `Cán bộ "X" không tồn tại`.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -153,6 +153,9 @@ fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + us
                     <button type="submit">{t!(i18n, assign_kr_submit)}</button>
                 </ActionForm>
             </section>
+            <p class="hint" data-testid="upload-link">
+                {t!(i18n, assign_upload_hint)}" "<a href="/import">{t!(i18n, assign_upload_link)}</a>
+            </p>
         }
     })
 }

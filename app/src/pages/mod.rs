@@ -15,3 +15,4 @@ pub mod plan;
 pub mod queue;
 pub mod setup;
 pub mod unit;
+pub mod upload;

@@ -406,12 +406,7 @@ pub async fn login_at(
     }
     let response = request.send().await.expect("POST /login");
     let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let location = location(&response);
     let cookie = response
         .headers()
         .get("set-cookie")
@@ -420,6 +415,26 @@ pub async fn login_at(
         .filter(|v| !v.ends_with('='))
         .map(str::to_owned);
     (status, location, cookie)
+}
+
+/// A response's `Location` (empty when none).
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// How many audit entries record `action`.
+pub async fn audited(db: &DatabaseConnection, action: &str) -> u64 {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    app::ssr::entity::audit_log::Entity::find()
+        .filter(app::ssr::entity::audit_log::Column::Action.eq(action))
+        .count(db)
+        .await
+        .expect("count")
 }
 
 /// Signs in as `username` (password [`PASSWORD`]) on the server at `base`; panics on failure.

@@ -7,6 +7,7 @@ pub mod check_in;
 pub mod cycle;
 pub mod data_version;
 pub mod general_score;
+pub mod import_run;
 pub mod key_result;
 pub mod login_attempt;
 pub mod metric_series;

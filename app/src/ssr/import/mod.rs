@@ -48,6 +48,17 @@ pub struct Options {
     pub today: chrono::NaiveDate,
     /// The time stamped on created and updated records.
     pub now: chrono::DateTime<chrono::Utc>,
+    /// For a signed-in administrator: the kinds they may import and the officials and units
+    /// they may write for (a row naming anyone else is an error on that row). `None` for the
+    /// operator's command line, which acts on the whole database.
+    pub limits: Option<Limits>,
+}
+
+/// What a signed-in administrator may import (see [`Options::limits`]).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub kinds: &'static [ImportKind],
+    pub scope: crate::domain::access::Scope,
 }
 
 impl Options {
@@ -61,6 +72,7 @@ impl Options {
             // The date in Vietnam (UTC+7).
             today: (now + chrono::Duration::hours(7)).date_naive(),
             now,
+            limits: None,
         }
     }
 }
@@ -153,9 +165,20 @@ pub async fn import_table(
     let rows = u32::try_from(table.rows.len()).map_err(AppError::internal)?;
     let Some(kind) = options.kind.or_else(|| detect_kind(&table.headers)) else {
         let headers = table.headers.join(", ");
-        let error = file_error("import_err_kind_unknown", &[("headers", headers)]);
+        // The command line can be told the kind; a page shows the columns it takes.
+        let key = match options.limits {
+            None => "import_err_kind_unknown",
+            Some(_) => "import_err_columns_unknown",
+        };
+        let error = file_error(key, &[("headers", headers)]);
         return Ok(failed(options, None, rows, vec![error]));
     };
+    if let Some(limits) = &options.limits
+        && !limits.kinds.contains(&kind)
+    {
+        let error = file_error("import_err_kind_not_allowed", &[]);
+        return Ok(failed(options, Some(kind), rows, vec![error]));
+    }
     let sheet = match Sheet::new(table, columns(kind)) {
         Ok(sheet) => sheet,
         Err(errors) => return Ok(failed(options, Some(kind), rows, errors)),
@@ -251,7 +274,9 @@ impl Outcome {
     }
 }
 
-/// Rescores the assessments an import changed the inputs of, cycle by cycle.
+/// Rescores the assessments an import changed the inputs of, cycle by cycle; work recorded
+/// for an official in a period opens their sheet for it (a draft assessment), as when work is
+/// assigned from the cycles page.
 async fn rescore(
     txn: &DatabaseTransaction,
     changed: &BTreeSet<(i64, i64)>,
@@ -262,6 +287,7 @@ async fn rescore(
         by_cycle.entry(*cycle).or_default().push(*official);
     }
     for (cycle, officials) in by_cycle {
+        crate::ssr::repo::assessments::open_drafts(txn, cycle, &officials, now).await?;
         crate::ssr::service::assessments::recompute(txn, cycle, Some(&officials), now).await?;
     }
     Ok(())

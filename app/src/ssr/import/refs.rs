@@ -1,7 +1,7 @@
 //! References from a file's rows to cycles, officials and units, loaded once per import and
 //! resolved row by row (an unknown code is an error on that row and column).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::Context;
 use super::fields::{Errors, Sheet};
@@ -16,6 +16,15 @@ pub(super) struct Refs {
     cycles: HashMap<String, Cycle>,
     officials: HashMap<String, StoredOfficial>,
     units: HashMap<String, StoredUnit>,
+    /// For a signed-in administrator, the officials and units among those that they may write
+    /// for (`None`: anyone, from the command line).
+    allowed: Option<Allowed>,
+}
+
+#[derive(Debug, Default)]
+struct Allowed {
+    officials: HashSet<i64>,
+    units: HashSet<i64>,
 }
 
 impl Refs {
@@ -37,10 +46,26 @@ impl Refs {
         } else {
             HashMap::new()
         };
+        let officials = officials::find_by_codes(context.txn, &official_codes).await?;
+        let allowed = match &context.options.limits {
+            None => None,
+            Some(limits) => {
+                let ids: Vec<i64> = officials.values().map(|o| o.id).collect();
+                let roots = &limits.scope.subtrees;
+                Some(Allowed {
+                    officials: officials::ids_in_scope(context.txn, &ids, &limits.scope).await?,
+                    units: match units.is_empty() {
+                        true => HashSet::new(),
+                        false => org_units::ids_under(context.txn, roots).await?,
+                    },
+                })
+            }
+        };
         Ok(Refs {
             cycles: cycles::find_by_codes(context.txn, &cycle_codes).await?,
-            officials: officials::find_by_codes(context.txn, &official_codes).await?,
+            officials,
             units,
+            allowed,
         })
     }
 
@@ -94,16 +119,37 @@ impl Refs {
         column: &str,
         code: &str,
     ) -> Option<i64> {
-        let found = self.officials.get(code).map(|o| o.id);
-        if found.is_none() {
-            errors.push(
-                row,
-                sheet.header(column),
-                "import_err_official_not_found",
-                &[("code", code.to_owned())],
-            );
+        let args = [("code", code.to_owned())];
+        let Some(id) = self.officials.get(code).map(|o| o.id) else {
+            let key = "import_err_official_not_found";
+            errors.push(row, sheet.header(column), key, &args);
+            return None;
+        };
+        self.may_write(
+            |a| a.officials.contains(&id),
+            sheet,
+            errors,
+            (row, column),
+            &args,
+        )
+        .then_some(id)
+    }
+
+    /// Whether the importer may write for the official or unit `allowed` checks; else an error
+    /// on the row's cell.
+    fn may_write(
+        &self,
+        allowed: impl Fn(&Allowed) -> bool,
+        sheet: &Sheet<'_>,
+        errors: &mut Errors,
+        (row, column): (u32, &str),
+        args: &[(&str, String)],
+    ) -> bool {
+        let may = self.allowed.as_ref().is_none_or(allowed);
+        if !may {
+            errors.push(row, sheet.header(column), "import_err_out_of_scope", args);
         }
-        found
+        may
     }
 
     /// The id of the current unit with `code`, or an error (unknown, or merged away).
@@ -130,7 +176,17 @@ impl Refs {
                 errors.push(row, sheet.header(column), "import_err_unit_closed", &args);
                 None
             }
-            Some(unit) => Some(unit.id),
+            Some(unit) => {
+                let id = unit.id;
+                self.may_write(
+                    |a| a.units.contains(&id),
+                    sheet,
+                    errors,
+                    (row, column),
+                    &args,
+                )
+                .then_some(id)
+            }
         }
     }
 }

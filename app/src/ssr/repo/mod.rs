@@ -9,6 +9,7 @@ pub mod compare;
 pub mod cycles;
 pub mod dashboards;
 pub mod headcount;
+pub mod import_runs;
 pub mod inputs;
 pub mod loader;
 pub mod officials;

@@ -83,6 +83,30 @@ pub async fn find_by_codes(
     Ok(found)
 }
 
+/// Which of these officials lie in `scope` (the rows an administrator may import for).
+pub async fn ids_in_scope(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    scope: &crate::domain::access::Scope,
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    let mut found = std::collections::HashSet::new();
+    if scope.is_empty() {
+        return Ok(found);
+    }
+    for chunk in ids.chunks(500) {
+        let ids: Vec<i64> = official::Entity::find()
+            .select_only()
+            .column(official::Column::Id)
+            .filter(official::Column::Id.is_in(chunk.iter().copied()))
+            .filter(super::scope::officials_in(scope))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids);
+    }
+    Ok(found)
+}
+
 /// Which of these personnel codes are stored (one column read; unknown codes are absent).
 pub async fn stored_codes(
     db: &impl ConnectionTrait,

@@ -175,6 +175,27 @@ pub async fn id_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<
         .map(|u| u.id))
 }
 
+/// The units under any of `roots` (each root included).
+pub async fn ids_under(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    use crate::ssr::entity::org_unit_closure::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    if roots.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = Entity::find()
+        .select_only()
+        .column(Column::DescendantId)
+        .filter(Column::AncestorId.is_in(roots.iter().copied()))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
+}
+
 /// Whether any of these units is at the top of a tree (has no parent).
 pub async fn any_top_level(db: &impl ConnectionTrait, ids: &[i64]) -> Result<bool, AppError> {
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

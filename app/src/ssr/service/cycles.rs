@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use super::{Actor, bounded_text, invalid, refuse};
-use crate::domain::access::{Action, Target, may_somewhere};
+use super::{Actor, bounded_text, invalid};
+use crate::domain::access::{Action, may_somewhere};
 use crate::domain::deadline::{Deadlines, Overrides, check_overrides};
 use crate::domain::lifecycle::{CycleMove, CycleState};
 use crate::error::AppError;
@@ -24,15 +24,7 @@ async fn manager_only(
 ) -> Result<(), AppError> {
     match &actor.principal {
         Some(principal) if !may_somewhere(principal, action) => {
-            refuse(
-                db,
-                &actor.audit,
-                action,
-                &Target::default(),
-                ("cycle", id),
-                now,
-            )
-            .await
+            super::refuse_anywhere(db, actor, action, ("cycle", id), now).await
         }
         _ => Ok(()),
     }

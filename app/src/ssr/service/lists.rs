@@ -100,16 +100,7 @@ pub async fn review_queue(
     };
     let scope = reviewing(principal);
     if scope.is_empty() {
-        let what = ("queue", 0);
-        super::refuse(
-            db,
-            &actor.audit,
-            Action::Score,
-            &Default::default(),
-            what,
-            now,
-        )
-        .await?;
+        super::refuse_anywhere(db, actor, Action::Score, ("queue", 0), now).await?;
     }
     let read = crate::ssr::db::read_planned_for_values(db).await?;
     let (rows, total) = queue::page(&read, &scope, filter).await?;

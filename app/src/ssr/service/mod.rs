@@ -22,6 +22,7 @@ pub mod plan;
 pub mod rollups;
 pub mod sheet;
 pub mod todo;
+pub mod uploads;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -87,18 +88,20 @@ pub async fn operator_only(
 ) -> Result<(), AppError> {
     match actor.principal {
         None => Ok(()),
-        Some(_) => {
-            refuse(
-                db,
-                &actor.audit,
-                Action::Admin,
-                &Target::default(),
-                what,
-                now,
-            )
-            .await
-        }
+        Some(_) => refuse_anywhere(db, actor, Action::Admin, what, now).await,
     }
+}
+
+/// Refuses `action` to a signed-in person who may perform it on no record at all (a page or
+/// a list of their scope): logged and audited like any refusal; always `Err(Forbidden)`.
+pub async fn refuse_anywhere(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    action: Action,
+    what: (&str, i64),
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    refuse(db, &actor.audit, action, &Target::default(), what, now).await
 }
 
 /// Allows `action` on an account: on its official's record, or, for an account without one,
