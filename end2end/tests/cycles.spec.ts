@@ -124,13 +124,23 @@ test("an administrator assigns a product to a ward's officials, trying it first"
   await settle(page);
   await expect(page.getByTestId("assigned")).toContainText(/Chạy thử: \d+ cán bộ trong phạm vi, \d+ cán bộ sẽ nhận sản phẩm/);
   await shoot(page, "assign-trial-vi");
-  // For real.
+  // For real, saved as a template.
   f = await fill();
   await f.getByLabel("Chỉ chạy thử, chưa ghi").uncheck();
+  await f.getByLabel("Lưu làm mẫu để giao lại các kỳ sau").check();
   await f.getByRole("button", { name: "Giao sản phẩm" }).click();
   await settle(page);
   await expect(page.getByTestId("assigned")).toContainText(/Đã giao cho [1-9]\d* cán bộ/);
   await shoot(page, "assign-done-vi");
+
+  // The template, used again in the same month as a trial: everyone has it already.
+  const template = page.getByTestId("template").filter({ hasText: ward.name });
+  await expect(template).toContainText("Hồ sơ giải quyết đúng hạn · sản phẩm SP-MC, giao 20, hệ số 1");
+  await template.locator('select[name="cycle"]').selectOption({ label: "2026-12" });
+  await template.getByRole("button", { name: "Giao theo mẫu" }).click();
+  await settle(page);
+  await expect(page.getByTestId("templates").getByTestId("assigned")).toContainText(/Chạy thử: [1-9]\d* cán bộ trong phạm vi, 0 cán bộ sẽ nhận sản phẩm/);
+  await shoot(page, "assign-template-vi");
 
   // A key result to the same ward, under each one's objective "Cải cách hành chính".
   const kr = page.getByTestId("assign-kr");

@@ -16,6 +16,7 @@ mod m20261201_000009_one_account_per_official;
 mod m20261201_000010_assessment_state_index;
 mod m20261201_000011_cycle_deadlines;
 mod m20261202_000012_import_run;
+mod m20261202_000013_work_template;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_assessment_state_index::Migration),
             Box::new(m20261201_000011_cycle_deadlines::Migration),
             Box::new(m20261202_000012_import_run::Migration),
+            Box::new(m20261202_000013_work_template::Migration),
         ]
     }
 }

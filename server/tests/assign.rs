@@ -2,7 +2,8 @@
 //! counts and writes nothing; the assignment reaches the active officials of the unit and of
 //! the units under it (of one job position when given), skips those who have the code
 //! already, opens their sheet for the period and is audited once; bad input names its field;
-//! an administrator of another unit and an official are refused.
+//! an administrator of another unit and an official are refused. An assignment saved as a
+//! template is used again in a later cycle, by the administrators of its unit only.
 
 mod common;
 
@@ -295,6 +296,137 @@ on_both_databases!(
         }
         assert_eq!(w.assign_kr(&w.admin_v, &[]).await.0, 403);
         assert_eq!(w.okr_counts().await, (3, 4, 3));
+        w.server.stop().await;
+    }
+);
+
+impl World {
+    async fn templates(&self, who: &str) -> (u16, Value) {
+        let (status, body) = self
+            .server
+            .call("/api/cycle/templates", &[], Some(who))
+            .await;
+        (
+            status.as_u16(),
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        )
+    }
+
+    async fn use_template(&self, who: &str, form: &[(&str, String)]) -> (u16, Value) {
+        let (status, body) = self
+            .server
+            .call("/api/cycle/use-template", form, Some(who))
+            .await;
+        (
+            status.as_u16(),
+            serde_json::from_str(&body).unwrap_or(Value::String(body)),
+        )
+    }
+}
+
+on_both_databases!(
+    a_saved_template_assigns_again_in_a_later_cycle,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        // Saved with the assignment, in its transaction; a trial saves nothing.
+        let (status, json) = w
+            .assign(&w.admin, &[("dry_run", "true"), ("save_template", "true")])
+            .await;
+        assert_eq!(status, 200, "{json}");
+        assert_eq!(
+            w.templates(&w.admin).await.1.as_array().map(Vec::len),
+            Some(0)
+        );
+        let (status, json) = w.assign(&w.admin, &[("save_template", "true")]).await;
+        assert_eq!(status, 200, "{json}");
+        let (status, list) = w.templates(&w.admin).await;
+        assert_eq!(status, 200, "{list}");
+        assert_eq!(list[0]["unit_code"], "P-W");
+        assert_eq!(list[0]["work"]["kind"], "product");
+        assert_eq!(list[0]["work"]["code"], "SP-MC");
+        // Saved again when everyone has it already (nobody receives it, the template is kept).
+        let (_, json) = w.assign_kr(&w.admin, &[("save_template", "true")]).await;
+        assert_eq!(answer(&json), (3, 3));
+        let (_, json) = w.assign_kr(&w.admin, &[("save_template", "true")]).await;
+        assert_eq!(answer(&json), (3, 0));
+        let (_, list) = w.templates(&w.admin).await;
+        assert_eq!(list.as_array().map(Vec::len), Some(3), "{list}");
+        assert_eq!(list[0]["work"]["kind"], "key_result");
+        // The administrator of ward V sees none of them.
+        assert_eq!(
+            w.templates(&w.admin_v).await.1.as_array().map(Vec::len),
+            Some(0)
+        );
+
+        // The product used in another month: the same three officials, due on its last day.
+        let next = month_cycle(&w.db, "2027-01", "planning").await;
+        let id = list[2]["id"].as_i64().expect("id");
+        let form = |dry: &str| {
+            vec![
+                ("template", id.to_string()),
+                ("cycle", next.to_string()),
+                ("dry_run", dry.to_owned()),
+            ]
+        };
+        let (status, json) = w.use_template(&w.admin, &form("true")).await;
+        assert_eq!((status, answer(&json)), (200, (3, 3)), "{json}");
+        assert_eq!(json["from_template"], true);
+        let (status, json) = w.use_template(&w.admin, &form("false")).await;
+        assert_eq!((status, answer(&json)), (200, (3, 3)), "{json}");
+        let due: Vec<Option<chrono::NaiveDate>> = product::Entity::find()
+            .filter(product::Column::CycleId.eq(next))
+            .all(&w.db)
+            .await
+            .expect("products")
+            .into_iter()
+            .map(|p| p.due_on)
+            .collect();
+        let ends_on = app::ssr::entity::cycle::Entity::find_by_id(next)
+            .one(&w.db)
+            .await
+            .expect("read")
+            .expect("cycle")
+            .ends_on;
+        assert_eq!(due, vec![Some(ends_on); 3]);
+        // Another unit's administrator may neither use nor delete it.
+        assert_eq!(w.use_template(&w.admin_v, &form("true")).await.0, 403);
+        let version = list[2]["version"].as_i64().expect("version");
+        let delete = |v: i64| vec![("template", id.to_string()), ("version", v.to_string())];
+        let (status, _) = w
+            .server
+            .call(
+                "/api/cycle/delete-template",
+                &delete(version),
+                Some(&w.admin_v),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 403);
+        // From an old version: changed by someone else; then deleted, audited.
+        let (status, _) = w
+            .server
+            .call(
+                "/api/cycle/delete-template",
+                &delete(version + 1),
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 409);
+        let (status, body) = w
+            .server
+            .call(
+                "/api/cycle/delete-template",
+                &delete(version),
+                Some(&w.admin),
+            )
+            .await;
+        assert_eq!(status.as_u16(), 200, "{body}");
+        assert_eq!(
+            w.templates(&w.admin).await.1.as_array().map(Vec::len),
+            Some(2)
+        );
+        assert_eq!(common::audited(&w.db, "template_delete").await, 1);
         w.server.stop().await;
     }
 );

@@ -24,7 +24,7 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 22] = [
+const SCHEMA: [&str; 23] = [
     "account",
     "assessment",
     "audit_log",
@@ -47,6 +47,7 @@ const SCHEMA: [&str; 22] = [
     "session",
     "unit_cycle_rollup",
     "unit_headcount",
+    "work_template",
 ];
 
 fn schema_tables(all: &[String]) -> Vec<&str> {

@@ -388,6 +388,7 @@ pub async fn assign_products(
     #[server(default)] job_position: String,
     product: super::dto::ProductTemplate,
     #[server(default)] dry_run: bool,
+    #[server(default)] save_template: bool,
 ) -> Result<super::dto::AssignResult, AppError> {
     use crate::ssr::service::assign::{Assignment, assign};
     let caller = crate::ssr::auth::guard::caller()?;
@@ -401,6 +402,7 @@ pub async fn assign_products(
         weight: product.weight,
         due_on: product.due_on,
         dry_run,
+        save_template,
     };
     let done = assign(
         &caller.state.db,
@@ -409,7 +411,7 @@ pub async fn assign_products(
         chrono::Utc::now(),
     )
     .await?;
-    Ok(assigned(done, dry_run, false))
+    Ok(assigned(done, dry_run, (false, false)))
 }
 
 /// The answer of an assignment; without JavaScript, on the cycles page showing it.
@@ -417,13 +419,14 @@ pub async fn assign_products(
 fn assigned(
     done: crate::ssr::service::assign::Assigned,
     dry_run: bool,
-    key_result: bool,
+    (key_result, from_template): (bool, bool),
 ) -> super::dto::AssignResult {
     let result = super::dto::AssignResult {
         matched: done.matched,
         created: done.created,
         dry_run,
         key_result,
+        from_template,
     };
     super::show_plain_form_at(&result.page());
     result
@@ -440,6 +443,7 @@ pub async fn assign_key_results(
     objective: super::dto::ObjectiveDraft,
     kr: super::dto::KeyResultDraft,
     #[server(default)] dry_run: bool,
+    #[server(default)] save_template: bool,
 ) -> Result<super::dto::AssignResult, AppError> {
     use crate::ssr::service::assign::{KeyResultAssignment, assign_key_result};
     let caller = crate::ssr::auth::guard::caller()?;
@@ -450,8 +454,59 @@ pub async fn assign_key_results(
         objective,
         key_result: kr,
         dry_run,
+        save_template,
     };
     let (db, actor) = (&caller.state.db, caller.service_actor());
     let done = assign_key_result(db, &actor, input, chrono::Utc::now()).await?;
-    Ok(assigned(done, dry_run, true))
+    Ok(assigned(done, dry_run, (true, false)))
+}
+
+/// The saved templates of work of the units the caller administers, newest first.
+#[server(name = WorkTemplates, prefix = "/api", endpoint = "cycle/templates")]
+pub async fn work_templates() -> Result<Vec<super::dto::TemplateRow>, AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    let (db, actor) = (&caller.state.db, caller.service_actor());
+    let stored = crate::ssr::service::templates::list(db, &actor, chrono::Utc::now()).await?;
+    Ok(stored
+        .into_iter()
+        .map(|t| super::dto::TemplateRow {
+            id: t.id,
+            version: t.version,
+            unit_code: t.unit_code,
+            unit_name: t.unit_name,
+            job_position: t.job_position,
+            work: t.work,
+        })
+        .collect())
+}
+
+/// Assigns a saved template's work in a cycle not yet closed (`dry_run` only counts), as the
+/// assignment forms do; administrators of the template's unit only.
+#[server(name = UseTemplate, prefix = "/api", endpoint = "cycle/use-template")]
+pub async fn use_template(
+    template: i64,
+    cycle: i64,
+    #[server(default)] dry_run: bool,
+) -> Result<super::dto::AssignResult, AppError> {
+    use crate::ssr::service::templates::{TemplateUse, apply};
+    let caller = crate::ssr::auth::guard::caller()?;
+    let (db, actor) = (&caller.state.db, caller.service_actor());
+    let input = TemplateUse {
+        template_id: template,
+        cycle_id: cycle,
+        dry_run,
+    };
+    let (done, key_result) = apply(db, &actor, input, chrono::Utc::now()).await?;
+    Ok(assigned(done, dry_run, (key_result, true)))
+}
+
+/// Deletes a saved template read at `version`; administrators of its unit only.
+#[server(name = DeleteTemplate, prefix = "/api", endpoint = "cycle/delete-template")]
+pub async fn delete_template(template: i64, version: i32) -> Result<(), AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    let (db, actor) = (&caller.state.db, caller.service_actor());
+    let done =
+        crate::ssr::service::templates::delete(db, &actor, (template, version), chrono::Utc::now())
+            .await;
+    super::confirmed("template-deleted", done)
 }

@@ -390,32 +390,70 @@ pub struct AssignResult {
     pub dry_run: bool,
     /// A key result (else a product).
     pub key_result: bool,
+    /// Assigned from a saved template (its answer shows beside the templates).
+    #[serde(default)]
+    pub from_template: bool,
 }
 
 impl AssignResult {
     /// The cycles page showing this result, for a form posted without JavaScript.
     pub fn page(&self) -> String {
         format!(
-            "/cycles?matched={}&created={}&trial={}&what={}",
+            "/cycles?matched={}&created={}&trial={}&what={}{}",
             self.matched,
             self.created,
             self.dry_run,
-            if self.key_result { "kr" } else { "product" }
+            if self.key_result { "kr" } else { "product" },
+            if self.from_template {
+                "&via=template"
+            } else {
+                ""
+            }
         )
     }
 
-    /// The result a cycles page's address shows (`page`) for the form of a key result or of
-    /// a product (`key_result`), if it shows one: `[matched, created, trial, what]`.
-    pub fn from_page(query: [Option<&str>; 4], key_result: bool) -> Option<Self> {
-        let [matched, created, trial, what] = query;
+    /// The result a cycles page's address shows (`page`) for the forms of `place`, if it
+    /// shows one: `[matched, created, trial, what, via]`.
+    pub fn from_page(query: [Option<&str>; 5], place: AssignPlace) -> Option<Self> {
+        let [matched, created, trial, what, via] = query;
         let result = AssignResult {
             matched: matched?.parse().ok()?,
             created: created?.parse().ok()?,
             dry_run: trial? == "true",
             key_result: what == Some("kr"),
+            from_template: via == Some("template"),
         };
-        (result.key_result == key_result).then_some(result)
+        (result.place() == place).then_some(result)
     }
+
+    /// Which forms of the cycles page it answers.
+    pub fn place(&self) -> AssignPlace {
+        match (self.from_template, self.key_result) {
+            (true, _) => AssignPlace::Templates,
+            (false, true) => AssignPlace::KeyResult,
+            (false, false) => AssignPlace::Product,
+        }
+    }
+}
+
+/// The forms of the cycles page an assignment's answer shows beside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignPlace {
+    Product,
+    KeyResult,
+    Templates,
+}
+
+/// A saved template of work, as the cycles page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateRow {
+    pub id: i64,
+    pub version: i32,
+    pub unit_code: String,
+    pub unit_name: String,
+    /// Empty: every job position.
+    pub job_position: String,
+    pub work: crate::domain::template::TemplateWork,
 }
 
 /// The page uploading work from a file: the columns each kind takes, and the upload shown.

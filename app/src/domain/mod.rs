@@ -42,6 +42,7 @@ pub mod quota;
 pub mod rollup;
 pub mod scheme;
 pub mod task_results;
+pub mod template;
 pub mod text;
 pub mod throttle;
 pub mod validate;

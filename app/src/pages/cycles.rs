@@ -10,13 +10,15 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::admin::{
-    AssignKeyResults, AssignProducts, ChangeCycle, CreateCycle, SetCycleDeadlines, cycles_overview,
+    AssignKeyResults, AssignProducts, ChangeCycle, CreateCycle, DeleteTemplate, SetCycleDeadlines,
+    UseTemplate, cycles_overview, work_templates,
 };
-use crate::api::dto::{AssignResult, CycleRow, CycleState};
+use crate::api::dto::{AssignPlace, AssignResult, CycleRow, CycleState, TemplateRow};
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{CycleStateLabel, PeriodKindLabel, explain_lang};
 use crate::components::saves::saves;
 use crate::domain::plan::KeyResultDraft;
+use crate::domain::template::TemplateWork;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::pages::plan::key_result_fields;
 
@@ -29,7 +31,19 @@ pub fn CyclesPage() -> impl IntoView {
     let assign = AssignActions {
         product: ServerAction::new(),
         key_result: ServerAction::new(),
+        template: ServerAction::new(),
+        delete: ServerAction::new(),
     };
+    // The saved templates, read again after an assignment (it may save one) or a deletion.
+    let (given, given_kr, deleted) = (
+        saves(assign.product),
+        saves(assign.key_result),
+        saves(assign.delete),
+    );
+    let templates = Resource::new(
+        move || (given.get(), given_kr.get(), deleted.get()),
+        |_| work_templates(),
+    );
     let set = ServerAction::<SetCycleDeadlines>::new();
     let (moved, created, dated) = (saves(change), saves(create), saves(set));
     let cycles = Resource::new(
@@ -82,10 +96,12 @@ pub fn CyclesPage() -> impl IntoView {
             {create_form(create)}
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
+                    let templates = templates.await;
                     match cycles.await {
                         Ok(rows) if rows.is_empty() => view! { <p class="empty">{t!(i18n, cycles_empty)}</p> }.into_any(),
                         Ok(rows) => view! {
                             {assign_forms(&rows, assign)}
+                            {templates_section(&rows, templates, assign)}
                             <div class="table-wrap">
                                 <table class="table cards" data-testid="cycles">
                                     <thead><tr>
@@ -113,21 +129,17 @@ pub fn CyclesPage() -> impl IntoView {
 /// trial first (a checkbox), then for real.
 fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + use<> {
     let i18n = use_i18n();
-    let open: Vec<(i64, String)> = rows
-        .iter()
-        .filter(|r| r.state != CycleState::Closed)
-        .map(|r| (r.id, r.code.clone()))
-        .collect();
+    let open = open_cycles(rows);
     let (whom_product, whom_kr) = (whom(&open), whom(&open));
-    let trial = move || {
-        view! { <label class="check"><input type="checkbox" name="dry_run" value="true" checked />{t!(i18n, assign_dry_run)}</label> }
+    let keep = move || {
+        view! { <label class="check"><input type="checkbox" name="save_template" value="true" />{t!(i18n, assign_save_template)}</label> }
     };
     (!open.is_empty()).then(|| {
         view! {
             <section class="card" data-testid="assign">
                 <h2>{t!(i18n, assign_title)}</h2>
                 <p class="hint">{t!(i18n, assign_intro)}</p>
-                {assign_answer(actions.product, false)}
+                {assign_answer(actions.product, AssignPlace::Product)}
                 <ActionForm action=actions.product attr:class="inline-form">
                     {whom_product}
                     <label>{t!(i18n, field_product_code)}<input name="product[code]" maxlength="32" required /></label>
@@ -135,21 +147,23 @@ fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + us
                     <label>{t!(i18n, field_assigned)}<input name="product[assigned]" type="number" min="1" step="1" required /></label>
                     <label>{t!(i18n, field_weight)}<input name="product[weight]" type="number" min="0.01" step="any" value="1" required /></label>
                     <label>{t!(i18n, field_due_on)}<input name="product[due_on]" type="date" /></label>
-                    {trial()}
+                    {trial_box()}
+                    {keep()}
                     <button type="submit">{t!(i18n, assign_submit)}</button>
                 </ActionForm>
             </section>
             <section class="card" data-testid="assign-kr">
                 <h2>{t!(i18n, assign_kr_title)}</h2>
                 <p class="hint">{t!(i18n, assign_kr_intro)}</p>
-                {assign_answer(actions.key_result, true)}
+                {assign_answer(actions.key_result, AssignPlace::KeyResult)}
                 <ActionForm action=actions.key_result attr:class="plan-form">
                     {whom_kr}
                     <label class="wide">{t!(i18n, field_objective_title)}<input name="objective[title]" maxlength="500" required /></label>
                     <label>{t!(i18n, field_objective_weight)}<input name="objective[weight]" type="text" inputmode="decimal" value="100" required /></label>
                     {key_result_fields(&KeyResultDraft::default())}
                     <label>{t!(i18n, field_kr_weight)}<input name="kr[weight]" type="text" inputmode="decimal" value="100" required /></label>
-                    {trial()}
+                    {trial_box()}
+                    {keep()}
                     <button type="submit">{t!(i18n, assign_kr_submit)}</button>
                 </ActionForm>
             </section>
@@ -160,31 +174,146 @@ fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + us
     })
 }
 
-/// The fields of an assignment saying to whom: the cycle (one not closed), the unit, the job
-/// position.
-fn whom(open: &[(i64, String)]) -> impl IntoView + use<> {
+/// The cycles not yet closed, as (id, code): those work may be assigned in.
+fn open_cycles(rows: &[CycleRow]) -> Vec<(i64, String)> {
+    rows.iter()
+        .filter(|r| r.state != CycleState::Closed)
+        .map(|r| (r.id, r.code.clone()))
+        .collect()
+}
+
+/// The field choosing one of the `open` cycles.
+fn cycle_select(open: &[(i64, String)]) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let cycles = open
         .iter()
         .map(|(id, code)| view! { <option value=*id>{code.clone()}</option> })
         .collect_view();
+    view! { <label>{t!(i18n, col_cycle)}<select name="cycle">{cycles}</select></label> }
+}
+
+/// The box making an assignment a trial (checked: nothing is written).
+fn trial_box() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <label class="check"><input type="checkbox" name="dry_run" value="true" checked />{t!(i18n, assign_dry_run)}</label> }
+}
+
+/// The fields of an assignment saying to whom: the cycle (one not closed), the unit, the job
+/// position.
+fn whom(open: &[(i64, String)]) -> impl IntoView + use<> {
+    let i18n = use_i18n();
     view! {
-        <label>{t!(i18n, col_cycle)}<select name="cycle">{cycles}</select></label>
+        {cycle_select(open)}
         <label>{t!(i18n, field_unit_code)}<input name="unit" maxlength="64" required placeholder="HUE-X03" /></label>
         <label>{t!(i18n, field_job_position)}<input name="job_position" maxlength="255" /></label>
     }
 }
 
-/// The server actions of the assignments.
+/// The server actions of the assignments and of the saved templates.
 #[derive(Clone, Copy)]
 struct AssignActions {
     product: ServerAction<AssignProducts>,
     key_result: ServerAction<AssignKeyResults>,
+    template: ServerAction<UseTemplate>,
+    delete: ServerAction<DeleteTemplate>,
+}
+
+/// The saved templates of work: each one what it assigns and to whom, used again in a cycle
+/// not yet closed (a trial first) or deleted; an empty state says how one is saved.
+fn templates_section(
+    rows: &[CycleRow],
+    templates: Result<Vec<TemplateRow>, crate::error::AppError>,
+    actions: AssignActions,
+) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let open = open_cycles(rows);
+    let query = leptos_router::hooks::use_query_map();
+    let deleted = move || match actions.delete.value().get() {
+        Some(Ok(())) => true,
+        Some(Err(_)) => false,
+        None => query.with(|q| q.get_str("saved") == Some("template-deleted")),
+    };
+    let delete_refused = move || match actions.delete.value().get() {
+        Some(Err(error)) => Some(view! { <ErrorView error /> }),
+        _ => None,
+    };
+    let list = match templates {
+        Ok(list) if list.is_empty() => {
+            view! { <p class="empty">{t!(i18n, templates_empty)}</p> }.into_any()
+        }
+        Ok(list) => view! {
+            <ul class="templates">
+                {list.into_iter().map(|t| template_item(t, &open, actions)).collect_view()}
+            </ul>
+        }
+        .into_any(),
+        Err(error) => view! { <ErrorView error /> }.into_any(),
+    };
+    view! {
+        <section class="card" data-testid="templates">
+            <h2>{t!(i18n, templates_title)}</h2>
+            <p class="hint">{t!(i18n, templates_intro)}</p>
+            {assign_answer(actions.template, AssignPlace::Templates)}
+            {move || deleted().then(|| view! { <p class="alert alert-ok" role="status" data-testid="template-deleted">{t!(i18n, template_deleted)}</p> })}
+            {delete_refused}
+            {list}
+        </section>
+    }
+}
+
+/// One saved template: what it assigns, to whom, and its two forms.
+fn template_item(
+    t: TemplateRow,
+    open: &[(i64, String)],
+    actions: AssignActions,
+) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let (title, cycles) = (t.work.title().to_owned(), cycle_select(open));
+    let what = match t.work {
+        TemplateWork::Product {
+            code,
+            assigned,
+            weight,
+            ..
+        } => t!(
+            i18n,
+            template_product,
+            code,
+            assigned,
+            weight = weight.to_string()
+        )
+        .into_any(),
+        TemplateWork::KeyResult { objective, .. } => {
+            t!(i18n, template_kr, objective = objective.title).into_any()
+        }
+    };
+    let position = t.job_position.clone();
+    let whom = move || match position.is_empty() {
+        true => t!(i18n, template_every_position).into_any(),
+        false => position.clone().into_any(),
+    };
+    view! {
+        <li class="template" data-testid="template">
+            <p><strong>{title}</strong>" · "{what}</p>
+            <p class="hint">{t.unit_name}" ("{t.unit_code}") · "{whom}</p>
+            <ActionForm action=actions.template attr:class="inline-form">
+                <input type="hidden" name="template" value=t.id />
+                {cycles}
+                {trial_box()}
+                <button type="submit">{t!(i18n, template_use)}</button>
+            </ActionForm>
+            <ActionForm action=actions.delete attr:class="inline-form">
+                <input type="hidden" name="template" value=t.id />
+                <input type="hidden" name="version" value=t.version />
+                <button type="submit" class="secondary">{t!(i18n, template_delete)}</button>
+            </ActionForm>
+        </li>
+    }
 }
 
 /// What an assignment came to — the action's answer once hydrated; without JavaScript, the
-/// address the post was sent back to — for the form of a key result or of a product.
-fn assign_answer<S>(action: ServerAction<S>, key_result: bool) -> impl IntoView + use<S>
+/// address the post was sent back to — for the forms of `place`.
+fn assign_answer<S>(action: ServerAction<S>, place: AssignPlace) -> impl IntoView + use<S>
 where
     S: leptos::server_fn::ServerFn<Output = AssignResult, Error = crate::error::AppError>
         + Clone
@@ -196,15 +325,15 @@ where
     let query = leptos_router::hooks::use_query_map();
     let from_address = move || {
         query.with(|q| {
-            let keys =
-                ["matched", "created", "trial", "what"].map(|k| q.get_str(k).map(str::to_owned));
-            AssignResult::from_page(keys.each_ref().map(|k| k.as_deref()), key_result)
+            let keys = ["matched", "created", "trial", "what", "via"]
+                .map(|k| q.get_str(k).map(str::to_owned));
+            AssignResult::from_page(keys.each_ref().map(|k| k.as_deref()), place)
         })
     };
     move || match action.value().get().or_else(|| from_address().map(Ok)) {
         Some(Ok(done)) => {
             let (created, matched) = (done.created, done.matched);
-            let text = match (done.dry_run, key_result) {
+            let text = match (done.dry_run, done.key_result) {
                 (true, false) => t!(i18n, assign_tried, matched, created).into_any(),
                 (false, false) => t!(i18n, assign_done, created, matched).into_any(),
                 (true, true) => t!(i18n, assign_kr_tried, matched, created).into_any(),

@@ -22,3 +22,4 @@ pub mod role_grant;
 pub mod session;
 pub mod unit_cycle_rollup;
 pub mod unit_headcount;
+pub mod work_template;

@@ -20,5 +20,6 @@ pub mod products;
 pub mod queue;
 pub mod rollups;
 pub mod scope;
+pub mod templates;
 pub mod versioned;
 pub mod versions;

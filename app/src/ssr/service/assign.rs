@@ -4,7 +4,8 @@
 //! with the count. Officials who already have a product with that code (a key result of that
 //! title under that objective) keep theirs. Each one assigned gets their sheet for the period
 //! (a draft assessment, if none yet) and is rescored, in one transaction. A dry run counts
-//! without writing.
+//! without writing. An assignment may be saved, in the same transaction, as a template to use
+//! again in later cycles (`service::templates`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,12 +20,13 @@ use crate::domain::plan::{
     KeyResultDraft, ObjectiveDraft, check_key_result, check_objective, next_kr_code,
 };
 use crate::domain::task_results::{Product, check_product};
+use crate::domain::template::TemplateWork;
 use crate::error::AppError;
 use crate::ssr::auth::guard::unit_target;
 use crate::ssr::repo::audit::{self, Change};
 use crate::ssr::repo::okrs::{self, ObjectiveFields, Owner};
 use crate::ssr::repo::products::{self, ProductFields};
-use crate::ssr::repo::{assessments, cycles, org_units, people};
+use crate::ssr::repo::{assessments, cycles, org_units, people, templates};
 
 /// The longest product code and title, in characters.
 pub const CODE_MAX_CHARS: usize = 32;
@@ -46,6 +48,8 @@ pub struct Assignment {
     pub due_on: String,
     /// Count only.
     pub dry_run: bool,
+    /// Also save it as a template (when not a dry run).
+    pub save_template: bool,
 }
 
 /// What an assignment came to: the officials it reaches, and how many got the product (the
@@ -100,7 +104,7 @@ pub async fn assign(
     let reached = reached(&txn, input.cycle_id, unit_id, &position).await?;
     let holders = products::holders_of(&txn, input.cycle_id, &code, &reached).await?;
     let (receiving, assigned) = receiving(&reached, |id| holders.contains(id));
-    if input.dry_run || receiving.is_empty() {
+    if input.dry_run || (receiving.is_empty() && !input.save_template) {
         return Ok(assigned);
     }
     let rows = receiving
@@ -122,6 +126,13 @@ pub async fn assign(
         })
         .collect();
     products::insert_many(&txn, rows).await?;
+    let work = TemplateWork::Product {
+        code: code.clone(),
+        title: title.clone(),
+        assigned: input.assigned,
+        weight: input.weight,
+    };
+    let template = kept(&txn, input.save_template, (unit_id, &position), &work, now).await?;
     let what = serde_json::json!({
         "cycle_id": input.cycle_id,
         "code": code,
@@ -130,6 +141,7 @@ pub async fn assign(
         "weight": input.weight,
         "job_position": position,
         "officials": assigned.created,
+        "template": template,
     });
     settle(
         txn,
@@ -143,9 +155,26 @@ pub async fn assign(
     Ok(assigned)
 }
 
+/// Saves an assignment's work as a template of the unit (of the job position) when `save`;
+/// its id.
+async fn kept(
+    txn: &impl sea_orm::ConnectionTrait,
+    save: bool,
+    (unit_id, position): (i64, &str),
+    work: &TemplateWork,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, AppError> {
+    if !save {
+        return Ok(None);
+    }
+    templates::insert(txn, unit_id, position, work, now)
+        .await
+        .map(Some)
+}
+
 /// The unit with `code`, after checking that the actor administers it (`Invalid` on `unit`
 /// for an unknown code; `Forbidden`, audited, for someone who does not administer it).
-async fn administered(
+pub(super) async fn administered(
     db: &DatabaseConnection,
     actor: &Actor,
     code: &str,
@@ -199,8 +228,10 @@ async fn settle(
     (action, what): (&str, serde_json::Value),
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    assessments::open_drafts(&txn, cycle_id, receiving, now).await?;
-    super::assessments::recompute(&txn, cycle_id, Some(receiving), now).await?;
+    if !receiving.is_empty() {
+        assessments::open_drafts(&txn, cycle_id, receiving, now).await?;
+        super::assessments::recompute(&txn, cycle_id, Some(receiving), now).await?;
+    }
     let change = Change {
         action: action.into(),
         entity: "org_unit".into(),
@@ -228,6 +259,8 @@ pub struct KeyResultAssignment {
     pub key_result: KeyResultDraft,
     /// Count only.
     pub dry_run: bool,
+    /// Also save it as a template (when not a dry run).
+    pub save_template: bool,
 }
 
 /// Assigns one key result to every active official of a unit and of the units under it (of
@@ -272,7 +305,7 @@ pub async fn assign_key_result(
     }
     let has = |id: &i64| theirs.get(id).is_some_and(|o| holding.contains(o));
     let (receiving, assigned) = receiving(&reached, has);
-    if input.dry_run || receiving.is_empty() {
+    if input.dry_run || (receiving.is_empty() && !input.save_template) {
         return Ok(assigned);
     }
     let missing: Vec<ObjectiveFields> = receiving
@@ -303,6 +336,11 @@ pub async fn assign_key_result(
         })
         .collect();
     okrs::insert_key_results(&txn, rows).await?;
+    let work = TemplateWork::KeyResult {
+        objective: input.objective.clone(),
+        key_result: input.key_result.clone(),
+    };
+    let template = kept(&txn, input.save_template, (unit_id, &position), &work, now).await?;
     let what = serde_json::json!({
         "cycle_id": input.cycle_id,
         "objective": objective.title,
@@ -311,6 +349,7 @@ pub async fn assign_key_result(
         "weight": valid.weight,
         "job_position": position,
         "officials": assigned.created,
+        "template": template,
     });
     let key = (input.cycle_id, unit_id);
     settle(

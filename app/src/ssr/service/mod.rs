@@ -21,6 +21,7 @@ pub mod lists;
 pub mod plan;
 pub mod rollups;
 pub mod sheet;
+pub mod templates;
 pub mod todo;
 pub mod uploads;
 
