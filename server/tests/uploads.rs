@@ -278,3 +278,54 @@ on_both_databases!(
         w.server.stop().await;
     }
 );
+
+/// The products of [`PRODUCTS`] as an Excel workbook, as a spreadsheet program saves it.
+fn products_xlsx() -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    for (r, line) in PRODUCTS.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (row, column) = (
+                u32::try_from(r).expect("row"),
+                u16::try_from(c).expect("col"),
+            );
+            match cell.parse::<f64>() {
+                Ok(number) => sheet.write_number(row, column, number),
+                Err(_) => sheet.write_string(row, column, cell),
+            }
+            .expect("cell");
+        }
+    }
+    workbook.save_to_buffer().expect("xlsx")
+}
+
+on_both_databases!(
+    a_workbook_is_taken_and_a_file_too_large_is_refused,
+    |engine| async move {
+        let Some(w) = world(engine).await else {
+            return;
+        };
+        let run = w
+            .uploaded(&w.admin, "giao-viec.xlsx", &products_xlsx())
+            .await;
+        let (_, page) = w.page(&w.admin, Some(run)).await;
+        assert_eq!(page["run"]["error_count"], 0, "{page}");
+        assert_eq!(page["run"]["counts"][0][1]["created"], 2);
+        let version = page["run"]["version"].as_i64().expect("version");
+        assert_eq!(w.write(&w.admin, run, version).await.0, 200);
+        assert_eq!(w.products().await, 2);
+        // Over 5 MB: back to the page, naming the file field; nothing kept.
+        let big = vec![b'x'; 6 * 1024 * 1024];
+        let (status, location) = w.upload(&w.admin, "lon.csv", &big).await;
+        assert_eq!(
+            (status, location.as_str()),
+            (303, "/import?error=file_too_large&field=file")
+        );
+        let runs = import_run::Entity::find()
+            .count(&w.db)
+            .await
+            .expect("count");
+        assert_eq!(runs, 1);
+        w.server.stop().await;
+    }
+);
