@@ -427,6 +427,7 @@ on_both_databases!(
             Some(2)
         );
         assert_eq!(common::audited(&w.db, "template_delete").await, 1);
+        assert_eq!(common::audited(&w.db, "template_create").await, 3);
         w.server.stop().await;
     }
 );

@@ -187,6 +187,26 @@ on_both_databases!(
             ("KR1".into(), 0.5.into())
         );
         assert_eq!(sheet["plan"]["objectives"][1]["weights"]["percent"], 90.0);
+        assert_eq!(edited["current"], 40.0);
+        // Measured another way, its progress starts again (40 read as a milestone is not done).
+        let kr = (
+            edited["id"].as_i64().expect("id"),
+            edited["version"].as_i64().expect("v"),
+        );
+        let as_milestone = [
+            ("title", "Tỷ lệ hồ sơ trực tuyến toàn trình"),
+            ("kind", "milestone"),
+            ("weight", "50"),
+        ];
+        assert_eq!(
+            w.key_result(&a, second, Some(kr), &as_milestone).await.0,
+            200
+        );
+        let (_, sheet) = w.sheet(&a).await;
+        assert_eq!(
+            sheet["plan"]["objectives"][1]["key_results"][0]["current"],
+            0.0
+        );
 
         // Refused by field, nothing written.
         let before = w.counts().await;
@@ -265,7 +285,7 @@ on_both_databases!(
         assert_eq!(w.audited("objective_create").await, 1);
         assert_eq!(w.audited("objective_update").await, 1);
         assert_eq!(w.audited("key_result_create").await, 2);
-        assert_eq!(w.audited("key_result_update").await, 1);
+        assert_eq!(w.audited("key_result_update").await, 2);
         w.server.stop().await;
     }
 );

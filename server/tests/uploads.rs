@@ -192,8 +192,8 @@ on_both_databases!(
         let Some(w) = world(engine).await else {
             return;
         };
-        // W01 is in ward W: outside the ward V administrator's units. An unknown official and a
-        // completed count above the assigned one are errors of their rows.
+        // W01 is in ward W: outside the ward V administrator's units, which reads as an unknown
+        // official does (X99); a completed count above the assigned one is an error of its row.
         let file = "cycle_code,personnel_code,code,title,assigned,completed\n\
         2026-12,V01,MC-01,Hồ sơ,20,0\n\
         2026-12,W01,MC-01,Hồ sơ,20,0\n\
@@ -209,7 +209,7 @@ on_both_databases!(
         let row = |n: usize| (errors[n][0].as_u64(), errors[n][1].as_str());
         assert_eq!(row(0), (Some(3), Some("personnel_code")));
         assert_eq!(
-            errors[0][2], "\"W01\" nằm ngoài phạm vi bạn quản trị",
+            errors[0][2], "Không tìm thấy \"W01\" trong các đơn vị bạn quản trị",
             "translated into Vietnamese"
         );
         assert_eq!(row(1), (Some(4), Some("personnel_code")));

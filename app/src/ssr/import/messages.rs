@@ -139,6 +139,7 @@ pub const KEYS: &[&str] = &[
     "import_err_unreadable",
     "import_err_empty",
     "import_err_kind_unknown",
+    "import_err_too_wide",
     "import_err_kind_not_allowed",
     "import_err_columns_unknown",
     "import_err_out_of_scope",

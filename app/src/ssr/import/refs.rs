@@ -121,7 +121,12 @@ impl Refs {
     ) -> Option<i64> {
         let args = [("code", code.to_owned())];
         let Some(id) = self.officials.get(code).map(|o| o.id) else {
-            let key = "import_err_official_not_found";
+            // For an administrator, unknown and outside their units read alike (a file must not
+            // tell them who exists elsewhere).
+            let key = match self.allowed {
+                None => "import_err_official_not_found",
+                Some(_) => "import_err_out_of_scope",
+            };
             errors.push(row, sheet.header(column), key, &args);
             return None;
         };
@@ -162,30 +167,28 @@ impl Refs {
         code: &str,
     ) -> Option<i64> {
         let args = [("code", code.to_owned())];
+        let cell = (row, column);
         match self.units.get(code) {
-            None => {
-                errors.push(
-                    row,
-                    sheet.header(column),
-                    "import_err_unit_not_found",
-                    &args,
-                );
+            // Unknown and outside an administrator's units read alike, before anything else.
+            None if self.allowed.is_some() => {
+                self.may_write(|_| false, sheet, errors, cell, &args);
                 None
             }
-            Some(unit) if unit.valid_to.is_some() => {
-                errors.push(row, sheet.header(column), "import_err_unit_closed", &args);
+            None => {
+                let key = "import_err_unit_not_found";
+                errors.push(row, sheet.header(column), key, &args);
                 None
             }
             Some(unit) => {
-                let id = unit.id;
-                self.may_write(
-                    |a| a.units.contains(&id),
-                    sheet,
-                    errors,
-                    (row, column),
-                    &args,
-                )
-                .then_some(id)
+                let allowed = |a: &Allowed| a.units.contains(&unit.id);
+                if !self.may_write(allowed, sheet, errors, cell, &args) {
+                    return None;
+                }
+                if unit.valid_to.is_some() {
+                    errors.push(row, sheet.header(column), "import_err_unit_closed", &args);
+                    return None;
+                }
+                Some(unit.id)
             }
         }
     }

@@ -154,29 +154,46 @@ pub fn read_csv_from(reader: impl std::io::Read) -> Result<Table, RowError> {
     }))
 }
 
+/// The widest sheet read: the import layouts have under twenty columns; a cell further right
+/// refuses the file.
+const MAX_COLUMNS: u32 = 256;
+
 /// Reads the first sheet of an XLSX workbook. Dates become `YYYY-MM-DD`, whole numbers lose
-/// their `.0`, booleans become `true`/`false`.
+/// their `.0`, booleans become `true`/`false`. Cells are read one by one and kept by row, never
+/// as the rectangle they span: a crafted file with one cell at A1 and one at XFD1048576 would
+/// otherwise ask for seventeen billion cells.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_error("import_err_empty", &[]))?
+    let name = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| file_error("import_err_empty", &[]))?;
+    let mut cells = workbook
+        .worksheet_cells_reader(&name)
         .map_err(|e| unreadable(&e))?;
-    let (first_row, _) = range.start().unwrap_or((0, 0));
-    let raw = range.rows().enumerate().map(|(index, cells)| {
-        let number = first_row
-            .saturating_add(u32::try_from(index).unwrap_or(u32::MAX))
-            .saturating_add(1);
-        (number, cells.iter().map(cell_text).collect::<Vec<_>>())
-    });
-    // Cells left of the range's first column are absent, not empty: pad so headers line up.
-    let (_, first_column) = range.start().unwrap_or((0, 0));
-    let pad = usize::try_from(first_column).unwrap_or(0);
-    Table::from_rows(raw.map(|(number, cells)| {
-        let padding = std::iter::repeat_n("", pad);
+    let mut rows: BTreeMap<u32, Vec<(usize, String)>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+        let (row, column) = cell.get_position();
+        if column >= MAX_COLUMNS {
+            let max = [("max", MAX_COLUMNS.to_string())];
+            return Err(file_error("import_err_too_wide", &max));
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if !text.is_empty() {
+            let column = usize::try_from(column).map_err(|e| unreadable(&e))?;
+            rows.entry(row).or_default().push((column, text));
+        }
+    }
+    Table::from_rows(rows.into_iter().map(|(row, cells)| {
+        let width = cells.iter().map(|(c, _)| c + 1).max().unwrap_or(0);
+        let mut line = vec![String::new(); width];
+        for (column, text) in cells {
+            line[column] = text;
+        }
         Ok(Row::new(
-            number,
-            padding.chain(cells.iter().map(String::as_str)),
+            row.saturating_add(1),
+            line.iter().map(String::as_str),
         ))
     }))
 }
@@ -223,6 +240,24 @@ pub(super) fn to_args(args: &[(&str, String)]) -> BTreeMap<String, String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A crafted workbook: a header at A1 and one cell far away. Read cell by cell, it costs
+    /// what its cells cost, not the rectangle they span (which aborted the process).
+    #[test]
+    fn a_cell_far_away_costs_nothing_and_one_too_far_right_is_refused() {
+        let sheet_with = |row: u32, column: u16| {
+            let mut workbook = rust_xlsxwriter::Workbook::new();
+            let sheet = workbook.add_worksheet();
+            sheet.write_string(0, 0, "code").expect("header");
+            sheet.write_string(row, column, "x").expect("cell");
+            workbook.save_to_buffer().expect("xlsx")
+        };
+        let table = read_xlsx(&sheet_with(1_048_575, 0)).expect("table");
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.rows[0].number, 1_048_576);
+        let error = read_xlsx(&sheet_with(1_048_575, 16_383)).expect_err("too wide");
+        assert_eq!(error.key, "import_err_too_wide");
+    }
 
     /// A small valid workbook: a header and three rows, dates and numbers among them.
     fn workbook() -> Vec<u8> {

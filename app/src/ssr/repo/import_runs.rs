@@ -124,6 +124,21 @@ pub async fn content(db: &impl ConnectionTrait, id: i64) -> Result<Option<Vec<u8
     Ok(bytes.flatten())
 }
 
+/// Takes upload `id` read at `version` to be written: its version moves on, so that a second
+/// press of the button, or another tab, answers "changed by someone else" (`Conflict`).
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let changes = import_run::ActiveModel {
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    super::versioned::update_if_version(db, id, version, changes).await
+}
+
 /// Replaces the report of upload `id` read at `version` (else `Conflict`); a written file's
 /// bytes are dropped.
 pub async fn record_run(

@@ -132,7 +132,14 @@ pub async fn assign(
         assigned: input.assigned,
         weight: input.weight,
     };
-    let template = kept(&txn, input.save_template, (unit_id, &position), &work, now).await?;
+    let template = kept(
+        (&txn, actor),
+        input.save_template,
+        (unit_id, &position),
+        &work,
+        now,
+    )
+    .await?;
     let what = serde_json::json!({
         "cycle_id": input.cycle_id,
         "code": code,
@@ -158,7 +165,7 @@ pub async fn assign(
 /// Saves an assignment's work as a template of the unit (of the job position) when `save`;
 /// its id.
 async fn kept(
-    txn: &impl sea_orm::ConnectionTrait,
+    (txn, actor): (&impl sea_orm::ConnectionTrait, &Actor),
     save: bool,
     (unit_id, position): (i64, &str),
     work: &TemplateWork,
@@ -167,9 +174,17 @@ async fn kept(
     if !save {
         return Ok(None);
     }
-    templates::insert(txn, unit_id, position, work, now)
-        .await
-        .map(Some)
+    let id = templates::insert(txn, unit_id, position, work, now).await?;
+    let change = Change {
+        action: "template_create".into(),
+        entity: "work_template".into(),
+        entity_id: Some(id.to_string()),
+        before: None,
+        after: serde_json::to_value(work).ok(),
+        unit_id: Some(unit_id),
+    };
+    audit::record(txn, &actor.audit, change, now).await?;
+    Ok(Some(id))
 }
 
 /// The unit with `code`, after checking that the actor administers it (`Invalid` on `unit`
@@ -340,7 +355,14 @@ pub async fn assign_key_result(
         objective: input.objective.clone(),
         key_result: input.key_result.clone(),
     };
-    let template = kept(&txn, input.save_template, (unit_id, &position), &work, now).await?;
+    let template = kept(
+        (&txn, actor),
+        input.save_template,
+        (unit_id, &position),
+        &work,
+        now,
+    )
+    .await?;
     let what = serde_json::json!({
         "cycle_id": input.cycle_id,
         "objective": objective.title,

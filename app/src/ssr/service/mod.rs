@@ -93,6 +93,25 @@ pub async fn operator_only(
     }
 }
 
+/// The account of a signed-in administrator and the subtrees they administer; refused
+/// (audited) for anyone who administers none, and `Unauthorized` for the operator's processes,
+/// which have no account (`what`: the kind of record asked for).
+pub async fn administering(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    what: &str,
+    now: DateTime<Utc>,
+) -> Result<(i64, access::Scope), AppError> {
+    let Some(principal) = &actor.principal else {
+        return Err(AppError::Unauthorized);
+    };
+    let scope = access::scope(principal, Action::Admin);
+    if scope.subtrees.is_empty() {
+        refuse_anywhere(db, actor, Action::Admin, (what, 0), now).await?;
+    }
+    Ok((principal.account_id, scope))
+}
+
 /// Refuses `action` to a signed-in person who may perform it on no record at all (a page or
 /// a list of their scope): logged and audited like any refusal; always `Err(Forbidden)`.
 pub async fn refuse_anywhere(

@@ -311,8 +311,12 @@ pub async fn save_key_result(
     };
     let mut fields = key_result_fields(valid, objective.id, code);
     if let Some((stored, _)) = &edited {
-        // An edit keeps the progress made, and a key result fed by a metric keeps its source.
-        fields.current = stored.fields.current;
+        // An edit keeps the progress made — unless it changes how the result is measured (a
+        // value of 57 read as a milestone would count as done) — and a key result fed by a
+        // metric keeps its source.
+        if stored.fields.kind == fields.kind {
+            fields.current = stored.fields.current;
+        }
         fields.data_source = stored.fields.data_source;
         fields.metric_key = stored.fields.metric_key.clone();
     }

@@ -8,8 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::assign::{self, Assigned, Assignment, KeyResultAssignment};
-use super::{Actor, refuse_anywhere};
-use crate::domain::access::{self, Action};
+use super::{Actor, administering};
 use crate::domain::template::TemplateWork;
 use crate::error::AppError;
 use crate::ssr::repo::audit::{self, Change};
@@ -26,14 +25,8 @@ pub async fn list(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<Vec<StoredTemplate>, AppError> {
-    let Some(principal) = &actor.principal else {
-        return Err(AppError::Unauthorized);
-    };
-    let roots = access::scope(principal, Action::Admin).subtrees;
-    if roots.is_empty() {
-        refuse_anywhere(db, actor, Action::Admin, ("work_template", 0), now).await?;
-    }
-    templates::under(db, &roots, SHOWN).await
+    let (_, scope) = administering(db, actor, "work_template", now).await?;
+    templates::under(db, &scope.subtrees, SHOWN).await
 }
 
 /// A template to use, in which cycle.
