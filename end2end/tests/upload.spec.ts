@@ -49,7 +49,7 @@ test("an administrator assigns products from a file: checked, corrected, written
   await expect(page.getByTestId("upload-has-errors")).toContainText("Tệp có 2 lỗi nên không ghi gì");
   const errors = page.getByTestId("upload-errors");
   await expect(errors.locator("tbody tr").nth(0)).toContainText("3");
-  await expect(errors).toContainText('Cán bộ "KHONG-CO" không tồn tại');
+  await expect(errors).toContainText('Không tìm thấy "KHONG-CO" trong các đơn vị bạn quản trị');
   await expect(errors).toContainText("Số lượng được giao");
   await expect(page.getByRole("button", { name: "Ghi vào dữ liệu" })).toHaveCount(0);
   await shoot(page, "upload-errors-vi");
@@ -92,6 +92,16 @@ test("the upload page in English on a phone; an official has none", async ({ pag
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Assign work from a file");
   await expect(page.getByTestId("upload-columns")).toContainText("personnel_code *");
   await shoot(page, "upload-en-390");
+  // A file with an error, reported in English.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "thuocdo-upload-en-"));
+  const file = path.join(dir, "work.csv");
+  fs.writeFileSync(file, "cycle_code,personnel_code,code,title,assigned,completed\n2026-12,NOBODY,EN-1,Records,3,0\n");
+  await page.getByLabel("CSV or Excel file (.xlsx)").setInputFiles(file);
+  await page.getByRole("button", { name: "Check the file (writes nothing)" }).click();
+  await settle(page);
+  await expect(page.getByTestId("upload-has-errors")).toContainText("Errors found in the file: 1.");
+  await expect(page.getByTestId("upload-errors")).toContainText('"NOBODY" was not found in the units you administer');
+  await shoot(page, "upload-errors-en-390");
 
   const official = await browser.newPage({ javaScriptEnabled: jsOn() });
   await signIn(official, "canbo");
