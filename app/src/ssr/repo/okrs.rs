@@ -61,6 +61,27 @@ pub async fn objectives_of(
     cycle_ids: &[i64],
     owners: &[Owner],
 ) -> Result<Vec<StoredObjective>, AppError> {
+    objectives_where(db, cycle_ids, owners, Condition::all()).await
+}
+
+/// The objectives of these owners in a cycle that bear this title (as stored, trimmed).
+pub async fn objectives_titled(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    owners: &[Owner],
+    title: &str,
+) -> Result<Vec<StoredObjective>, AppError> {
+    let titled = Condition::all().add(objective::Column::Title.eq(title));
+    objectives_where(db, &[cycle_id], owners, titled).await
+}
+
+/// The objectives of these owners in these cycles that also meet `also`.
+async fn objectives_where(
+    db: &impl ConnectionTrait,
+    cycle_ids: &[i64],
+    owners: &[Owner],
+    also: Condition,
+) -> Result<Vec<StoredObjective>, AppError> {
     let mut found = Vec::new();
     for chunk in owners.chunks(500) {
         let officials: Vec<i64> = chunk
@@ -88,6 +109,7 @@ pub async fn objectives_of(
         let models = objective::Entity::find()
             .filter(objective::Column::CycleId.is_in(cycle_ids.iter().copied()))
             .filter(owned)
+            .filter(also.clone())
             .order_by_asc(objective::Column::Id)
             .all(db)
             .await?;

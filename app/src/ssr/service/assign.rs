@@ -299,10 +299,8 @@ pub async fn assign_key_result(
     let owners: Vec<Owner> = reached.iter().map(|id| Owner::Official(*id)).collect();
     // Each official's objective of that title (the first, if several), and its key results.
     let mut theirs: HashMap<i64, i64> = HashMap::new();
-    for o in okrs::objectives_of(&txn, &[input.cycle_id], &owners).await? {
-        if let (Owner::Official(official), true) =
-            (o.fields.owner, o.fields.title == objective.title)
-        {
+    for o in okrs::objectives_titled(&txn, input.cycle_id, &owners, &objective.title).await? {
+        if let Owner::Official(official) = o.fields.owner {
             theirs.entry(official).or_insert(o.id);
         }
     }
