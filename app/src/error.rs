@@ -42,8 +42,13 @@ impl AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
+    /// A unique key taken between a read and a write (two people creating the same record at
+    /// once: the second, say, coding a key result KR3 too) is someone else's change, not a fault.
     fn from(err: sea_orm::DbErr) -> Self {
-        AppError::internal(err)
+        match err.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict,
+            _ => AppError::internal(err),
+        }
     }
 }
 

@@ -95,3 +95,35 @@ on_both_databases!(migrations_go_up_down_and_up_again, |engine| async move {
     db.close().await.ok();
     test_db.drop_db().await;
 });
+
+on_both_databases!(
+    a_unique_key_taken_twice_answers_conflict,
+    |engine| async move {
+        use app::domain::vocab::UnitKind;
+        use app::ssr::repo::org_units::{NewUnit, insert};
+        let Some(test_db) = TestDb::create(engine).await else {
+            return;
+        };
+        let db = test_db.connect().await;
+        Migrator::up(&db, None).await.expect("up");
+        let unit = || NewUnit {
+            code: "P".into(),
+            name: "Tỉnh P".into(),
+            kind: UnitKind::Province,
+            parent_id: None,
+            approved_headcount: 10,
+            valid_from: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("date"),
+        };
+        let now = chrono::Utc::now();
+        insert(&db, unit(), now).await.expect("first");
+        // Two people creating the same record at once: the second one's is "changed by someone
+        // else", not an internal fault.
+        let second = insert(&db, unit(), now).await;
+        assert!(
+            matches!(second, Err(app::error::AppError::Conflict)),
+            "{second:?}"
+        );
+        db.close().await.ok();
+        test_db.drop_db().await;
+    }
+);
