@@ -24,7 +24,6 @@ pub struct StoredRun {
     pub error_count: u32,
     pub report: ImportReport,
     pub version: i32,
-    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -37,7 +36,6 @@ struct Row {
     error_count: i32,
     report: String,
     version: i32,
-    updated_at: DateTime<Utc>,
 }
 
 /// A report as stored: its errors cut to [`KEPT_ERRORS`], and their full count.
@@ -90,7 +88,6 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<StoredRun
             C::ErrorCount,
             C::Report,
             C::Version,
-            C::UpdatedAt,
         ])
         .expr_as(Expr::col(C::Content).is_not_null(), "has_content")
         .into_model::<Row>()
@@ -109,7 +106,6 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<StoredRun
         error_count: u32::try_from(row.error_count).map_err(AppError::internal)?,
         report,
         version: row.version,
-        updated_at: row.updated_at,
     }))
 }
 

@@ -16,7 +16,6 @@ use crate::ssr::entity::{org_unit, work_template};
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredTemplate {
     pub id: i64,
-    pub unit_id: i64,
     pub unit_code: String,
     pub unit_name: String,
     /// Empty: every job position.
@@ -102,7 +101,6 @@ async fn with_units(
             let (unit_code, unit_name) = units.get(&row.unit_id).cloned().unwrap_or_default();
             Ok(StoredTemplate {
                 id: row.id,
-                unit_id: row.unit_id,
                 unit_code,
                 unit_name,
                 job_position: row.job_position,

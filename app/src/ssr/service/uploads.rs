@@ -74,7 +74,8 @@ pub async fn write(
     version: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let run = run(db, actor, run_id, now).await?;
+    let (account_id, limits) = administrator(db, actor, now).await?;
+    let run = owned(db, account_id, run_id).await?;
     if run.version != version {
         return Err(AppError::Conflict);
     }
@@ -85,7 +86,6 @@ pub async fn write(
         Some(bytes) if run.error_count == 0 => bytes,
         _ => return Err(invalid("run", "import_not_writable")),
     };
-    let (_, limits) = administrator(db, actor, now).await?;
     // Claimed before writing: a second press of the button finds the version moved on.
     import_runs::claim(db, run_id, version, now).await?;
     let options = options(actor, limits, false, now);
@@ -111,6 +111,15 @@ pub async fn run(
     now: DateTime<Utc>,
 ) -> Result<StoredRun, AppError> {
     let (account_id, _) = administrator(db, actor, now).await?;
+    owned(db, account_id, run_id).await
+}
+
+/// Upload `run_id` if `account_id` uploaded it (`NotFound` otherwise: nobody learns of others').
+async fn owned(
+    db: &DatabaseConnection,
+    account_id: i64,
+    run_id: i64,
+) -> Result<StoredRun, AppError> {
     import_runs::find(db, run_id)
         .await?
         .filter(|run| run.account_id == account_id)
