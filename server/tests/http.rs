@@ -74,6 +74,41 @@ on_both_databases!(language_cookie_switches_to_english, |engine| async move {
 });
 
 on_both_databases!(
+    concurrent_pages_each_keep_their_own_language,
+    |engine| async move {
+        // Leptos keeps each page's reactive state per request; a page rendered in English at
+        // the same moment must not lend its language to a Vietnamese one, or the reverse.
+        let Some(server) = started(engine).await else {
+            return;
+        };
+        let pages = ["/", "/login", "/?kind=agency", "/?kind=commune"];
+        let mut tasks = tokio::task::JoinSet::new();
+        for round in 0..160 {
+            let english = round % 2 == 1;
+            let mut request = server.client.get(server.url(pages[(round / 2) % pages.len()]));
+            if english {
+                request = request.header("cookie", "i18n_pref_locale=en");
+            }
+            tasks.spawn(async move {
+                let html = request.send().await.expect("GET").text().await.expect("body");
+                (english, html)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (english, html) = joined.expect("task");
+            let (lang, word, other) = if english {
+                (r#"lang="en""#, "Sign in", "Đăng nhập")
+            } else {
+                (r#"lang="vi""#, "Đăng nhập", "Sign in")
+            };
+            assert!(html.contains(lang), "{lang} expected");
+            assert!(html.contains(word) && !html.contains(other), "{lang}: mixed language");
+        }
+        server.stop().await;
+    }
+);
+
+on_both_databases!(
     language_switch_refuses_foreign_redirects_and_unknown_languages,
     |engine| async move {
         let Some(server) = started(engine).await else {
