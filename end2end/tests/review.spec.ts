@@ -36,7 +36,8 @@ test("a level other than the score's needs a reason, which is then shown", async
     .locator('[data-testid="assessments"] tbody tr')
     .filter({ has: page.getByRole("button", { name: "Đề xuất mức" }) })
     .first();
-  await again.locator('select[name="level"]').first().selectOption(other);
+  // The level chosen is still chosen after the refusal, with JavaScript or without.
+  await expect(again.locator('select[name="level"]').first()).toHaveValue(other);
   await again.locator('input[name="reason"]').first().fill("Chủ trì sáng kiến cải cách hành chính cấp thành phố");
   await again.getByRole("button", { name: "Đề xuất mức" }).click();
   await settle(page);
@@ -71,4 +72,28 @@ test("every score opens its explanation, in both languages and on a phone", asyn
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Assessment sheet");
   await expect(page.getByTestId("explanation")).toContainText("Criteria group");
   await shoot(page, "explanation-en-390");
+});
+
+test("a decision refused because the record changed keeps what was typed", async ({ page, context }) => {
+  await signIn(page, "danhgia");
+  const row = await openReviewable(page, jsOn() ? 3 : 4);
+  // The same official's page in a second tab, where the proposal is made first.
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await settle(other);
+  const there = other
+    .locator('[data-testid="assessments"] tbody tr')
+    .filter({ has: other.getByRole("button", { name: "Đề xuất mức" }) })
+    .first();
+  await there.getByRole("button", { name: "Đề xuất mức" }).click();
+  await settle(other);
+  await expect(other.getByText("Đã lưu quyết định.").first()).toBeVisible();
+  // Back in the first tab, still showing the record as it was: a return for revision.
+  const reason = "Bổ sung minh chứng cho sản phẩm thứ hai";
+  await row.locator('input[name="reason"][required]').fill(reason);
+  await row.getByRole("button", { name: "Trả lại để sửa" }).click();
+  await settle(page);
+  await expect(page.getByRole("alert")).toContainText("thay đổi");
+  await expect(page.locator('input[name="reason"][required]').first()).toHaveValue(reason);
+  await shoot(page, "review-changed-kept");
 });

@@ -11,6 +11,7 @@ pub mod routes;
 pub mod score;
 pub mod security;
 pub mod seed;
+pub mod typed_back;
 pub mod user;
 
 use std::future::Future;

@@ -58,6 +58,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
             _,
         >(page_context(state.clone()), shell))
         .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(axum::middleware::from_fn(crate::typed_back::layer))
         .layer(axum::middleware::from_fn_with_state(
             crate::security::Security {
                 state: state.clone(),

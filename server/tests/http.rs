@@ -85,12 +85,20 @@ on_both_databases!(
         let mut tasks = tokio::task::JoinSet::new();
         for round in 0..160 {
             let english = round % 2 == 1;
-            let mut request = server.client.get(server.url(pages[(round / 2) % pages.len()]));
+            let mut request = server
+                .client
+                .get(server.url(pages[(round / 2) % pages.len()]));
             if english {
                 request = request.header("cookie", "i18n_pref_locale=en");
             }
             tasks.spawn(async move {
-                let html = request.send().await.expect("GET").text().await.expect("body");
+                let html = request
+                    .send()
+                    .await
+                    .expect("GET")
+                    .text()
+                    .await
+                    .expect("body");
                 (english, html)
             });
         }
@@ -102,7 +110,10 @@ on_both_databases!(
                 (r#"lang="vi""#, "Đăng nhập", "Sign in")
             };
             assert!(html.contains(lang), "{lang} expected");
-            assert!(html.contains(word) && !html.contains(other), "{lang}: mixed language");
+            assert!(
+                html.contains(word) && !html.contains(other),
+                "{lang}: mixed language"
+            );
         }
         server.stop().await;
     }

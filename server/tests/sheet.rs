@@ -260,3 +260,67 @@ on_both_databases!(
         w.server.stop().await;
     }
 );
+
+on_both_databases!(
+    a_plain_post_refused_comes_back_with_what_was_typed,
+    |engine| async move {
+        // Without JavaScript the browser posts the form and follows the answer to the page:
+        // a refusal must bring back the points and comment as typed, on the refused form only.
+        let Some(w) = draft_sheet(engine).await else {
+            return;
+        };
+        let a = w.server.session("a").await;
+        let page = w.server.url(&format!("/assessments/{}", w.a.assessment));
+        let form = [
+            ("assessment_id", w.a.assessment.to_string()),
+            ("version", w.version().await.to_string()),
+            ("points[politics_ethics_discipline]", "9".to_owned()),
+            ("points[competence_responsibility]", "8".to_owned()),
+            ("points[innovation]", "10.5".to_owned()),
+            (
+                "comments[innovation]",
+                "Sáng kiến số hoá hồ sơ một cửa".to_owned(),
+            ),
+        ];
+        let response = w
+            .server
+            .client
+            .post(w.server.url("/api/assessment/points"))
+            .header("cookie", &a)
+            .header("accept", "text/html")
+            .header("referer", &page)
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 302);
+        let back = common::location(&response);
+        assert!(
+            back.starts_with(&page) && back.contains("__typed="),
+            "{back}"
+        );
+        assert!(w.given().await.is_empty(), "nothing written");
+        let path = back.strip_prefix(&w.server.url("")).expect("same site");
+        let (status, html) = w.server.get_with(path, &[("cookie", &a)]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(r#"name="points[innovation]""#), "{html}");
+        assert!(
+            html.contains(r#"value="10.5""#),
+            "the typed points are back"
+        );
+        assert!(
+            html.contains(r#"value="Sáng kiến số hoá hồ sơ một cửa""#),
+            "and the comment"
+        );
+        // The same page without the refusal shows the stored (empty) form.
+        let (_, fresh) = w
+            .server
+            .get_with(
+                &format!("/assessments/{}", w.a.assessment),
+                &[("cookie", &a)],
+            )
+            .await;
+        assert!(!fresh.contains("Sáng kiến số hoá"));
+        w.server.stop().await;
+    }
+);

@@ -10,4 +10,5 @@ pub mod message;
 pub mod role_label;
 pub mod saves;
 pub mod todo;
+pub mod typed;
 pub mod unit_table;

@@ -25,6 +25,7 @@ use crate::components::decisions::{Allowed, DecisionActions, decision_forms, rec
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, StateLabel, explain_lang};
 use crate::components::saves::{answer, confirm_from_address, saves, track};
+use crate::components::typed::Typed;
 use crate::domain::Node;
 use crate::domain::explain::{Lang, render_line, template};
 use crate::domain::general::score_general;
@@ -245,14 +246,19 @@ fn criteria_section(
     let lang = explain_lang();
     let as_reviewer = may.score;
     let editing = may.self_assess || may.score;
-    // What the form starts from: the reader's own points, or, for a reviewer who has given
-    // none yet, the official's.
-    let start = |c: &CriterionPoints| {
-        if as_reviewer {
+    // What the form starts from: what was typed when it was just refused; else the reader's
+    // own points, or, for a reviewer who has given none yet, the official's.
+    let posted = Typed::of::<SavePoints>().for_record("assessment_id", id);
+    let comment_posted = posted.clone();
+    let start = move |c: &CriterionPoints| {
+        let typed = posted
+            .get(&format!("points[{}]", c.id))
+            .and_then(|text| text.trim().replace(',', ".").parse::<f64>().ok());
+        typed.or(if as_reviewer {
             c.reviewer_points.or(c.self_points)
         } else {
             c.self_points
-        }
+        })
     };
     let typed = RwSignal::new(
         criteria
@@ -261,6 +267,9 @@ fn criteria_section(
             .collect::<BTreeMap<String, f64>>(),
     );
     let input = move |c: &CriterionPoints, comment: Option<String>| {
+        let comment = comment_posted
+            .get(&format!("comments[{}]", c.id))
+            .or(comment);
         let key = c.id.clone();
         let on_input = move |ev| {
             let text = event_target_value(&ev);
@@ -456,12 +465,18 @@ fn product_card(
     ];
     let waiver = p.waiver_ref.clone().unwrap_or_default();
     let body = if editing {
+        // As typed, when this product's form was just refused.
+        let posted = Typed::of::<SaveProductProgress>().for_record("product_id", p.id);
         let inputs = fields
             .into_iter()
-            .map(|(name, label, value)| view! {
-                <label>{label}<input type="number" name=format!("counts[{name}]") min="0" step="1" required value=value /></label>
+            .map(|(name, label, value)| {
+                let value = posted.or(&format!("counts[{name}]"), value.to_string());
+                view! {
+                    <label>{label}<input type="number" name=format!("counts[{name}]") min="0" step="1" required value=value /></label>
+                }
             })
             .collect_view();
+        let waiver = posted.or("waiver_ref", waiver.clone());
         view! {
             <ActionForm action=action attr:class="counts-form">
                 <input type="hidden" name="product_id" value=p.id />

@@ -13,6 +13,7 @@ use crate::api::dto::{
 };
 use crate::api::people::AddCheckIn;
 use crate::components::check_in::check_in_form;
+use crate::components::typed::Typed;
 use crate::domain::num::round2;
 use crate::domain::plan::{KeyResultDraft, ObjectiveDraft, typed_number, weight_sum};
 use crate::i18n::{t, t_string, use_i18n};
@@ -379,6 +380,14 @@ fn objective_form(
     action: ServerAction<SaveObjective>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // As typed, when this form was just refused.
+    let posted = Typed::of::<SaveObjective>()
+        .for_record("assessment_id", assessment_id)
+        .for_edit("objective_id", edited.map(|(id, _)| id.to_string()));
+    let draft = ObjectiveDraft {
+        title: posted.or("objective[title]", draft.title),
+        weight: posted.or("objective[weight]", draft.weight),
+    };
     view! {
         <ActionForm action=action attr:class="plan-form" attr:data-testid="objective-form">
             <input type="hidden" name="assessment_id" value=assessment_id />
@@ -402,6 +411,21 @@ fn key_result_form(
     action: ServerAction<SaveKeyResult>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // As typed, when this form was just refused.
+    let posted = Typed::of::<SaveKeyResult>()
+        .for_record("objective_id", objective_id)
+        .for_edit("key_result_id", edited.map(|(id, _)| id.to_string()));
+    let field = |name: &str, shown: String| posted.or(&format!("kr[{name}]"), shown);
+    let draft = KeyResultDraft {
+        title: field("title", draft.title),
+        kind: field("kind", draft.kind),
+        start: field("start", draft.start),
+        target: field("target", draft.target),
+        band_low: field("band_low", draft.band_low),
+        band_high: field("band_high", draft.band_high),
+        weight: field("weight", draft.weight),
+        unit_of_measure: field("unit_of_measure", draft.unit_of_measure),
+    };
     view! {
         <ActionForm action=action attr:class="plan-form" attr:data-testid="key-result-form">
             <input type="hidden" name="objective_id" value=objective_id />
