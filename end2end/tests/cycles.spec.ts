@@ -101,34 +101,38 @@ test("an administrator assigns a product to a ward's officials, trying it first"
   await page.goto("/cycles");
   await settle(page);
   const form = page.getByTestId("assign");
-  const fill = async () => {
-    const f = page.getByTestId("assign");
-    await f.locator('select[name="cycle"]').selectOption({ label: "2026-12" });
-    await f.getByLabel("Mã đơn vị").fill(ward.code);
-    await f.getByLabel("Mã sản phẩm").fill("SP-MC");
-    await f.getByLabel("Tên sản phẩm").fill("Hồ sơ giải quyết đúng hạn");
-    await f.getByLabel("Số lượng giao").fill("20");
-    await f.getByLabel("Hạn hoàn thành").fill("2026-12-31");
-    return f;
-  };
   // A unit that does not exist: refused, naming the field.
-  await fill();
+  await form.locator('select[name="cycle"]').selectOption({ label: "2026-12" });
   await form.getByLabel("Mã đơn vị").fill("KHONG-CO");
+  await form.getByLabel("Mã sản phẩm").fill("SP-MC");
+  await form.getByLabel("Tên sản phẩm").fill("Hồ sơ giải quyết đúng hạn");
+  await form.getByLabel("Số lượng giao").fill("20");
+  await form.getByLabel("Hạn hoàn thành").fill("2026-12-31");
   await form.getByRole("button", { name: "Giao sản phẩm" }).click();
   await settle(page);
   await expect(page.getByRole("alert")).toContainText("Mã đơn vị: không có đơn vị mang mã này");
+  // What was typed is still there, with JavaScript or without: only the unit is corrected.
+  const kept = async (unit: string) => {
+    await expect(form.locator('select[name="cycle"] option:checked')).toHaveText("2026-12");
+    await expect(form.getByLabel("Mã đơn vị")).toHaveValue(unit);
+    await expect(form.getByLabel("Tên sản phẩm")).toHaveValue("Hồ sơ giải quyết đúng hạn");
+    await expect(form.getByLabel("Số lượng giao")).toHaveValue("20");
+    await expect(form.getByLabel("Hạn hoàn thành")).toHaveValue("2026-12-31");
+  };
+  await kept("KHONG-CO");
+  await shoot(page, "assign-refused-kept-vi");
+  await form.getByLabel("Mã đơn vị").fill(ward.code);
   // A trial: how many it reaches, nothing written.
-  let f = await fill();
-  await expect(f.getByLabel("Chỉ chạy thử, chưa ghi")).toBeChecked();
-  await f.getByRole("button", { name: "Giao sản phẩm" }).click();
+  await expect(form.getByLabel("Chỉ chạy thử, chưa ghi")).toBeChecked();
+  await form.getByRole("button", { name: "Giao sản phẩm" }).click();
   await settle(page);
   await expect(page.getByTestId("assigned")).toContainText(/Chạy thử: \d+ cán bộ trong phạm vi, \d+ cán bộ sẽ nhận sản phẩm/);
   await shoot(page, "assign-trial-vi");
-  // For real, saved as a template.
-  f = await fill();
-  await f.getByLabel("Chỉ chạy thử, chưa ghi").uncheck();
-  await f.getByLabel("Lưu làm mẫu để giao lại các kỳ sau").check();
-  await f.getByRole("button", { name: "Giao sản phẩm" }).click();
+  // For real, saved as a template: the trial's form is still filled in.
+  await kept(ward.code);
+  await form.getByLabel("Chỉ chạy thử, chưa ghi").uncheck();
+  await form.getByLabel("Lưu làm mẫu để giao lại các kỳ sau").check();
+  await form.getByRole("button", { name: "Giao sản phẩm" }).click();
   await settle(page);
   await expect(page.getByTestId("assigned")).toContainText(/Đã giao cho [1-9]\d* cán bộ/);
   await shoot(page, "assign-done-vi");

@@ -90,7 +90,13 @@ pub async fn login(
         chrono::Utc::now(),
     )
     .await;
-    let back = |error: &str| format!("/login?error={error}&next={}", encode(&next));
+    let back = |error: &str| {
+        format!(
+            "/login?error={error}&next={}&username={}",
+            encode(&next),
+            encode(&form.username.chars().take(64).collect::<String>())
+        )
+    };
     match outcome {
         Ok(LoginOutcome::SignedIn { token }) => see_other(
             &next,

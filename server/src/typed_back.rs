@@ -2,10 +2,11 @@
 //! with what was typed. Leptos redirects such a post to the page it came from with the refusal
 //! in the address (`__path`, `__err`); this layer adds the posted fields
 //! ([`app::components::typed::PARAM`]) so that the page fills the form again
-//! (`app::components::typed::Typed`). Fields named for a password, token or secret never
+//! (`app::components::typed::Typed`); so does a trial whose server function asks for it
+//! ([`app::components::typed::KEEP_HEADER`]), so that it can be sent again for real. Fields named for a password, token or secret never
 //! travel; a form too large for an address comes back empty, as before.
 
-use app::components::typed::PARAM;
+use app::components::typed::{KEEP_HEADER, PARAM};
 use axum::{
     body::Body,
     extract::Request,
@@ -29,14 +30,16 @@ pub async fn layer(request: Request<Body>, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
+    let path = parts.uri.path().to_owned();
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
+    let kept = response.headers_mut().remove(KEEP_HEADER).is_some();
     let location = response
         .headers()
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|location| with_typed(location, &bytes))
+        .and_then(|location| with_typed(location, &bytes, kept.then_some(path.as_str())))
         .and_then(|location| HeaderValue::from_str(&location).ok());
     if let Some(location) = location {
         response.headers_mut().insert(header::LOCATION, location);
@@ -64,17 +67,23 @@ fn plain_form_post(request: &Request<Body>) -> bool {
 }
 
 /// The redirect `location` of a refused post with its fields `body` added (and Leptos' earlier
-/// refusals, which it appends to the page's address, removed); after a save that succeeded,
-/// the fields of an earlier refusal removed. `None` leaves the address as it is. Fields that
+/// refusals, which it appends to the page's address, removed), and of a post whose server
+/// function asked to keep them (`kept`: its path; a trial); after a save that succeeded, the
+/// fields of an earlier refusal removed. `None` leaves the address as it is. Fields that
 /// would make the address longer than [`MAX_LOCATION`] are left out.
-pub fn with_typed(location: &str, body: &[u8]) -> Option<String> {
-    let (base, query) = location.split_once('?')?;
+pub fn with_typed(location: &str, body: &[u8], kept: Option<&str>) -> Option<String> {
+    let (base, query) = location.split_once('?').unwrap_or((location, ""));
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
     let last = |name: &str| pairs.iter().rev().find(|(key, _)| key == name).cloned();
-    let (path, error) = (last("__path"), last("__err"));
-    let refused = error.is_some();
+    let error = last("__err");
+    let path = match (&error, kept) {
+        (Some(_), _) => last("__path"),
+        (None, Some(kept)) => Some(("__path".to_owned(), kept.to_owned())),
+        (None, None) => None,
+    };
+    let refused = path.is_some();
     if !refused && last(PARAM).is_none() {
         return None;
     }
@@ -135,7 +144,7 @@ mod tests {
         let location = "http://x/officials/3?tab=2&__path=%2Fapi%2Fa&__err=old\
                         &__typed=reason%3Dold&__path=%2Fapi%2Fb&__err=new";
         let body = b"id=7&reason=l%C3%BD+do&new_password=x&token=t";
-        let back = with_typed(location, body).expect("rewritten");
+        let back = with_typed(location, body, None).expect("rewritten");
         assert!(back.starts_with("http://x/officials/3?"));
         let pairs = query_of(&back);
         let names: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
@@ -147,16 +156,35 @@ mod tests {
 
     #[test]
     fn a_success_drops_earlier_fields_and_leaves_other_addresses_alone() {
-        let back = with_typed("/officials/3?saved=x&__typed=reason%3Dold", b"id=7");
+        let back = with_typed("/officials/3?saved=x&__typed=reason%3Dold", b"id=7", None);
         assert_eq!(back.as_deref(), Some("/officials/3?saved=x"));
-        assert_eq!(with_typed("/officials/3?saved=x", b"id=7"), None);
-        assert_eq!(with_typed("/officials/3", b"id=7"), None);
+        assert_eq!(with_typed("/officials/3?saved=x", b"id=7", None), None);
+        assert_eq!(with_typed("/officials/3", b"id=7", None), None);
+    }
+
+    #[test]
+    fn a_trial_kept_comes_back_with_its_fields_under_its_own_path() {
+        let back = with_typed(
+            "/cycles?matched=3&trial=true",
+            b"unit=X&dry_run=true",
+            Some("/api/a"),
+        );
+        assert_eq!(
+            back.as_deref(),
+            Some(
+                "/cycles?matched=3&trial=true&__path=%2Fapi%2Fa&__typed=unit%3DX%26dry_run%3Dtrue"
+            )
+        );
     }
 
     #[test]
     fn a_form_too_large_for_an_address_comes_back_without_its_fields() {
         let body = format!("reason={}", "%C3%BD".repeat(4000));
-        let back = with_typed("/a?__path=%2Fapi%2Fb&__err=e&__typed=old", body.as_bytes());
+        let back = with_typed(
+            "/a?__path=%2Fapi%2Fb&__err=e&__typed=old",
+            body.as_bytes(),
+            None,
+        );
         assert_eq!(back.as_deref(), Some("/a?__path=%2Fapi%2Fb&__err=e"));
     }
 }

@@ -242,7 +242,16 @@ on_both_databases!(
                 cookie.is_none() && location.contains("error=invalid"),
                 "{location}"
             );
+            // The name typed comes back to the form; the password never does.
+            assert!(location.contains("username=an") && !location.contains("wrong"));
         }
+        let (_, page) = server
+            .get("/login?error=invalid&next=%2F&username=an")
+            .await;
+        assert!(
+            page.contains(r#"name="username" autocomplete="username" required value="an""#),
+            "{page}"
+        );
         // Even the right password waits now, from this address.
         let (_, location, cookie) = server.login_as("an", PASSWORD, None).await;
         assert!(cookie.is_none(), "throttled");

@@ -429,6 +429,9 @@ fn assigned(
         from_template,
     };
     super::show_plain_form_at(&result.page());
+    if dry_run {
+        super::keep_typed_plainly();
+    }
     result
 }
 

@@ -19,6 +19,20 @@ pub(crate) fn show_plain_form_at(page: &str) {
     }
 }
 
+/// A trial posted without JavaScript: its fields come back with the page that shows its
+/// result, so that the form is sent again for real without typing it again.
+#[cfg(feature = "ssr")]
+pub(crate) fn keep_typed_plainly() {
+    use crate::components::typed::KEEP_HEADER;
+    let response = leptos::prelude::use_context::<leptos_axum::ResponseOptions>();
+    if let (Some(_), Some(response)) = (posted_plainly(), response) {
+        response.insert_header(
+            http::HeaderName::from_static(KEEP_HEADER),
+            http::HeaderValue::from_static("1"),
+        );
+    }
+}
+
 /// After a save posted without JavaScript: back to the page it came from (its path only, never
 /// another site), saying which form was saved (`?saved=which`), so that the page confirms it.
 #[cfg(feature = "ssr")]

@@ -2,8 +2,9 @@
 //! such a post back to its page with the refusal in the address (`__path`, `__err`); the
 //! server adds the posted fields ([`PARAM`], see `server/src/typed_back.rs`). The form of that
 //! server function — and of that record, when the page has one per record — fills its fields
-//! from them, so nothing typed is lost. With JavaScript the form is never redrawn after a
-//! refusal, and nothing here is needed.
+//! from them, so nothing typed is lost. A trial (an assignment tried first) comes back the
+//! same way ([`KEEP_HEADER`]), to be sent again for real. With JavaScript the form is never
+//! redrawn after a refusal or a trial, and nothing here is needed.
 
 use std::sync::Arc;
 
@@ -12,6 +13,10 @@ use leptos::server_fn::ServerFn;
 
 /// The query parameter carrying the posted fields (the form's own urlencoded body).
 pub const PARAM: &str = "__typed";
+
+/// The response header by which a server function asks for its plain post's fields to come
+/// back although it succeeded: a trial, whose form is then sent for real.
+pub const KEEP_HEADER: &str = "x-thuocdo-keep-typed";
 
 /// The fields a refused plain post sent, when the page shows the refusal of this form.
 #[derive(Clone, Default)]
@@ -61,6 +66,14 @@ impl Typed {
             .map(|(_, value)| value.clone())
     }
 
+    /// Whether checkbox `name` was ticked, if this form came back; else `shown`.
+    pub fn checked(&self, name: &str, shown: bool) -> bool {
+        match self.0 {
+            Some(_) => self.get(name).is_some(),
+            None => shown,
+        }
+    }
+
     /// What was typed in field `name`, else `shown` (what the page would show).
     pub fn or(&self, name: &str, shown: impl Into<String>) -> String {
         self.get(name).unwrap_or_else(|| shown.into())
@@ -78,6 +91,8 @@ mod tests {
         assert_eq!(typed.get("reason").as_deref(), Some("lý do dài"));
         assert_eq!(typed.or("level", "HTXSNV"), "HTTNV");
         assert_eq!(typed.or("note", "giữ"), "giữ");
+        assert!(!typed.checked("dry_run", true) && typed.checked("reason", false));
+        assert!(Typed::default().checked("dry_run", true));
         assert_eq!(
             typed.clone().for_record("id", 7).get("level").as_deref(),
             Some("HTTNV")

@@ -15,6 +15,7 @@ use crate::api::dto::{AccountRow, SetupLink, is_token};
 use crate::components::error_view::ErrorView;
 use crate::components::role_label::RoleLabel;
 use crate::components::saves::saves;
+use crate::components::typed::Typed;
 use crate::domain::access::Role;
 use crate::i18n::{t, use_i18n};
 
@@ -83,6 +84,8 @@ pub fn AccountsPage() -> impl IntoView {
             });
         made.map(|link| view! { <LinkNotice link /> })
     };
+    // As typed, when the new account's form comes back refused.
+    let posted = Typed::of::<CreateAccount>();
     view! {
         <section class="page accounts">
             <h1>{t!(i18n, accounts_title)}</h1>
@@ -90,9 +93,9 @@ pub fn AccountsPage() -> impl IntoView {
             <h2>{t!(i18n, accounts_create)}</h2>
             {link_notice}
             <ActionForm action=create attr:class="inline-form" attr:data-testid="create-account">
-                <label>{t!(i18n, login_username)}<input name="username" required autocomplete="off" maxlength="64" /></label>
-                <label>{t!(i18n, accounts_display_name)}<input name="display_name" required maxlength="255" /></label>
-                <label>{t!(i18n, col_personnel_code)}<input name="personnel_code" required /></label>
+                <label>{t!(i18n, login_username)}<input name="username" required autocomplete="off" maxlength="64" value=posted.or("username", "") /></label>
+                <label>{t!(i18n, accounts_display_name)}<input name="display_name" required maxlength="255" value=posted.or("display_name", "") /></label>
+                <label>{t!(i18n, col_personnel_code)}<input name="personnel_code" required value=posted.or("personnel_code", "") /></label>
                 <button type="submit">{t!(i18n, accounts_create_submit)}</button>
             </ActionForm>
             <p class="hint">{t!(i18n, accounts_link_note)}</p>

@@ -17,10 +17,11 @@ use crate::api::dto::{AssignPlace, AssignResult, CycleRow, CycleState, TemplateR
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{CycleStateLabel, PeriodKindLabel, explain_lang};
 use crate::components::saves::saves;
+use crate::components::typed::Typed;
 use crate::domain::plan::KeyResultDraft;
 use crate::domain::template::TemplateWork;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::pages::plan::key_result_fields;
+use crate::pages::plan::{key_result_fields, typed_key_result};
 
 /// The cycles page.
 #[component]
@@ -130,10 +131,17 @@ pub fn CyclesPage() -> impl IntoView {
 fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + use<> {
     let i18n = use_i18n();
     let open = open_cycles(rows);
-    let (whom_product, whom_kr) = (whom(&open), whom(&open));
-    let keep = move || {
-        view! { <label class="check"><input type="checkbox" name="save_template" value="true" />{t!(i18n, assign_save_template)}</label> }
+    // As typed, when a form comes back refused or tried.
+    let (p, k) = (
+        Typed::of::<AssignProducts>(),
+        Typed::of::<AssignKeyResults>(),
+    );
+    let (whom_product, whom_kr) = (whom(&open, &p), whom(&open, &k));
+    let keep = move |posted: &Typed| {
+        let checked = posted.checked("save_template", false);
+        view! { <label class="check"><input type="checkbox" name="save_template" value="true" checked=checked />{t!(i18n, assign_save_template)}</label> }
     };
+    let draft = typed_key_result(&k, KeyResultDraft::default());
     (!open.is_empty()).then(|| {
         view! {
             <section class="card" data-testid="assign">
@@ -142,13 +150,13 @@ fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + us
                 {assign_answer(actions.product, AssignPlace::Product)}
                 <ActionForm action=actions.product attr:class="inline-form">
                     {whom_product}
-                    <label>{t!(i18n, field_product_code)}<input name="product[code]" maxlength="32" required /></label>
-                    <label>{t!(i18n, field_product_title)}<input name="product[title]" maxlength="255" required /></label>
-                    <label>{t!(i18n, field_assigned)}<input name="product[assigned]" type="number" min="1" step="1" required /></label>
-                    <label>{t!(i18n, field_weight)}<input name="product[weight]" type="number" min="0.01" step="any" value="1" required /></label>
-                    <label>{t!(i18n, field_due_on)}<input name="product[due_on]" type="date" /></label>
-                    {trial_box()}
-                    {keep()}
+                    <label>{t!(i18n, field_product_code)}<input name="product[code]" maxlength="32" required value=p.or("product[code]", "") /></label>
+                    <label>{t!(i18n, field_product_title)}<input name="product[title]" maxlength="255" required value=p.or("product[title]", "") /></label>
+                    <label>{t!(i18n, field_assigned)}<input name="product[assigned]" type="number" min="1" step="1" required value=p.or("product[assigned]", "") /></label>
+                    <label>{t!(i18n, field_weight)}<input name="product[weight]" type="number" min="0.01" step="any" value=p.or("product[weight]", "1") required /></label>
+                    <label>{t!(i18n, field_due_on)}<input name="product[due_on]" type="date" value=p.or("product[due_on]", "") /></label>
+                    {trial_box(&p)}
+                    {keep(&p)}
                     <button type="submit">{t!(i18n, assign_submit)}</button>
                 </ActionForm>
             </section>
@@ -158,12 +166,12 @@ fn assign_forms(rows: &[CycleRow], actions: AssignActions) -> impl IntoView + us
                 {assign_answer(actions.key_result, AssignPlace::KeyResult)}
                 <ActionForm action=actions.key_result attr:class="plan-form">
                     {whom_kr}
-                    <label class="wide">{t!(i18n, field_objective_title)}<input name="objective[title]" maxlength="500" required /></label>
-                    <label>{t!(i18n, field_objective_weight)}<input name="objective[weight]" type="text" inputmode="decimal" value="100" required /></label>
-                    {key_result_fields(&KeyResultDraft::default())}
-                    <label>{t!(i18n, field_kr_weight)}<input name="kr[weight]" type="text" inputmode="decimal" value="100" required /></label>
-                    {trial_box()}
-                    {keep()}
+                    <label class="wide">{t!(i18n, field_objective_title)}<input name="objective[title]" maxlength="500" required value=k.or("objective[title]", "") /></label>
+                    <label>{t!(i18n, field_objective_weight)}<input name="objective[weight]" type="text" inputmode="decimal" value=k.or("objective[weight]", "100") required /></label>
+                    {key_result_fields(&draft)}
+                    <label>{t!(i18n, field_kr_weight)}<input name="kr[weight]" type="text" inputmode="decimal" value=k.or("kr[weight]", "100") required /></label>
+                    {trial_box(&k)}
+                    {keep(&k)}
                     <button type="submit">{t!(i18n, assign_kr_submit)}</button>
                 </ActionForm>
             </section>
@@ -182,30 +190,36 @@ fn open_cycles(rows: &[CycleRow]) -> Vec<(i64, String)> {
         .collect()
 }
 
-/// The field choosing one of the `open` cycles.
-fn cycle_select(open: &[(i64, String)]) -> impl IntoView + use<> {
+/// The field choosing one of the `open` cycles (the one `posted`, if a form came back).
+fn cycle_select(open: &[(i64, String)], posted: &Typed) -> impl IntoView + use<> {
     let i18n = use_i18n();
+    let chosen = posted.get("cycle");
     let cycles = open
         .iter()
-        .map(|(id, code)| view! { <option value=*id>{code.clone()}</option> })
+        .map(|(id, code)| {
+            let selected = chosen.as_deref() == Some(id.to_string().as_str());
+            view! { <option value=*id selected=selected>{code.clone()}</option> }
+        })
         .collect_view();
     view! { <label>{t!(i18n, col_cycle)}<select name="cycle">{cycles}</select></label> }
 }
 
-/// The box making an assignment a trial (checked: nothing is written).
-fn trial_box() -> impl IntoView {
+/// The box making an assignment a trial (checked: nothing is written), as `posted` if a form
+/// came back.
+fn trial_box(posted: &Typed) -> impl IntoView + use<> {
     let i18n = use_i18n();
-    view! { <label class="check"><input type="checkbox" name="dry_run" value="true" checked />{t!(i18n, assign_dry_run)}</label> }
+    let checked = posted.checked("dry_run", true);
+    view! { <label class="check"><input type="checkbox" name="dry_run" value="true" checked=checked />{t!(i18n, assign_dry_run)}</label> }
 }
 
 /// The fields of an assignment saying to whom: the cycle (one not closed), the unit, the job
-/// position.
-fn whom(open: &[(i64, String)]) -> impl IntoView + use<> {
+/// position; as `posted` if the form came back.
+fn whom(open: &[(i64, String)], posted: &Typed) -> impl IntoView + use<> {
     let i18n = use_i18n();
     view! {
-        {cycle_select(open)}
-        <label>{t!(i18n, field_unit_code)}<input name="unit" maxlength="64" required placeholder="HUE-X03" /></label>
-        <label>{t!(i18n, field_job_position)}<input name="job_position" maxlength="255" /></label>
+        {cycle_select(open, posted)}
+        <label>{t!(i18n, field_unit_code)}<input name="unit" maxlength="64" required placeholder="HUE-X03" value=posted.or("unit", "") /></label>
+        <label>{t!(i18n, field_job_position)}<input name="job_position" maxlength="255" value=posted.or("job_position", "") /></label>
     }
 }
 
@@ -268,7 +282,9 @@ fn template_item(
     actions: AssignActions,
 ) -> impl IntoView + use<> {
     let i18n = use_i18n();
-    let (title, cycles) = (t.work.title().to_owned(), cycle_select(open));
+    // As chosen, when this template's use came back refused or tried.
+    let posted = Typed::of::<UseTemplate>().for_record("template", t.id);
+    let (title, cycles) = (t.work.title().to_owned(), cycle_select(open, &posted));
     let what = match t.work {
         TemplateWork::Product {
             code,
@@ -299,7 +315,7 @@ fn template_item(
             <ActionForm action=actions.template attr:class="inline-form">
                 <input type="hidden" name="template" value=t.id />
                 {cycles}
-                {trial_box()}
+                {trial_box(&posted)}
                 <button type="submit">{t!(i18n, template_use)}</button>
             </ActionForm>
             <ActionForm action=actions.delete attr:class="inline-form">
@@ -351,6 +367,9 @@ where
 
 fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
     let i18n = use_i18n();
+    // As typed, when the form comes back refused.
+    let posted = Typed::of::<CreateCycle>();
+    let scheme = posted.get("scheme");
     // The schemes' names follow the page's language.
     let options = move || {
         let lang = explain_lang();
@@ -360,9 +379,14 @@ fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
             .map(|s| {
                 let name = crate::domain::explain::scheme_name(&s.id, lang)
                     .unwrap_or_else(|| s.id.clone());
-                view! { <option value=s.id>{name}</option> }
+                let selected = scheme.as_deref() == Some(s.id.as_str());
+                view! { <option value=s.id selected=selected>{name}</option> }
             })
             .collect_view()
+    };
+    let kind = posted.or("kind", "month");
+    let kind_option = move |code: &'static str, name: AnyView| {
+        view! { <option value=code selected={kind == code}>{name}</option> }
     };
     view! {
         <section class="card" data-testid="cycle-create">
@@ -372,13 +396,13 @@ fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
                 <label>
                     {t!(i18n, field_period_kind)}
                     <select name="kind">
-                        <option value="month">{t!(i18n, period_month)}</option>
-                        <option value="quarter">{t!(i18n, period_quarter)}</option>
-                        <option value="year">{t!(i18n, period_year)}</option>
+                        {kind_option.clone()("month", t!(i18n, period_month).into_any())}
+                        {kind_option.clone()("quarter", t!(i18n, period_quarter).into_any())}
+                        {kind_option("year", t!(i18n, period_year).into_any())}
                     </select>
                 </label>
-                <label>{t!(i18n, field_year)}<input name="year" type="number" min="2000" max="2100" required /></label>
-                <label>{t!(i18n, field_period_no)}<input name="number" type="number" min="1" max="12" required /></label>
+                <label>{t!(i18n, field_year)}<input name="year" type="number" min="2000" max="2100" required value=posted.or("year", "") /></label>
+                <label>{t!(i18n, field_period_no)}<input name="number" type="number" min="1" max="12" required value=posted.or("number", "") /></label>
                 <button type="submit">{t!(i18n, cycle_create_submit)}</button>
             </ActionForm>
         </section>
@@ -413,13 +437,17 @@ fn row(
     });
     let code = r.code;
     let shown = code.clone();
+    // The reopening's reason as typed, when it came back refused.
+    let reason = Typed::of::<ChangeCycle>()
+        .for_record("id", id)
+        .or("reason", "");
     let step = match (r.state, r.next) {
         (CycleState::Closed, _) => view! {
             <ActionForm action=change attr:class="inline-form">
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="version" value=version />
                 <input type="hidden" name="step" value="reopen" />
-                <label>{t!(i18n, reopen_reason)}<input name="reason" maxlength="2000" required /></label>
+                <label>{t!(i18n, reopen_reason)}<input name="reason" maxlength="2000" required value=reason /></label>
                 <button type="submit" class="secondary">{t!(i18n, reopen_submit)}</button>
             </ActionForm>
         }
@@ -455,16 +483,19 @@ fn deadlines_form(
     set: ServerAction<SetCycleDeadlines>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let iso = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    // As typed, when this cycle's form came back refused; else the deadlines in force.
+    let posted = Typed::of::<SetCycleDeadlines>().for_record("id", id);
+    let iso =
+        move |name: &str, d: chrono::NaiveDate| posted.or(name, d.format("%Y-%m-%d").to_string());
     view! {
         <details class="deadlines-edit" data-testid="deadlines-edit">
             <summary>{t!(i18n, deadlines_edit)}</summary>
             <ActionForm action=set attr:class="inline-form">
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="version" value=version />
-                <label>{t!(i18n, field_deadline_self)}<input name="deadline_self" type="date" value=iso(d.self_assessment) /></label>
-                <label>{t!(i18n, field_deadline_review)}<input name="deadline_review" type="date" value=iso(d.review) /></label>
-                <label>{t!(i18n, field_deadline_approval)}<input name="deadline_approval" type="date" value=iso(d.approval) /></label>
+                <label>{t!(i18n, field_deadline_self)}<input name="deadline_self" type="date" value=iso("deadline_self", d.self_assessment) /></label>
+                <label>{t!(i18n, field_deadline_review)}<input name="deadline_review" type="date" value=iso("deadline_review", d.review) /></label>
+                <label>{t!(i18n, field_deadline_approval)}<input name="deadline_approval" type="date" value=iso("deadline_approval", d.approval) /></label>
                 <p class="hint">{t!(i18n, deadlines_hint)}</p>
                 <button type="submit">{t!(i18n, deadlines_submit)}</button>
             </ActionForm>

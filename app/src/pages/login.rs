@@ -12,6 +12,10 @@ pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let error = move || query.read().get("error");
+    // The name typed before a refused sign-in (never the password).
+    let typed_name = query
+        .with_untracked(|q| q.get("username"))
+        .unwrap_or_default();
     // Only a number is shown: the address is anybody's to write.
     let wait = move || {
         query
@@ -46,7 +50,7 @@ pub fn LoginPage() -> impl IntoView {
             <form method="post" action="/login" class="form">
                 <input type="hidden" name="next" value=next />
                 <label for="username">{t!(i18n, login_username)}</label>
-                <input id="username" name="username" autocomplete="username" required />
+                <input id="username" name="username" autocomplete="username" required value=typed_name />
                 <label for="password">{t!(i18n, login_password)}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required />
                 <button type="submit">{t!(i18n, login_submit)}</button>

@@ -415,17 +415,7 @@ fn key_result_form(
     let posted = Typed::of::<SaveKeyResult>()
         .for_record("objective_id", objective_id)
         .for_edit("key_result_id", edited.map(|(id, _)| id.to_string()));
-    let field = |name: &str, shown: String| posted.or(&format!("kr[{name}]"), shown);
-    let draft = KeyResultDraft {
-        title: field("title", draft.title),
-        kind: field("kind", draft.kind),
-        start: field("start", draft.start),
-        target: field("target", draft.target),
-        band_low: field("band_low", draft.band_low),
-        band_high: field("band_high", draft.band_high),
-        weight: field("weight", draft.weight),
-        unit_of_measure: field("unit_of_measure", draft.unit_of_measure),
-    };
+    let draft = typed_key_result(&posted, draft);
     view! {
         <ActionForm action=action attr:class="plan-form" attr:data-testid="key-result-form">
             <input type="hidden" name="objective_id" value=objective_id />
@@ -434,6 +424,21 @@ fn key_result_form(
             {weight_field("kr[weight]", t!(i18n, field_kr_weight).into_any(), draft.weight.clone(), others, false)}
             <button type="submit">{t!(i18n, plan_save_kr)}</button>
         </ActionForm>
+    }
+}
+
+/// A key result's form as `posted` (`kr[title]`, …) where it was, else as `draft`.
+pub fn typed_key_result(posted: &Typed, draft: KeyResultDraft) -> KeyResultDraft {
+    let field = |name: &str, shown: String| posted.or(&format!("kr[{name}]"), shown);
+    KeyResultDraft {
+        title: field("title", draft.title),
+        kind: field("kind", draft.kind),
+        start: field("start", draft.start),
+        target: field("target", draft.target),
+        band_low: field("band_low", draft.band_low),
+        band_high: field("band_high", draft.band_high),
+        weight: field("weight", draft.weight),
+        unit_of_measure: field("unit_of_measure", draft.unit_of_measure),
     }
 }
 
