@@ -231,6 +231,13 @@ on_both_databases!(
             me.contains("\"roles\":[[\"official\",\"Đơn vị P1-U\"]]"),
             "{me}"
         );
+        // The header's brief form: who, and what they may do, without the roles' units.
+        let brief = [("brief", "true".to_owned())];
+        let (_, me) = server.call("/api/me", &brief, cookie.as_deref()).await;
+        assert!(
+            me.contains("\"roles\":[]") && me.contains("\"username\":\"cuc\""),
+            "{me}"
+        );
         assert_eq!(
             set_up(
                 &server,

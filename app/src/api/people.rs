@@ -7,16 +7,22 @@ use leptos::prelude::*;
 use super::dto::{Me, OfficialDetail, OfficialList};
 use crate::error::AppError;
 
-/// The signed-in person (`None` when nobody is signed in).
+/// The signed-in person (`None` when nobody is signed in). `brief`: without the roles'
+/// units (`roles` empty), which only the account page shows — every page's header asks this
+/// way, and so reads nothing from the database.
 #[server(name = WhoAmI, prefix = "/api", endpoint = "me")]
-pub async fn who_am_i() -> Result<Option<Me>, AppError> {
+pub async fn who_am_i(#[server(default)] brief: bool) -> Result<Option<Me>, AppError> {
     use crate::domain::access::{Action, may_somewhere};
     let Some(user) = crate::ssr::auth::guard::current_user() else {
         return Ok(None);
     };
-    let state = crate::ssr::state::AppState::from_context()?;
-    let units = user.principal.grants.iter().map(|g| g.unit_id);
-    let names = crate::ssr::repo::org_units::names_of(&state.db, units.collect::<Vec<_>>()).await?;
+    let names = if brief {
+        Default::default()
+    } else {
+        let state = crate::ssr::state::AppState::from_context()?;
+        let units = user.principal.grants.iter().map(|g| g.unit_id);
+        crate::ssr::repo::org_units::names_of(&state.db, units.collect::<Vec<_>>()).await?
+    };
     Ok(Some(Me {
         can_audit: may_somewhere(&user.principal, Action::Audit),
         can_admin: may_somewhere(&user.principal, Action::Admin),
@@ -29,6 +35,7 @@ pub async fn who_am_i() -> Result<Option<Me>, AppError> {
             .principal
             .grants
             .iter()
+            .filter(|_| !brief)
             .map(|g| {
                 (
                     g.role.code().to_owned(),

@@ -12,7 +12,7 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let me = Resource::new(|| (), |()| who_am_i());
+    let me = Resource::new(|| (), |()| who_am_i(true));
     view! {
         <header class="topbar">
             <a class="brand" href="/">

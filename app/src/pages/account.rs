@@ -17,7 +17,7 @@ use crate::i18n::{t, use_i18n};
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let me = Resource::new(|| (), |()| who_am_i());
+    let me = Resource::new(|| (), |()| who_am_i(false));
     let end_others = ServerAction::<EndOtherSessions>::new();
     let ended_count = saves(end_others);
     let sessions = Resource::new(move || ended_count.get(), |_| my_sessions());

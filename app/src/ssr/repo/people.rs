@@ -118,24 +118,38 @@ async fn count(
     Ok(u64::try_from(total).unwrap_or(0))
 }
 
-fn listed(m: official::Model, names: &HashMap<i64, String>) -> Listed {
-    Listed {
-        unit_name: names.get(&m.unit_id).cloned().unwrap_or_default(),
-        id: m.id,
-        personnel_code: m.personnel_code,
-        full_name: m.full_name,
-        job_position: m.job_position,
-    }
-}
-
-/// One official as a list row; `NotFound` if none.
+/// One official as a list row, with their unit's name in the same statement; `NotFound` if
+/// none.
 pub async fn official_row(db: &impl ConnectionTrait, id: i64) -> Result<Listed, AppError> {
-    let model = official::Entity::find_by_id(id)
+    use crate::ssr::entity::org_unit;
+    use sea_orm::JoinType;
+    let (id, personnel_code, full_name, job_position, unit_name) = official::Entity::find_by_id(id)
+        .select_only()
+        .columns([
+            official::Column::Id,
+            official::Column::PersonnelCode,
+            official::Column::FullName,
+            official::Column::JobPosition,
+        ])
+        .column(org_unit::Column::Name)
+        .join(
+            JoinType::InnerJoin,
+            official::Entity::belongs_to(org_unit::Entity)
+                .from(official::Column::UnitId)
+                .to(org_unit::Column::Id)
+                .into(),
+        )
+        .into_tuple::<(i64, String, String, String, String)>()
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let names = super::org_units::names_of(db, [model.unit_id]).await?;
-    Ok(listed(model, &names))
+    Ok(Listed {
+        id,
+        personnel_code,
+        full_name,
+        job_position,
+        unit_name,
+    })
 }
 
 /// A key result of an official as their page lists it.
