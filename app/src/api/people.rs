@@ -16,12 +16,20 @@ pub async fn who_am_i(#[server(default)] brief: bool) -> Result<Option<Me>, AppE
     let Some(user) = crate::ssr::auth::guard::current_user() else {
         return Ok(None);
     };
-    let names = if brief {
-        Default::default()
+    let roles = if brief {
+        Vec::new()
     } else {
         let state = crate::ssr::state::AppState::from_context()?;
-        let units = user.principal.grants.iter().map(|g| g.unit_id);
-        crate::ssr::repo::org_units::names_of(&state.db, units.collect::<Vec<_>>()).await?
+        let grants = &user.principal.grants;
+        let units: Vec<i64> = grants.iter().map(|g| g.unit_id).collect();
+        let names = crate::ssr::repo::org_units::names_of(&state.db, units).await?;
+        grants
+            .iter()
+            .map(|g| {
+                let name = names.get(&g.unit_id).cloned().unwrap_or_default();
+                (g.role.code().to_owned(), name)
+            })
+            .collect()
     };
     Ok(Some(Me {
         can_audit: may_somewhere(&user.principal, Action::Audit),
@@ -31,18 +39,7 @@ pub async fn who_am_i(#[server(default)] brief: bool) -> Result<Option<Me>, AppE
         can_compare: !crate::domain::access::scope(&user.principal, Action::Read)
             .subtrees
             .is_empty(),
-        roles: user
-            .principal
-            .grants
-            .iter()
-            .filter(|_| !brief)
-            .map(|g| {
-                (
-                    g.role.code().to_owned(),
-                    names.get(&g.unit_id).cloned().unwrap_or_default(),
-                )
-            })
-            .collect(),
+        roles,
         username: user.username,
         display_name: user.display_name,
         official_id: user.principal.official_id,

@@ -396,8 +396,8 @@ fn create_form(create: ServerAction<CreateCycle>) -> impl IntoView {
                 <label>
                     {t!(i18n, field_period_kind)}
                     <select name="kind">
-                        {kind_option.clone()("month", t!(i18n, period_month).into_any())}
-                        {kind_option.clone()("quarter", t!(i18n, period_quarter).into_any())}
+                        {kind_option("month", t!(i18n, period_month).into_any())}
+                        {kind_option("quarter", t!(i18n, period_quarter).into_any())}
                         {kind_option("year", t!(i18n, period_year).into_any())}
                     </select>
                 </label>
