@@ -89,11 +89,17 @@ test("a decision refused because the record changed keeps what was typed", async
   await settle(other);
   await expect(other.getByText("Đã lưu quyết định.").first()).toBeVisible();
   // Back in the first tab, still showing the record as it was: a return for revision.
+  const cycle = ((await row.locator("td").first().textContent()) ?? "").trim();
   const reason = "Bổ sung minh chứng cho sản phẩm thứ hai";
   await row.locator('input[name="reason"][required]').fill(reason);
   await row.getByRole("button", { name: "Trả lại để sửa" }).click();
   await settle(page);
   await expect(page.getByRole("alert")).toContainText("thay đổi");
-  await expect(page.locator('input[name="reason"][required]').first()).toHaveValue(reason);
+  // The page now shows the other tab's proposal, and the reason typed is still there.
+  const now = page
+    .locator('[data-testid="assessments"] tbody tr')
+    .filter({ has: page.locator(`td:text-is("${cycle}")`) });
+  await expect(now).toContainText("Đã đánh giá");
+  await expect(now.locator('input[name="reason"][required]')).toHaveValue(reason);
   await shoot(page, "review-changed-kept");
 });

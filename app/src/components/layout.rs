@@ -12,6 +12,7 @@ use crate::i18n::{t, t_string, use_i18n};
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    super::typed::Resent::provide();
     let me = Resource::new(|| (), |()| who_am_i(true));
     view! {
         <header class="topbar">

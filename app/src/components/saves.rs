@@ -1,22 +1,42 @@
-//! A page's data is read again after a save that succeeded, never after a refused one: a
+//! A page's data is read again after a save that succeeded, never after a plain refusal: a
 //! refusal changed nothing, and reading again would redraw the forms and lose what was typed.
+//! A refusal because someone else changed the record is the exception: the page is read again
+//! to show their change, and the redrawn form keeps what was sent ([`Resent`]).
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-/// Changes after each save of `action` that succeeded and stays put after a refusal; a
-/// resource that reads it is fetched again only when something was saved.
+use super::typed::Resent;
+use crate::error::AppError;
+
+/// Changes after each save of `action` that succeeded or met someone else's change, and stays
+/// put after any other refusal; a resource that reads it is fetched again only then.
 pub fn saves<S>(action: ServerAction<S>) -> Memo<usize>
 where
-    S: ServerFn + Clone + Send + Sync + 'static,
+    S: ServerFn<Error = AppError> + serde::Serialize + Clone + Send + Sync + 'static,
     S::Output: Send + Sync + 'static,
-    S::Error: Send + Sync + 'static,
 {
+    // What the browser sends, kept past the answer (the action forgets it then).
+    let sent = StoredValue::new(None::<S>);
+    Effect::new(move |_| {
+        if let Some(args) = action.input().get() {
+            sent.set_value(Some(args));
+        }
+    });
+    Effect::new(move |_| {
+        action.value().with(|answer| match answer {
+            Some(Ok(_)) => Resent::keep::<S>(None),
+            Some(Err(AppError::Conflict)) => sent.with_value(|args| Resent::keep(args.as_ref())),
+            _ => {}
+        });
+    });
     Memo::new(move |previous: Option<&usize>| {
         let version = action.version().get();
-        let succeeded = action.value().with(|value| matches!(value, Some(Ok(_))));
+        let read_again = action
+            .value()
+            .with(|value| matches!(value, Some(Ok(_)) | Some(Err(AppError::Conflict))));
         match previous {
-            Some(&kept) if !succeeded => kept,
+            Some(&kept) if !read_again => kept,
             _ => version,
         }
     })

@@ -3,8 +3,11 @@
 //! server adds the posted fields ([`PARAM`], see `server/src/typed_back.rs`). The form of that
 //! server function — and of that record, when the page has one per record — fills its fields
 //! from them, so nothing typed is lost. A trial (an assignment tried first) comes back the
-//! same way ([`KEEP_HEADER`]), to be sent again for real. With JavaScript the form is never
-//! redrawn after a refusal or a trial, and nothing here is needed.
+//! same way ([`KEEP_HEADER`]), to be sent again for real.
+//!
+//! With JavaScript a form is not redrawn after a refusal, so what was typed stays in it —
+//! except when someone else changed the record: the page is then read again to show their
+//! change, and the redrawn form takes what was sent from [`Resent`] instead.
 
 use std::sync::Arc;
 
@@ -23,10 +26,19 @@ pub const KEEP_HEADER: &str = "x-thuocdo-keep-typed";
 pub struct Typed(Option<Arc<Vec<(String, String)>>>);
 
 impl Typed {
-    /// The fields posted to server function `S`, when the page's address carries its refusal.
+    /// The fields posted to server function `S`, when the page's address carries its refusal,
+    /// or, with JavaScript, when its form was sent to a record someone else had changed.
     pub fn of<S: ServerFn>() -> Self {
         let query = leptos_router::hooks::use_query_map();
-        query.with_untracked(|q| Self::from_query(q.get_str("__path"), q.get_str(PARAM), S::PATH))
+        let posted = query
+            .with_untracked(|q| Self::from_query(q.get_str("__path"), q.get_str(PARAM), S::PATH));
+        match (&posted.0, use_context::<Resent>()) {
+            (None, Some(Resent(sent))) => sent.with_untracked(|sent| match sent {
+                Some((path, body)) => Self::from_query(Some(path), Some(body), S::PATH),
+                None => Typed(None),
+            }),
+            _ => posted,
+        }
     }
 
     /// The fields of `body`, when `path` (the refused server function) is `expected`.
@@ -66,10 +78,11 @@ impl Typed {
             .map(|(_, value)| value.clone())
     }
 
-    /// Whether checkbox `name` was ticked, if this form came back; else `shown`.
+    /// Whether checkbox `name` was ticked, if this form came back; else `shown`. A plain post
+    /// leaves an unticked box out; the browser's server-function call sends it as `false`.
     pub fn checked(&self, name: &str, shown: bool) -> bool {
         match self.0 {
-            Some(_) => self.get(name).is_some(),
+            Some(_) => self.get(name).is_some_and(|v| v != "false"),
             None => shown,
         }
     }
@@ -77,6 +90,34 @@ impl Typed {
     /// What was typed in field `name`, else `shown` (what the page would show).
     pub fn or(&self, name: &str, shown: impl Into<String>) -> String {
         self.get(name).unwrap_or_else(|| shown.into())
+    }
+}
+
+/// With JavaScript: the server function and the fields of the last save refused because
+/// someone else had changed the record, while the page is read again to show that change.
+/// Cleared by the next save that goes through and when another page is opened.
+#[derive(Clone, Copy)]
+pub struct Resent(RwSignal<Option<(String, String)>>);
+
+impl Resent {
+    /// Makes it available to the pages (once, around them).
+    pub fn provide() {
+        let resent = Resent(RwSignal::new(None));
+        provide_context(resent);
+        let path = leptos_router::hooks::use_location().pathname;
+        Effect::new(move |_| {
+            path.track();
+            resent.0.set(None);
+        });
+    }
+
+    /// Keeps what was sent to `S` (`args`, as the browser sends it) or forgets it (`None`).
+    pub fn keep<S: ServerFn + serde::Serialize>(args: Option<&S>) {
+        if let Some(Resent(sent)) = use_context::<Resent>() {
+            sent.set(
+                args.and_then(|args| Some((S::PATH.to_owned(), serde_qs::to_string(args).ok()?))),
+            );
+        }
     }
 }
 
@@ -116,5 +157,32 @@ mod tests {
             new.for_edit("objective_id", Some("4".into())).get("title"),
             None
         );
+    }
+
+    #[test]
+    fn what_the_browser_sends_reads_like_a_plain_post() {
+        use std::collections::BTreeMap;
+        #[derive(serde::Serialize)]
+        struct Sent {
+            assessment_id: i64,
+            objective_id: Option<i64>,
+            dry_run: bool,
+            points: BTreeMap<String, f64>,
+            comments: BTreeMap<String, String>,
+        }
+        let sent = Sent {
+            assessment_id: 4,
+            objective_id: None,
+            dry_run: false,
+            points: BTreeMap::from([("c1".to_owned(), 7.5)]),
+            comments: BTreeMap::from([("c1".to_owned(), "lý do & thêm".to_owned())]),
+        };
+        let body = serde_qs::to_string(&sent).expect("serialized");
+        let typed = Typed::from_query(Some("/api/x"), Some(&body), "/api/x")
+            .for_edit("objective_id", None)
+            .for_record("assessment_id", 4);
+        assert_eq!(typed.get("points[c1]").as_deref(), Some("7.5"));
+        assert_eq!(typed.get("comments[c1]").as_deref(), Some("lý do & thêm"));
+        assert!(!typed.checked("dry_run", true));
     }
 }
