@@ -21,6 +21,12 @@ test("the city's units are compared in tiers, with flags, staffing and a chart",
   // Phường An Cựu: most of it proposed HTXSNV, beyond the quota.
   const anCuu = table.locator("tbody tr", { hasText: "Phường An Cựu" });
   await expect(anCuu).toContainText("Vượt tỷ lệ HTXSNV");
+  // A commune where everyone is rated excellent stands out with its evidence; the ward over
+  // the quota, whose scores are as varied as anyone's, does not.
+  await expect(table.locator("tbody tr", { hasText: "Xã Phú Hồ" })).toContainText(
+    /Đánh giá đồng loạt bất thường: 100% HTXSNV.*độ lệch chuẩn của điểm \d+\.\d, chung \d+\.\d.*p < 0\.001/,
+  );
+  await expect(anCuu).not.toContainText("Đánh giá đồng loạt");
   // Staffing: the merged Thuận Hóa over its approved posts, Dương Nỗ short of them.
   await expect(table.locator("tbody tr", { hasText: "Phường Thuận Hóa" })).toContainText("thừa 11");
   await expect(table.locator("tbody tr", { hasText: "Phường Dương Nỗ" })).toContainText("thiếu 13");

@@ -17,6 +17,7 @@ mod m20261201_000010_assessment_state_index;
 mod m20261201_000011_cycle_deadlines;
 mod m20261202_000012_import_run;
 mod m20261202_000013_work_template;
+mod m20261203_000014_rollup_score_spread;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_cycle_deadlines::Migration),
             Box::new(m20261202_000012_import_run::Migration),
             Box::new(m20261202_000013_work_template::Migration),
+            Box::new(m20261203_000014_rollup_score_spread::Migration),
         ]
     }
 }

@@ -17,6 +17,16 @@ async fn compare(
     serde_json::from_str(&body).expect("json")
 }
 
+/// A server on the demo city (`None` when the engine is not available).
+async fn demo_city(engine: common::Engine) -> Option<TestServer> {
+    let server = TestServer::start(engine, false).await?;
+    let db = server.db.connect().await;
+    server::seed::demo(&db, app::ssr::auth::password::Cost::TestOnly)
+        .await
+        .expect("demo city");
+    Some(server)
+}
+
 /// Signs in with the demo accounts' password.
 async fn demo_session(server: &TestServer, username: &str) -> String {
     let (_, location, cookie) = server.login_as(username, "demo-thuocdo-2026", None).await;
@@ -35,13 +45,9 @@ fn names(c: &serde_json::Value) -> Vec<String> {
 on_both_databases!(
     each_reader_compares_the_units_of_their_scope_only,
     |engine| async move {
-        let Some(server) = TestServer::start(engine, false).await else {
+        let Some(server) = demo_city(engine).await else {
             return;
         };
-        let db = server.db.connect().await;
-        server::seed::demo(&db, app::ssr::auth::password::Cost::TestOnly)
-            .await
-            .expect("demo city");
         let city = demo_session(&server, "lanhdao").await;
         let all = compare(&server, Some(&city), &[]).await;
         assert_eq!(all["cycle"], "2026-11", "the latest month with scores");
@@ -243,5 +249,54 @@ on_both_databases!(
         assert_eq!(status, 200);
         assert!(csv.starts_with("Khoảng điểm,Số đơn vị\r\n"), "{csv}");
         server.stop().await;
+    }
+);
+
+on_both_databases!(
+    the_demos_equalized_units_stand_out_with_their_evidence,
+    |engine| async move {
+        let Some(server) = demo_city(engine).await else {
+            return;
+        };
+        let city = demo_session(&server, "lanhdao").await;
+        let all = compare(&server, Some(&city), &[]).await;
+        let units = all["units"].as_array().expect("units");
+        assert_eq!(units.len() as u64, all["total"].as_u64().expect("total"));
+        let concentrated: Vec<(&str, &serde_json::Value)> = units
+            .iter()
+            .filter_map(|u| {
+                let evidence = u["flags"]
+                    .as_array()?
+                    .iter()
+                    .find_map(|f| f.get("Concentrated"))?;
+                Some((u["name"].as_str()?, evidence))
+            })
+            .collect();
+        let mut names: Vec<&str> = concentrated.iter().map(|(n, _)| *n).collect();
+        names.sort_unstable();
+        // The three communes where everyone is rated excellent, and no other unit: not the
+        // ward over the quota (its scores are as varied as anyone's), not the strong ones.
+        assert_eq!(
+            names,
+            ["Phường Kim Trà", "Xã Khe Tre", "Xã Phú Hồ"],
+            "{concentrated:?}"
+        );
+        for (name, evidence) in &concentrated {
+            let top = evidence["top_percent"].as_u64().expect("top");
+            let overall = evidence["overall_top_percent"].as_u64().expect("overall");
+            assert!(top > overall, "{name}: {top} % against {overall} %");
+            assert!(
+                evidence["p_millionths"].as_u64().expect("p") < 10_000,
+                "{name}"
+            );
+            let spread = evidence["spread_tenths"].as_u64().expect("spread");
+            let overall = evidence["overall_spread_tenths"]
+                .as_u64()
+                .expect("overall spread");
+            assert!(
+                2 * spread < overall,
+                "{name}: spread {spread} against {overall}"
+            );
+        }
     }
 );

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::equalize::{Group, Rules, detect};
 use super::quota::demotions_needed;
 
 /// Fewest officials with a level before a unit's distribution is judged at all.
@@ -38,10 +39,30 @@ pub enum Flag {
     Equalized,
     /// More HTXSNV than [`TOP_SHARE_OF_GOOD`] % of HTTNV: this many would have to move down.
     OverQuota(u32),
+    /// Its levels are concentrated beyond what the distribution of all the units compared
+    /// explains ([`super::equalize`]), with the evidence.
+    Concentrated(Concentration),
 }
 
-/// The flags of a unit with these officials per level (HTXSNV, HTTNV, HTNV, KHTNV).
-pub fn flags(levels: [u32; 4]) -> Vec<Flag> {
+/// The evidence of a [`Flag::Concentrated`] unit, as the page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Concentration {
+    /// Its share (%, rounded) at HTXSNV, and that of all the units compared.
+    pub top_percent: u32,
+    pub overall_top_percent: u32,
+    /// The standard deviation of its scores and of all the units' scores, in tenths of a
+    /// point (rounded).
+    pub spread_tenths: u32,
+    pub overall_spread_tenths: u32,
+    /// The chi-square test's p-value in millionths (rounded up, so 0 is never shown).
+    pub p_millionths: u32,
+}
+
+/// The flags of a unit (its officials per level — HTXSNV, HTTNV, HTNV, KHTNV — and the spread
+/// of its scores), compared, when given, with all the units compared (`overall`, the unit's
+/// included).
+pub fn flags(unit: Group, overall: Option<Group>) -> Vec<Flag> {
+    let levels = unit.levels.0;
     let rated: u32 = levels.iter().sum();
     if rated < MIN_RATED {
         return Vec::new();
@@ -56,6 +77,20 @@ pub fn flags(levels: [u32; 4]) -> Vec<Flag> {
     let remove = demotions_needed(top, good, TOP_SHARE_OF_GOOD);
     if remove > 0 {
         found.push(Flag::OverQuota(u32::try_from(remove).unwrap_or(u32::MAX)));
+    }
+    if let Some(overall) = overall {
+        let finding = detect(unit, overall, &Rules::default());
+        if finding.flagged() {
+            let percent = |share: f64| (share * 100.0).round() as u32;
+            let tenths = |spread: Option<f64>| (spread.unwrap_or(0.0) * 10.0).round() as u32;
+            found.push(Flag::Concentrated(Concentration {
+                top_percent: percent(finding.top_share),
+                overall_top_percent: percent(finding.province_top_share),
+                spread_tenths: tenths(finding.spread),
+                overall_spread_tenths: tenths(finding.province_spread),
+                p_millionths: ((finding.test.p_value * 1e6).ceil() as u32).max(1),
+            }));
+        }
     }
     found
 }
@@ -271,12 +306,51 @@ mod tests {
     #[test]
     fn an_equalized_unit_and_one_over_the_quota_are_flagged() {
         // Phường An Cựu in the demo: 22 of 35 proposed HTXSNV.
-        assert_eq!(flags([22, 10, 3, 0]), [Flag::OverQuota(17)]);
-        assert_eq!(flags([0, 19, 1, 0]), [Flag::Equalized]);
-        assert_eq!(flags([10, 0, 0, 0]), [Flag::Equalized, Flag::OverQuota(9)]);
-        assert_eq!(flags([2, 10, 3, 1]), []);
+        assert_eq!(alone([22, 10, 3, 0]), [Flag::OverQuota(17)]);
+        assert_eq!(alone([0, 19, 1, 0]), [Flag::Equalized]);
+        assert_eq!(alone([10, 0, 0, 0]), [Flag::Equalized, Flag::OverQuota(9)]);
+        assert_eq!(alone([2, 10, 3, 1]), []);
         // Too few rated to judge.
-        assert_eq!(flags([4, 0, 0, 0]), []);
+        assert_eq!(alone([4, 0, 0, 0]), []);
+    }
+
+    /// The flags of a unit judged on its own.
+    fn alone(levels: [u32; 4]) -> Vec<Flag> {
+        flags(unit(levels, None), None)
+    }
+
+    fn unit(levels: [u32; 4], spread: Option<f64>) -> Group {
+        Group {
+            levels: crate::domain::equalize::LevelCounts(levels),
+            spread,
+        }
+    }
+
+    #[test]
+    fn a_unit_rated_alike_beyond_the_units_compared_carries_its_evidence() {
+        // All units compared: 10 % HTXSNV, 60 % HTTNV, 25 % HTNV, 5 % KHTNV; spread 12 points.
+        let overall = Some(unit([100, 600, 250, 50], Some(12.0)));
+        let [.., Flag::Concentrated(evidence)] = flags(unit([12, 0, 0, 0], Some(0.5)), overall)[..]
+        else {
+            panic!("a unit all at HTXSNV with scores alike is concentrated");
+        };
+        assert_eq!(
+            (evidence.top_percent, evidence.overall_top_percent),
+            (100, 10)
+        );
+        assert_eq!(evidence.p_millionths, 1);
+        assert_eq!(
+            (evidence.spread_tenths, evidence.overall_spread_tenths),
+            (5, 120)
+        );
+        // Rated like the others, or lower down and spread out, or its scores as varied as
+        // anyone's: not equalization.
+        assert_eq!(flags(unit([2, 12, 5, 1], Some(0.5)), overall), []);
+        assert_eq!(flags(unit([1, 5, 7, 7], Some(0.5)), overall), []);
+        assert_eq!(
+            flags(unit([12, 0, 0, 0], Some(10.0)), overall),
+            [Flag::Equalized, Flag::OverQuota(10)]
+        );
     }
 
     #[test]
@@ -285,8 +359,8 @@ mod tests {
         assert_eq!(top_cap(14), 2);
         assert_eq!(top_cap(4), 0);
         // Consistent with the flag: at the cap nothing must move down, one above it must.
-        assert_eq!(flags([2, 10, 0, 0]), []);
-        assert_eq!(flags([3, 10, 0, 0]), [Flag::OverQuota(1)]);
+        assert_eq!(alone([2, 10, 0, 0]), []);
+        assert_eq!(alone([3, 10, 0, 0]), [Flag::OverQuota(1)]);
     }
 
     #[test]

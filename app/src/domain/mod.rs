@@ -5,6 +5,7 @@
 //! * [`general`], [`task_results`], [`okr`], [`period`]: one period's points;
 //! * [`aggregate`]: periods → year, time worked, bands, overrides;
 //! * [`quota`]: HTXSNV ≤ 20 % of HTTNV per (unit, task group), with recorded exceptions;
+//! * [`equalize`]: units and reviewers whose levels are concentrated beyond the province's;
 //! * [`rollup`]: dashboard figures per (unit, cycle), and each key result against its pace;
 //! * [`metrics`]: a unit's service metrics against their targets;
 //! * [`explain`]: the explanation tree every result carries (keys in `explain_keys.json`);
@@ -26,6 +27,7 @@ pub mod check_in;
 pub mod codes;
 pub mod compare;
 pub mod deadline;
+pub mod equalize;
 pub mod error;
 pub mod explain;
 pub mod general;

@@ -117,6 +117,10 @@ pub struct UnitSummary {
     pub assessed: u32,
     /// Mean computed score (points, 2 decimals).
     pub avg_score: Option<f64>,
+    /// Standard deviation of the computed scores (points, 2 decimals; `None` for fewer than
+    /// two), for the equalization detector ([`super::equalize`]).
+    #[serde(default)]
+    pub score_spread: Option<f64>,
     /// Officials per level: HTXSNV, HTTNV, HTNV, KHTNV.
     pub htxsnv: u32,
     pub httnv: u32,
@@ -163,6 +167,7 @@ pub fn summarize(
         officials: count(officials),
         assessed: count(scored.len()),
         avg_score: mean(scored.iter().sum(), scored.len()).map(round2),
+        score_spread: super::equalize::spread(&scored).map(round2),
         htxsnv: at(Level::Htxsnv),
         httnv: at(Level::Httnv),
         htnv: at(Level::Htnv),

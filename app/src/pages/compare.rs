@@ -154,6 +154,22 @@ pub fn flag_views(flags: &[Flag]) -> impl IntoView + use<> {
                 view! { <span class="flag">{t!(i18n, compare_flag_over_quota, n = n)}</span> }
                     .into_any()
             }
+            Flag::Concentrated(e) => {
+                let (top, overall) = (e.top_percent, e.overall_top_percent);
+                let tenths = |t: u32| format!("{:.1}", f64::from(t) / 10.0);
+                let (spread, overall_spread) =
+                    (tenths(e.spread_tenths), tenths(e.overall_spread_tenths));
+                let p = match e.p_millionths {
+                    ..1_000 => "< 0.001".to_owned(),
+                    p => format!("= {:.3}", f64::from(p) / 1e6),
+                };
+                view! {
+                    <span class="flag">
+                        {t!(i18n, compare_flag_concentrated, top, overall, spread, overall_spread, p)}
+                    </span>
+                }
+                .into_any()
+            }
         })
         .collect_view()
 }

@@ -13,6 +13,8 @@ pub struct Model {
     pub officials: i32,
     pub assessed: i32,
     pub avg_score: Option<f64>,
+    /// Standard deviation of the scores (points), for the equalization detector.
+    pub score_spread: Option<f64>,
     pub count_htxsnv: i32,
     pub count_httnv: i32,
     pub count_htnv: i32,

@@ -88,6 +88,8 @@ pub async fn scores(
         (r, unit_cycle_rollup::Column::CountHttnv),
         (r, unit_cycle_rollup::Column::CountHtnv),
         (r, unit_cycle_rollup::Column::CountKhtnv),
+        (r, unit_cycle_rollup::Column::Assessed),
+        (r, unit_cycle_rollup::Column::ScoreSpread),
     ])
     .column((org_unit::Entity, org_unit::Column::Name));
     ordered(&mut q);
@@ -104,19 +106,24 @@ pub async fn scores(
                 unit_id: row.try_get_by_index(0)?,
                 avg_score: row.try_get_by_index(1)?,
                 levels: [count(2)?, count(3)?, count(4)?, count(5)?],
-                name: row.try_get_by_index(6)?,
+                assessed: count(6)?,
+                score_spread: row.try_get_by_index(7)?,
+                name: row.try_get_by_index(8)?,
             })
         })
         .collect()
 }
 
-/// A unit's name, mean score and officials per level (HTXSNV, HTTNV, HTNV, KHTNV).
+/// A unit's name, mean score and officials per level (HTXSNV, HTTNV, HTNV, KHTNV), with how
+/// many have a score and their spread (the equalization detector's evidence).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scored {
     pub unit_id: i64,
     pub name: String,
     pub avg_score: Option<f64>,
     pub levels: [u32; 4],
+    pub assessed: u32,
+    pub score_spread: Option<f64>,
 }
 
 /// A page of the units compared, best first.
@@ -160,6 +167,7 @@ pub async fn page(
         (r, unit_cycle_rollup::Column::AvgKrProgress),
         (r, unit_cycle_rollup::Column::StaleKeyResults),
         (r, unit_cycle_rollup::Column::AtRiskKeyResults),
+        (r, unit_cycle_rollup::Column::ScoreSpread),
     ])
     .limit(limit)
     .offset(offset);
@@ -200,6 +208,7 @@ fn unit_row(row: &QueryResult) -> Result<UnitRow, AppError> {
             avg_kr_progress: row.try_get_by_index(14)?,
             stale_key_results: count(15)?,
             at_risk_key_results: count(16)?,
+            score_spread: row.try_get_by_index(17)?,
         },
     })
 }
