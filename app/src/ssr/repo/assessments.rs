@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 
 use crate::domain::Level;
 use crate::domain::lifecycle::{AssessmentState, CycleState};
@@ -65,6 +67,27 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Stored, AppError
         .await?
         .ok_or(AppError::NotFound)?;
     to_stored(model)
+}
+
+/// Assessment `id` and its cycle, read in one statement (the sheet's first read).
+pub async fn find_with_cycle(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<(Stored, Cycle), AppError> {
+    let (model, cycle) = assessment::Entity::find_by_id(id)
+        .select_also(cycle::Entity)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            assessment::Entity::belongs_to(cycle::Entity)
+                .from(assessment::Column::CycleId)
+                .to(cycle::Column::Id)
+                .into(),
+        )
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cycle = cycle.ok_or(AppError::NotFound)?;
+    Ok((to_stored(model)?, crate::ssr::repo::cycles::to_cycle(cycle)))
 }
 
 /// The state of the assessment of `(official, cycle)`: a draft while none is stored yet.

@@ -77,24 +77,21 @@ pub async fn of_official(
 ) -> Result<Plan, AppError> {
     let objectives = okrs::objectives_of(db, &[cycle_id], &[Owner::Official(official_id)]).await?;
     let ids: Vec<i64> = objectives.iter().map(|o| o.id).collect();
-    let key_results = okrs::key_results_of(db, &ids).await?;
-    let kr_ids: Vec<i64> = key_results.iter().map(|k| k.id).collect();
-    let mut check_ins: HashMap<i64, Vec<StoredCheckIn>> = HashMap::new();
-    for c in okrs::check_ins_of(db, &kr_ids).await? {
-        check_ins.entry(c.fields.key_result_id).or_default().push(c);
+    let mut tracked: HashMap<i64, Vec<Tracked>> = HashMap::new();
+    for (key_result, check_ins) in okrs::key_results_with_check_ins(db, &ids).await? {
+        tracked
+            .entry(key_result.fields.objective_id)
+            .or_default()
+            .push(Tracked {
+                key_result,
+                check_ins,
+            });
     }
     let weights = weight_sum(objectives.iter().map(|o| o.fields.weight));
     let objectives = objectives
         .into_iter()
         .map(|objective| {
-            let key_results: Vec<Tracked> = key_results
-                .iter()
-                .filter(|k| k.fields.objective_id == objective.id)
-                .map(|k| Tracked {
-                    check_ins: check_ins.remove(&k.id).unwrap_or_default(),
-                    key_result: k.clone(),
-                })
-                .collect();
+            let key_results = tracked.remove(&objective.id).unwrap_or_default();
             Planned {
                 weights: weight_sum(key_results.iter().map(|k| k.key_result.fields.weight)),
                 key_results,

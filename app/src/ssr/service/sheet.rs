@@ -15,7 +15,7 @@ use crate::domain::lifecycle::{SheetRights, sheet_rights};
 use crate::error::AppError;
 use crate::ssr::auth::guard::official_target;
 use crate::ssr::repo::assessments::{self, Given, Stored};
-use crate::ssr::repo::cycles::{self, Cycle};
+use crate::ssr::repo::cycles::Cycle;
 use crate::ssr::repo::{people, products};
 
 /// One scored criterion of the scheme (a group without sub-criteria is one) and the points
@@ -50,10 +50,9 @@ pub async fn sheet(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Sheet, AppError> {
-    let assessment = assessments::find(db, id).await?;
+    let (assessment, cycle) = assessments::find_with_cycle(db, id).await?;
     let target = official_target(db, assessment.official_id).await?;
     authorize(db, actor, &[Action::Read], &target, ("assessment", id), now).await?;
-    let cycle = cycles::find(db, assessment.cycle_id).await?;
     let scheme = builtin_scheme(&cycle.scheme_id).map_err(AppError::internal)?;
     let key = (assessment.official_id, assessment.cycle_id);
     let mut given: HashMap<String, Given> = assessments::points_given(db, key)
