@@ -233,6 +233,33 @@ pub struct Group {
     pub spread: Option<f64>,
 }
 
+impl Group {
+    /// A group with these officials per level (HTXSNV, HTTNV, HTNV, KHTNV) and score spread.
+    pub fn new(levels: [u32; 4], spread: Option<f64>) -> Self {
+        Group {
+            levels: LevelCounts(levels),
+            spread,
+        }
+    }
+
+    /// Several groups taken together, from each one's `(levels, scored, mean, spread)`: their
+    /// counts added, the spread of all their scores pooled ([`pooled_spread`]; a group without
+    /// a mean has no score to add, one without a spread a single score).
+    pub fn whole(
+        parts: impl IntoIterator<Item = ([u32; 4], u32, Option<f64>, Option<f64>)>,
+    ) -> Self {
+        let mut levels = [0; 4];
+        let mut scores = Vec::new();
+        for (counts, scored, mean, spread) in parts {
+            levels = std::array::from_fn(|i| levels[i] + counts[i]);
+            if let Some(mean) = mean {
+                scores.push((scored, mean, spread.unwrap_or(0.0)));
+            }
+        }
+        Group::new(levels, pooled_spread(scores))
+    }
+}
+
 /// The finding on `group` against `province` under `rules`.
 pub fn detect(group: Group, province: Group, rules: &Rules) -> Finding {
     let test = chi_square(&group.levels, &province.levels);
@@ -393,6 +420,14 @@ mod tests {
         let pooled = pooled_spread([summary(&a), summary(&b)]).unwrap_or(-1.0);
         assert!(close(pooled, spread(&all).unwrap_or(0.0), 1e-9));
         assert_eq!(pooled_spread([(1, 50.0, 0.0)]), None);
+        // Taken together as groups: counts added, the same pooled spread; no mean, no scores.
+        let whole = Group::whole([
+            ([1, 2, 0, 0], 3, Some(80.0), spread(&a)),
+            ([0, 1, 3, 1], 5, Some(64.4), spread(&b)),
+            ([0, 0, 2, 0], 0, None, None),
+        ]);
+        assert_eq!(whole.levels, LevelCounts([1, 3, 5, 1]));
+        assert!(close(whole.spread.unwrap_or(-1.0), pooled, 1e-9));
     }
 
     #[test]

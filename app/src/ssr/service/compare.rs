@@ -14,7 +14,7 @@ use crate::domain::compare::{
     ChartData, ComparedUnit, Comparison, CycleChoice, MergedUnit, OfficialCharts, StatusRow,
     UnitDashboard, UnitRef, flags, staffing_gap, tiers, top_cap,
 };
-use crate::domain::equalize::{Group, LevelCounts, pooled_spread};
+use crate::domain::equalize::Group;
 use crate::domain::explain::Lang;
 use crate::domain::kr_attainment;
 use crate::domain::metrics::{MetricKey, MetricValue, UnitMetric};
@@ -29,27 +29,6 @@ use crate::ssr::repo::compare::{self, Filter};
 use crate::ssr::repo::cycles::{self, Cycle};
 use crate::ssr::repo::dashboards;
 use crate::ssr::repo::rollups;
-
-/// A unit's levels and score spread as the equalization detector takes them.
-fn group(levels: [u32; 4], spread: Option<f64>) -> Group {
-    Group {
-        levels: LevelCounts(levels),
-        spread,
-    }
-}
-
-/// All the units compared taken together: their levels, and the spread of all their scores
-/// pooled from each unit's count, mean and spread.
-fn overall(all: &[compare::Scored]) -> Group {
-    let levels = all.iter().fold([0; 4], |sum, s| {
-        std::array::from_fn(|i| sum[i] + s.levels[i])
-    });
-    let spread = pooled_spread(
-        all.iter()
-            .filter_map(|s| Some((s.assessed, s.avg_score?, s.score_spread.unwrap_or(0.0)))),
-    );
-    group(levels, spread)
-}
 
 /// Units on one page of the comparison.
 pub const PAGE_SIZE: u32 = 100;
@@ -107,10 +86,13 @@ pub async fn units(
         .collect();
     comparison.total = all.len() as u64;
     // Each unit is compared with all the units compared.
-    let overall = overall(&all);
+    let overall = Group::whole(
+        all.iter()
+            .map(|s| (s.levels, s.assessed, s.avg_score, s.score_spread)),
+    );
     comparison.flagged = all
         .iter()
-        .filter(|s| !flags(group(s.levels, s.score_spread), Some(overall)).is_empty())
+        .filter(|s| !flags(Group::new(s.levels, s.score_spread), Some(overall)).is_empty())
         .count() as u64;
     let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
     let rows = compare::page(db, cycle.id, &roots, filter, u64::from(PAGE_SIZE), offset).await?;
@@ -133,7 +115,7 @@ pub async fn units(
             ComparedUnit {
                 gap: staffing_gap(r.officials, r.approved),
                 tier: tier_of.get(&r.unit_id).copied(),
-                flags: flags(group(levels, s.score_spread), Some(overall)),
+                flags: flags(Group::new(levels, s.score_spread), Some(overall)),
                 trend_svg: charts::sparkline(&values, &label),
                 unit_id: r.unit_id,
                 code: r.code,
@@ -514,7 +496,7 @@ pub async fn unit(
         avg_score: summary.as_ref().and_then(|s| s.avg_score),
         assessed: summary.as_ref().map_or(0, |s| s.assessed),
         flags: flags(
-            group(levels, summary.as_ref().and_then(|s| s.score_spread)),
+            Group::new(levels, summary.as_ref().and_then(|s| s.score_spread)),
             None,
         ),
         levels,
