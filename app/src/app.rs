@@ -11,9 +11,9 @@ use crate::components::layout::Layout;
 use crate::i18n::{I18nContextProvider, t_string, use_i18n};
 use crate::pages::{
     account::AccountPage, accounts::AccountsPage, assessment::AssessmentPage, audit::AuditPage,
-    compare::ComparePage, cycles::CyclesPage, home::HomePage, login::LoginPage,
-    not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage, queue::QueuePage,
-    setup::SetupPage, unit::UnitPage, upload::UploadPage,
+    calibration::CalibrationPage, compare::ComparePage, cycles::CyclesPage, home::HomePage,
+    login::LoginPage, not_found::NotFoundPage, official::OfficialPage, officials::OfficialsPage,
+    queue::QueuePage, setup::SetupPage, unit::UnitPage, upload::UploadPage,
 };
 
 /// The name of the cookie that remembers the chosen language (shared with `leptos_i18n`).
@@ -83,6 +83,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("units"), ParamSegment("id"))
                             view=UnitPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("units"), ParamSegment("id"), StaticSegment("calibration"))
+                            view=CalibrationPage
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("accounts") view=AccountsPage ssr=SsrMode::Async />

@@ -18,6 +18,7 @@ mod m20261201_000011_cycle_deadlines;
 mod m20261202_000012_import_run;
 mod m20261202_000013_work_template;
 mod m20261203_000014_rollup_score_spread;
+mod m20261204_000015_calibration;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_import_run::Migration),
             Box::new(m20261202_000013_work_template::Migration),
             Box::new(m20261203_000014_rollup_score_spread::Migration),
+            Box::new(m20261204_000015_calibration::Migration),
         ]
     }
 }

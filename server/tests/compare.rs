@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{TestServer, demo_city, demo_session};
 
 async fn compare(
     server: &TestServer,
@@ -15,22 +15,6 @@ async fn compare(
     let (status, body) = server.call("/api/compare", &form, cookie).await;
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).expect("json")
-}
-
-/// A server on the demo city (`None` when the engine is not available).
-async fn demo_city(engine: common::Engine) -> Option<TestServer> {
-    let server = TestServer::start(engine, false).await?;
-    let db = server.db.connect().await;
-    server::seed::demo(&db, app::ssr::auth::password::Cost::TestOnly)
-        .await
-        .expect("demo city");
-    Some(server)
-}
-
-/// Signs in with the demo accounts' password.
-async fn demo_session(server: &TestServer, username: &str) -> String {
-    let (_, location, cookie) = server.login_as(username, "demo-thuocdo-2026", None).await;
-    cookie.unwrap_or_else(|| panic!("{username} could not sign in: {location}"))
 }
 
 fn names(c: &serde_json::Value) -> Vec<String> {

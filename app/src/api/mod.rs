@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod assessments;
+pub mod calibration;
 pub mod compare;
 pub mod dto;
 pub mod org;

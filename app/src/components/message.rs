@@ -54,6 +54,14 @@ pub fn known(key: &str) -> Option<AnyView> {
         "file_unreadable" => t!(i18n, file_unreadable).into_any(),
         "import_already_written" => t!(i18n, import_already_written).into_any(),
         "import_not_writable" => t!(i18n, import_not_writable).into_any(),
+        "not_a_year_cycle" => t!(i18n, not_a_year_cycle).into_any(),
+        "no_quota" => t!(i18n, no_quota).into_any(),
+        "calibration_locked" => t!(i18n, calibration_locked).into_any(),
+        "cycle_not_calibrating" => t!(i18n, cycle_not_calibrating).into_any(),
+        "nothing_to_remove" => t!(i18n, nothing_to_remove).into_any(),
+        "exception_not_allowed" => t!(i18n, exception_not_allowed).into_any(),
+        "over_quota" => t!(i18n, over_quota).into_any(),
+        "decided_on_board" => t!(i18n, decided_on_board).into_any(),
         _ => return None,
     })
 }
@@ -122,6 +130,10 @@ pub fn field_name(field: &str) -> Option<AnyView> {
         "deadline_approval" => t!(i18n, field_deadline_approval).into_any(),
         "file" => t!(i18n, field_file).into_any(),
         "run" => t!(i18n, field_run).into_any(),
+        "reference" => t!(i18n, field_reference).into_any(),
+        "approved_by" => t!(i18n, field_approved_by).into_any(),
+        "max_percent" => t!(i18n, field_max_percent).into_any(),
+        "board" => t!(i18n, field_board).into_any(),
         _ => return None,
     })
 }

@@ -191,3 +191,104 @@ pub fn classify_year(
         nodes,
     })
 }
+
+/// A period's score as stored by the period's own assessment, with the facts recorded there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPeriod {
+    pub period: u32,
+    pub score: f64,
+    pub lawful_leave_months: f64,
+    pub discipline: Option<Discipline>,
+    pub concluded_degradation: bool,
+    pub unit_corruption: bool,
+}
+
+/// Classifies a year from the scores its periods were given (each already explained in its
+/// own assessment): the year's facts are the most severe of the periods' — the longest lawful
+/// leave (a year figure recorded with each period), the heaviest discipline, any concluded
+/// degradation, any corruption in a leader's unit — and the months worked are the periods'
+/// months, less the leave.
+pub fn classify_stored_year(
+    scheme: &Scheme,
+    periods: &[StoredPeriod],
+    is_leader: bool,
+    item: &str,
+) -> Result<YearOutcome, DomainError> {
+    let leave = periods
+        .iter()
+        .map(|p| p.lawful_leave_months)
+        .fold(0.0, f64::max);
+    #[expect(clippy::cast_precision_loss, reason = "at most 12 periods")]
+    let months = (periods.len() as f64 * scheme.period_kind.months()).min(12.0 - leave.min(12.0));
+    let facts = YearFacts {
+        months_worked: Some(months.max(0.0)),
+        lawful_leave_months: leave,
+        discipline: periods.iter().filter_map(|p| p.discipline).max(),
+        concluded_degradation: periods.iter().any(|p| p.concluded_degradation),
+        is_leader,
+        unit_corruption: is_leader && periods.iter().any(|p| p.unit_corruption),
+    };
+    let scored: Vec<ScoredPeriod> = periods
+        .iter()
+        .map(|p| ScoredPeriod {
+            period: p.period,
+            score: p.score,
+            level: None,
+            carried_from: None,
+            node: Node::new("period")
+                .num("period", f64::from(p.period))
+                .text("period_kind", scheme.period_kind.code())
+                .points(p.score),
+        })
+        .collect();
+    let mut outcome = classify_year(scheme, &scored, &facts, item)?;
+    let lines = scored.into_iter().map(|p| p.node);
+    outcome.nodes.splice(0..0, lines);
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod stored_tests {
+    use super::*;
+    use crate::domain::builtin_scheme;
+
+    fn period(period: u32, score: f64) -> StoredPeriod {
+        StoredPeriod {
+            period,
+            score,
+            lawful_leave_months: 0.0,
+            discipline: None,
+            concluded_degradation: false,
+            unit_corruption: false,
+        }
+    }
+
+    #[test]
+    fn the_year_is_the_mean_of_the_stored_periods_with_the_worst_facts() {
+        let scheme = builtin_scheme("decree-335-2025").expect("built in");
+        let periods: Vec<StoredPeriod> = (1..=10).map(|m| period(m, 91.0)).collect();
+        let year = classify_stored_year(&scheme, &periods, false, "o").expect("valid");
+        assert_eq!(year.score, Some(91.0));
+        assert_eq!(year.level, Classification::Level(Level::Htxsnv));
+        // Ten period lines, then the year's.
+        assert_eq!(year.nodes[0].key, "period");
+        assert_eq!(year.nodes[10].key, "year");
+
+        let mut worse = periods.clone();
+        worse[3].concluded_degradation = true;
+        let year = classify_stored_year(&scheme, &worse, false, "o").expect("valid");
+        assert_eq!(year.level, Classification::Level(Level::Khtnv));
+
+        // Four months worked: not classified (fewer than six).
+        let year = classify_stored_year(&scheme, &periods[..4], false, "o").expect("valid");
+        assert_eq!(year.level, Classification::NotClassified);
+
+        // Corruption in the unit counts only for a leader.
+        let mut corrupt = periods;
+        corrupt[0].unit_corruption = true;
+        let year = classify_stored_year(&scheme, &corrupt, false, "o").expect("valid");
+        assert_eq!(year.level, Classification::Level(Level::Htxsnv));
+        let year = classify_stored_year(&scheme, &corrupt, true, "o").expect("valid");
+        assert_eq!(year.level, Classification::Level(Level::Khtnv));
+    }
+}

@@ -23,6 +23,7 @@ pub mod access;
 pub mod aggregate;
 pub mod audit;
 pub mod batch;
+pub mod calibration;
 pub mod check_in;
 pub mod codes;
 pub mod compare;

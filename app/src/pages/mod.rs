@@ -4,6 +4,7 @@ pub mod account;
 pub mod accounts;
 pub mod assessment;
 pub mod audit;
+pub mod calibration;
 pub mod compare;
 pub mod cycles;
 pub mod home;

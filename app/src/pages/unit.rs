@@ -158,6 +158,7 @@ fn Dashboard(d: UnitDashboard) -> impl IntoView {
         </nav>
         <h1>{d.unit.name.clone()}</h1>
         <p class="muted"><KindLabel kind=d.kind /></p>
+        <p><a href=format!("/units/{}/calibration", d.unit.id) data-testid="calibration-link">{t!(i18n, calibration_link)}</a></p>
         <form method="get" action=format!("/units/{}", d.unit.id) class="filters">
             <label>{t!(i18n, compare_cycle)}<select name="cycle">{options}</select></label>
             <button type="submit">{t!(i18n, search_apply)}</button>

@@ -182,6 +182,12 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
         rollups::rebuild_cycle(&txn, cycle_id, as_of()).await?;
     }
     rollups::rebuild_cycle(&txn, OKR_CYCLE_ID, as_of()).await?;
+    // The year's classification of every unit, through the same service as the board's
+    // button.
+    let seeder = service::Actor::system("seed:demo");
+    for unit in 1..=i64::try_from(units)? {
+        service::calibration::classify_in(&txn, &seeder, YEAR_CYCLE_ID, unit, as_of()).await?;
+    }
     audit::record(
         &txn,
         &audit::Actor::system("seed:demo"),
@@ -206,6 +212,8 @@ const TABLES_WITH_EXPLICIT_IDS: [&str; 5] =
     ["org_unit", "official", "cycle", "objective", "key_result"];
 /// Cycles 1–12 are the months of 2026; 13 is the fourth quarter's OKR cycle.
 const OKR_CYCLE_ID: i64 = 13;
+/// 14 is the year 2026, at its calibration step.
+const YEAR_CYCLE_ID: i64 = 14;
 
 /// A generated official, before insertion.
 struct Person {
@@ -473,6 +481,22 @@ impl Demo {
                 ..Default::default()
             });
         }
+        // The year, at its calibration step: classified from the months, then calibrated
+        // under the quota unit by unit.
+        self.cycles.push(cycle::ActiveModel {
+            id: Set(YEAR_CYCLE_ID),
+            code: Set(YEAR.to_string()),
+            scheme_id: Set(scheme.id.clone()),
+            scheme_version: Set(scheme.version.clone()),
+            period_kind: Set("year".into()),
+            year: Set(YEAR),
+            period_no: Set(1),
+            starts_on: Set(date(YEAR, 1, 1)?),
+            ends_on: Set(date(YEAR, 12, 31)?),
+            state: Set("calibration".into()),
+            version: Set(1),
+            ..Default::default()
+        });
         let okr = builtin_scheme("okr-basic")?;
         self.cycles.push(cycle::ActiveModel {
             id: Set(OKR_CYCLE_ID),

@@ -437,6 +437,22 @@ pub async fn audited(db: &DatabaseConnection, action: &str) -> u64 {
         .expect("count")
 }
 
+/// A server on the demo city (`None` when the engine is not available).
+pub async fn demo_city(engine: Engine) -> Option<TestServer> {
+    let server = TestServer::start(engine, false).await?;
+    let db = server.db.connect().await;
+    server::seed::demo(&db, app::ssr::auth::password::Cost::TestOnly)
+        .await
+        .expect("demo city");
+    Some(server)
+}
+
+/// Signs in to the demo city as one of its accounts; panics on failure.
+pub async fn demo_session(server: &TestServer, username: &str) -> String {
+    let (_, location, cookie) = server.login_as(username, "demo-thuocdo-2026", None).await;
+    cookie.unwrap_or_else(|| panic!("{username} could not sign in: {location}"))
+}
+
 /// Signs in as `username` (password [`PASSWORD`]) on the server at `base`; panics on failure.
 pub async fn session_at(client: &reqwest::Client, base: &str, username: &str) -> String {
     let (_, location, cookie) = login_at(client, base, username, PASSWORD, None).await;

@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use super::helpers::{batch, scheme};
+use crate::domain::calibration::{Board, Person};
 use crate::domain::okr::{Measure, okr_points_fast, score_okr};
 use crate::domain::quota::{QuotaEntry, calibrate, demotions_needed};
 use crate::domain::{KeyResult, Level, Objective, Product, score_official};
@@ -242,5 +243,35 @@ proptest! {
                 prop_assert!(score(id) <= kept_min);
             }
         }
+    }
+
+    #[test]
+    fn the_board_proposes_what_the_batch_engine_decides(
+        people in prop::collection::vec((prop::collection::vec(4_000u32..=10_000, 6..=12), any::<bool>()), 0..40),
+    ) {
+        // Each official's year is the mean of period scores sent from elsewhere (whole
+        // numbers of hundredths, so equal means — ties — happen).
+        let officials: Vec<Value> = people.iter().enumerate().map(|(i, (scores, sparse))| {
+            let scores: Vec<u32> = if *sparse { scores.iter().map(|s| s - s % 500).collect() } else { scores.clone() };
+            let carried: Vec<Value> = scores.iter().enumerate().map(|(m, s)| json!({
+                "period": m + 1, "score": f64::from(*s) / 100.0, "from_unit": "old" })).collect();
+            json!({ "id": format!("o{i:03}"), "unit": "u", "task_group": "g", "carried_periods": carried })
+        }).collect();
+        let out = batch("decree-335-2025", json!({ "officials": officials })).expect("valid");
+        let rule = scheme("decree-335-2025").quota.expect("decree 335 has a quota");
+        let board_people: Vec<Person> = out.officials.iter().enumerate().map(|(i, o)| Person {
+            assessment_id: i as i64, version: 1, official_id: i as i64, code: o.id.clone(),
+            name: o.id.clone(), score: o.score, before: o.level_before_quota.level(),
+            now: o.level_before_quota.level(), reason: None,
+        }).collect();
+        let board = Board::new(&rule, "u", "g", board_people, None);
+        let proposed: Vec<&str> = board.proposals.iter().map(|p| board.people[p.index].code.as_str()).collect();
+        let decided: Vec<&str> = out.quota.iter().flat_map(|d| d.demoted.iter().map(String::as_str)).collect();
+        prop_assert_eq!(&proposed, &decided);
+        prop_assert_eq!(board.proposals.iter().any(|p| p.tie), out.quota.iter().any(|d| d.tie_at_cutoff));
+        // Accepting every proposal leaves the board within the quota.
+        let mut after = board.people.clone();
+        for p in &board.proposals { after[p.index].now = Some(rule.relative_to); }
+        prop_assert!(Board::new(&rule, "u", "g", after, None).within_quota());
     }
 }

@@ -42,6 +42,9 @@ pub struct Model {
     pub notes: String,
     pub version: i32,
     pub updated_at: DateTimeUtc,
+    pub calibrated_level: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub calibration_reason: Option<String>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

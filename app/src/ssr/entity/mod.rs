@@ -3,6 +3,7 @@
 pub mod account;
 pub mod assessment;
 pub mod audit_log;
+pub mod calibration;
 pub mod check_in;
 pub mod cycle;
 pub mod data_version;

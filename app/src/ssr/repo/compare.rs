@@ -263,6 +263,12 @@ pub async fn latest_scored(
             Expr::col((r, unit_cycle_rollup::Column::UnitId))
                 .in_subquery(super::scope::units_under(roots)),
         )
+        // A period before a year's classification, which ends on the same day as its last
+        // period: the year is chosen when asked for.
+        .order_by_expr(
+            Expr::col((c, cycle::Column::PeriodKind)).eq("year"),
+            Order::Asc,
+        )
         .order_by((c, cycle::Column::EndsOn), Order::Desc)
         .order_by((c, cycle::Column::Id), Order::Desc)
         .limit(1)

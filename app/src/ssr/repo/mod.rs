@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assessments;
 pub mod audit;
 pub mod bulk;
+pub mod calibration;
 pub mod compare;
 pub mod cycles;
 pub mod dashboards;

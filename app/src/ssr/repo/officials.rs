@@ -268,7 +268,13 @@ pub async fn assessments_in_cycle(
                     score: m.computed_score,
                     proposed_level: m.proposed_level,
                     approved_level: m.approved_level,
-                    notes: m.notes,
+                    // The calibrator's reason for a move under the quota comes with the notes.
+                    notes: [Some(m.notes), m.calibration_reason]
+                        .into_iter()
+                        .flatten()
+                        .filter(|n| !n.trim().is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 },
             )
         }));

@@ -238,3 +238,12 @@ pub async fn names_of(
         .map(|u| (u.id, u.name))
         .collect())
 }
+
+/// The unit with this id; `NotFound` if none.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<OrgUnit, AppError> {
+    org_unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)
+        .and_then(to_listed)
+}

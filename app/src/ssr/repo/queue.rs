@@ -229,7 +229,9 @@ fn matching(scope: &Scope, filter: &QueueFilter) -> SelectStatement {
             Expr::col((c, cycle::Column::Id)).equals((a, assessment::Column::CycleId)),
         )
         .cond_where(scope::officials_in(scope))
-        .and_where(Expr::col((c, cycle::Column::State)).ne(CycleState::Closed.code()));
+        .and_where(Expr::col((c, cycle::Column::State)).ne(CycleState::Closed.code()))
+        // The year's levels are decided on the calibration board, not one by one.
+        .and_where(Expr::col((c, cycle::Column::PeriodKind)).ne("year"));
     if let Some(state) = filter.state {
         q.and_where(Expr::col((a, assessment::Column::State)).eq(state.code()));
     }

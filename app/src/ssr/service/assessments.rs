@@ -88,6 +88,10 @@ pub async fn decide(
     let txn = crate::ssr::db::write(db).await?;
     let before = assessments::find(&txn, id).await?;
     let cycle = cycles::find(&txn, before.cycle_id).await?;
+    if cycle.period_kind == "year" {
+        // The year's levels are classified by the engine and decided on the board.
+        return Err(invalid("state", "decided_on_board"));
+    }
     let to = input
         .step
         .apply(cycle.lifecycle()?, before.state)

@@ -294,7 +294,8 @@ async fn score_trend(
     let rows = dashboards::scored_periods(db, official_id).await?;
     let latest = rows
         .iter()
-        .filter(|p| p.score.is_some())
+        // The periods' trend: a year's classification is not one of its points.
+        .filter(|p| p.score.is_some() && p.period_kind != "year")
         .max_by_key(|p| p.ends_on);
     let Some(latest) = latest else {
         return Ok(None);

@@ -12,6 +12,7 @@
 pub mod accounts;
 pub mod assessments;
 pub mod assign;
+pub mod calibration;
 pub mod check_ins;
 pub mod compare;
 pub mod cycles;
