@@ -51,6 +51,8 @@ test("the organising committee calibrates An Cựu to the quota, overrides one w
   const proposals = board.getByTestId("proposal");
   await expect(proposals).toHaveCount(remove);
   await expect(proposals.first()).toContainText("chuyển xuống HTTNV (Hoàn thành tốt nhiệm vụ)");
+  // Over the quota, yet not equalized: its scores vary as much as anyone's.
+  await expect(page.getByTestId("equalized")).toContainText("Không thấy dấu hiệu đánh giá đồng loạt");
   await shoot(page, `calibration-over-quota-${group()}`);
 
   await board.getByTestId("board-accept").getByRole("button").click();
@@ -136,6 +138,12 @@ test("the board reads in English and on a phone", async ({ page }) => {
   await settle(page);
   await expect(page.getByTestId("board").first()).toBeVisible();
   await expect(page.getByTestId("board-status").first()).toContainText("Cần chuyển");
+  // Everyone excellent: the ward and its reviewer stand out, with the evidence.
+  const equalized = page.getByTestId("equalized-item");
+  await expect(equalized).toHaveCount(2);
+  await expect(equalized.first()).toContainText("Đơn vị Phường Kim Trà:");
+  await expect(equalized.first()).toContainText(/Đánh giá đồng loạt bất thường: 100% HTXSNV/);
+  await expect(equalized.nth(1)).toContainText("Người đánh giá");
   await shoot(page, "calibration-phone-vi");
   await page.goto(`/locale/en?next=${board}`);
   await settle(page);

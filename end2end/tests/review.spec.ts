@@ -53,7 +53,11 @@ test("every score opens its explanation, in both languages and on a phone", asyn
   const rows = page.locator('[data-testid="officials"] tbody tr');
   await page.goto((await rows.nth(3).locator("a").getAttribute("href")) ?? "/");
   await settle(page);
-  await page.getByTestId("explain-link").first().click();
+  // A month's sheet (the year's, listed first, explains the year from its months).
+  await page
+    .locator('[data-testid="assessments"] tbody tr', { hasText: "2026-11" })
+    .getByTestId("explain-link")
+    .click();
   await expect(page).toHaveURL(/\/assessments\/\d+$/);
   await settle(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Phiếu đánh giá");

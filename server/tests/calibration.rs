@@ -79,6 +79,23 @@ on_both_databases!(
         let (status, b) = boards(&server, an_cuu, &committee).await;
         assert_eq!(status, 200, "{b}");
         assert_eq!(b["cycle"], "2026");
+        // The equalization detector: An Cựu's year is over the quota but its scores vary as
+        // much as anyone's; Phường Kim Trà, where everyone is excellent, stands out, and so
+        // does its reviewer, with the evidence.
+        assert_eq!(b["equalized"], serde_json::json!([]), "{}", b["equalized"]);
+        let (_, all) = server.call("/api/compare", &[], Some(&committee)).await;
+        let all: Value = serde_json::from_str(&all).expect("json");
+        let kim_tra = all["units"]
+            .as_array()
+            .and_then(|u| u.iter().find(|u| u["name"] == "Phường Kim Trà"))
+            .and_then(|u| u["unit_id"].as_i64())
+            .expect("Kim Trà");
+        let (_, equal) = boards(&server, kim_tra, &committee).await;
+        let found = equal["equalized"].as_array().expect("equalized");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0]["who"]["Unit"], "Phường Kim Trà");
+        assert!(found[1]["who"]["Reviewer"].is_string(), "{found:?}");
+        assert_eq!(found[0]["evidence"]["top_percent"], 100);
         assert_eq!(b["calibrating"], true);
         assert_eq!(b["may_calibrate"], true);
         let (group, version, board) = over_quota(&b);

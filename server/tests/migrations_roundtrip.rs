@@ -28,6 +28,7 @@ const SCHEMA: [&str; 23] = [
     "account",
     "assessment",
     "audit_log",
+    "calibration",
     "check_in",
     "cycle",
     "data_version",

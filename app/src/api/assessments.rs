@@ -128,10 +128,11 @@ pub fn row(
     use crate::domain::AssessmentMove;
     let engine_level = crate::ssr::service::assessments::engine_level(&a, cycle)?;
     let state = cycle.lifecycle()?;
+    let one_by_one = crate::ssr::service::assessments::decided_one_by_one(cycle);
     let moves = AssessmentMove::ALL
         .iter()
         .copied()
-        .filter(|m| m.apply(state, a.state).is_ok())
+        .filter(|m| one_by_one && m.apply(state, a.state).is_ok())
         .collect();
     Ok(super::dto::AssessmentRow {
         id: a.id,

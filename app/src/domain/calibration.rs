@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::compare::Concentration;
+use super::equalize::{Group, spread};
 use super::explain::Node;
 use super::level::Level;
 use super::quota::{QuotaEntry, QuotaException, calibrate};
@@ -223,6 +225,40 @@ pub struct UnitBoards {
     /// Whether the scheme allows an exception for an outstanding unit.
     pub allows_exception: bool,
     pub groups: Vec<GroupView>,
+    /// The equalization detector on the unit's year: the unit, and each reviewer of its
+    /// people, whose levels are rated alike beyond chance against all the units of the
+    /// province, with the evidence.
+    pub equalized: Vec<Equalized>,
+}
+
+/// Who is rated alike beyond chance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Equalizer {
+    /// The unit (its name).
+    Unit(String),
+    /// A reviewer (their name) of the unit's people.
+    Reviewer(String),
+}
+
+/// A unit or reviewer flagged by the equalization detector, with the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Equalized {
+    pub who: Equalizer,
+    pub evidence: Concentration,
+}
+
+/// The levels before calibration (HTXSNV, HTTNV, HTNV, KHTNV) and the score spread of some
+/// of a unit's people, as the equalization detector reads them.
+pub fn group_of(people: impl IntoIterator<Item = (Option<Level>, Option<f64>)>) -> Group {
+    let mut levels = [0u32; 4];
+    let mut scores = Vec::new();
+    for (level, score) in people {
+        if let Some(at) = level.and_then(|l| Level::ALL.iter().position(|x| *x == l)) {
+            levels[at] += 1;
+        }
+        scores.extend(score);
+    }
+    Group::new(levels, spread(&scores))
 }
 
 #[cfg(test)]
@@ -323,6 +359,20 @@ mod tests {
         let board = Board::new(&rule(), "U", "B", people, Some(exception));
         assert_eq!(board.cap, None);
         assert!(board.within_quota());
+    }
+
+    #[test]
+    fn the_detector_reads_levels_before_calibration_and_the_spread_of_scores() {
+        let group = group_of([
+            (Some(Level::Htxsnv), Some(95.0)),
+            (Some(Level::Htxsnv), Some(97.0)),
+            (Some(Level::Httnv), Some(80.0)),
+            (None, None),
+        ]);
+        assert_eq!(group.levels.0, [2, 1, 0, 0]);
+        let spread = group.spread.expect("three scores");
+        assert!((spread - 7.586_537).abs() < 1e-5, "{spread}");
+        assert_eq!(group_of([(Some(Level::Khtnv), Some(40.0))]).spread, None);
     }
 
     #[test]

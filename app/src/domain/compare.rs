@@ -78,21 +78,28 @@ pub fn flags(unit: Group, overall: Option<Group>) -> Vec<Flag> {
     if remove > 0 {
         found.push(Flag::OverQuota(u32::try_from(remove).unwrap_or(u32::MAX)));
     }
-    if let Some(overall) = overall {
-        let finding = detect(unit, overall, &Rules::default());
-        if finding.flagged() {
-            let percent = |share: f64| (share * 100.0).round() as u32;
-            let tenths = |spread: Option<f64>| (spread.unwrap_or(0.0) * 10.0).round() as u32;
-            found.push(Flag::Concentrated(Concentration {
-                top_percent: percent(finding.top_share),
-                overall_top_percent: percent(finding.province_top_share),
-                spread_tenths: tenths(finding.spread),
-                overall_spread_tenths: tenths(finding.province_spread),
-                p_millionths: ((finding.test.p_value * 1e6).ceil() as u32).max(1),
-            }));
-        }
+    if let Some(evidence) = overall.and_then(|overall| concentration(unit, overall)) {
+        found.push(Flag::Concentrated(evidence));
     }
     found
+}
+
+/// The evidence that `group` (a unit, or the officials one reviewer assessed) is rated alike
+/// beyond chance against `overall` ([`detect`] under the default rules); `None` when it is not.
+pub fn concentration(group: Group, overall: Group) -> Option<Concentration> {
+    let finding = detect(group, overall, &Rules::default());
+    if !finding.flagged() {
+        return None;
+    }
+    let percent = |share: f64| (share * 100.0).round() as u32;
+    let tenths = |spread: Option<f64>| (spread.unwrap_or(0.0) * 10.0).round() as u32;
+    Some(Concentration {
+        top_percent: percent(finding.top_share),
+        overall_top_percent: percent(finding.province_top_share),
+        spread_tenths: tenths(finding.spread),
+        overall_spread_tenths: tenths(finding.province_spread),
+        p_millionths: ((finding.test.p_value * 1e6).ceil() as u32).max(1),
+    })
 }
 
 /// Staffing against the approved posts: positive a surplus, negative a shortage.

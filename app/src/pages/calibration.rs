@@ -18,9 +18,11 @@ use crate::components::labels::explain_lang;
 use crate::components::saves::{answer, confirm_from_address, saves, track};
 use crate::components::typed::Typed;
 use crate::domain::Level;
-use crate::domain::calibration::{Board, GroupView, Person, UnitBoards};
+use crate::domain::calibration::{Board, Equalized, Equalizer, GroupView, Person, UnitBoards};
+use crate::domain::compare::Flag;
 use crate::domain::explain::{level_with_name, render_line};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::pages::compare::flag_views;
 
 /// The forms of the page.
 #[derive(Clone, Copy)]
@@ -160,6 +162,7 @@ fn page(b: UnitBoards, forms: Forms) -> impl IntoView {
                 <p class="muted small">{t!(i18n, calibration_classify_help)}</p>
             }
         });
+    let signals = (!b.groups.is_empty()).then(|| equalized(&b.equalized));
     let body = if b.cycle.is_none() {
         view! { <p class="empty" data-testid="calibration-empty">{t!(i18n, calibration_no_cycle)}</p> }
             .into_any()
@@ -186,7 +189,42 @@ fn page(b: UnitBoards, forms: Forms) -> impl IntoView {
         {chooser}
         {classify}
         {downloads}
+        {signals}
         {body}
+    }
+}
+
+/// The unit and the reviewers its year shows rated alike beyond chance, with the evidence;
+/// or that none is.
+fn equalized(found: &[Equalized]) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let items = found
+        .iter()
+        .map(|e| {
+            let who = match &e.who {
+                Equalizer::Unit(name) => {
+                    let name = name.clone();
+                    t!(i18n, calibration_equalized_unit, name).into_any()
+                }
+                Equalizer::Reviewer(name) => {
+                    let name = name.clone();
+                    t!(i18n, calibration_equalized_reviewer, name).into_any()
+                }
+            };
+            let flag = flag_views(&[Flag::Concentrated(e.evidence)]);
+            view! { <li data-testid="equalized-item"><strong>{who}</strong>" "{flag}</li> }
+        })
+        .collect_view();
+    let list = if found.is_empty() {
+        view! { <p class="muted">{t!(i18n, calibration_equalized_none)}</p> }.into_any()
+    } else {
+        view! { <ul>{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="card" data-testid="equalized">
+            <h2>{t!(i18n, calibration_equalized)}</h2>
+            {list}
+        </section>
     }
 }
 

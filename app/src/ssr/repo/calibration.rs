@@ -3,7 +3,7 @@
 //! and the `calibration` row of each (cycle, unit, task group).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::domain::aggregate::StoredPeriod;
@@ -165,6 +165,8 @@ pub struct Member {
     pub calibrated_level: Option<Level>,
     pub calibration_reason: Option<String>,
     pub state: AssessmentState,
+    /// Who reviews them: official id and name.
+    pub reviewer: Option<(i64, String)>,
 }
 
 /// The assessments of `cycle_id` of the officials now in `unit_id`, by task group, best score
@@ -175,6 +177,7 @@ pub async fn members(
     unit_id: i64,
 ) -> Result<Vec<Member>, AppError> {
     let (a, o) = (assessment::Entity, official::Entity);
+    let reviewer = Alias::new("reviewer");
     let q = Query::select()
         .columns([
             (a, assessment::Column::Id),
@@ -193,10 +196,19 @@ pub async fn members(
             (a, assessment::Column::CalibrationReason),
             (a, assessment::Column::State),
         ])
+        .column((o, official::Column::ReviewerId))
+        .column((reviewer.clone(), official::Column::FullName))
         .from(a)
         .inner_join(
             o,
             Expr::col((o, official::Column::Id)).equals((a, assessment::Column::OfficialId)),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            o,
+            reviewer.clone(),
+            Expr::col((reviewer.clone(), official::Column::Id))
+                .equals((o, official::Column::ReviewerId)),
         )
         .and_where(Expr::col((a, assessment::Column::CycleId)).eq(cycle_id))
         .and_where(Expr::col((o, official::Column::UnitId)).eq(unit_id))
@@ -211,6 +223,8 @@ pub async fn members(
         .iter()
         .map(|row| {
             let state: String = row.try_get_by_index(10)?;
+            let reviewer_id: Option<i64> = row.try_get_by_index(11)?;
+            let reviewer_name: Option<String> = row.try_get_by_index(12)?;
             Ok(Member {
                 assessment_id: row.try_get_by_index(0)?,
                 version: row.try_get_by_index(1)?,
@@ -224,6 +238,7 @@ pub async fn members(
                 calibration_reason: row.try_get_by_index(9)?,
                 state: AssessmentState::from_code(&state)
                     .ok_or_else(|| AppError::internal(format!("assessment state {state:?}")))?,
+                reviewer: reviewer_id.zip(reviewer_name),
             })
         })
         .collect()

@@ -48,6 +48,12 @@ pub fn engine_level(a: &Stored, cycle: &Cycle) -> Result<Option<Level>, AppError
     Ok(Some(scheme.bands.classify(score)))
 }
 
+/// Whether a cycle's assessments are decided one by one: every cycle but a year, whose levels
+/// the engine classifies and the calibration board decides under the quota.
+pub fn decided_one_by_one(cycle: &Cycle) -> bool {
+    cycle.period_kind != "year"
+}
+
 /// Makes the decision, or refuses it changing nothing: a bad field (`Invalid` naming
 /// `level` or `reason`), someone not allowed (`Forbidden`, audited), a move the state machine
 /// does not allow (`Invalid` on `state`, or on `cycle` when the cycle is closed), an edit from
@@ -88,8 +94,7 @@ pub async fn decide(
     let txn = crate::ssr::db::write(db).await?;
     let before = assessments::find(&txn, id).await?;
     let cycle = cycles::find(&txn, before.cycle_id).await?;
-    if cycle.period_kind == "year" {
-        // The year's levels are classified by the engine and decided on the board.
+    if !decided_one_by_one(&cycle) {
         return Err(invalid("state", "decided_on_board"));
     }
     let to = input

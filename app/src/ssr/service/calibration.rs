@@ -15,13 +15,19 @@
 //! its calibration step and the group not yet approved, and the group's version (a concurrent
 //! edit of the board gives `Conflict`); it is audited in the same transaction.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Actor, authorize, bounded_text, invalid};
 use crate::domain::access::{self, Action, Target};
 use crate::domain::aggregate::{StoredPeriod, classify_stored_year};
-use crate::domain::calibration::{Approval, Board, GroupView, Person, UnitBoards};
+use crate::domain::calibration::{
+    Approval, Board, Equalized, Equalizer, GroupView, Person, UnitBoards, group_of,
+};
+use crate::domain::compare::concentration;
+use crate::domain::equalize;
 use crate::domain::explain::Node;
 use crate::domain::lifecycle::{AssessmentMove, CycleState};
 use crate::domain::quota::QuotaException;
@@ -32,7 +38,7 @@ use crate::ssr::auth::guard::unit_target;
 use crate::ssr::repo::audit::{self, Change};
 use crate::ssr::repo::calibration::{self as repo, Group, GroupChange, Member, YearResult};
 use crate::ssr::repo::cycles::{self, Cycle};
-use crate::ssr::repo::{assessments, org_units, rollups};
+use crate::ssr::repo::{assessments, compare, org_units, rollups};
 
 /// The longest reason for a move, and the longest decision reference or approver name.
 pub const REASON_MAX_CHARS: usize = 2_000;
@@ -108,6 +114,7 @@ pub async fn classify_in(
         return Err(invalid("state", "calibration_locked"));
     }
     let scheme = scheme_of(&cycle)?;
+    let unit_name = org_units::find(db, unit_id).await?.name;
     let kind = scheme.period_kind.code();
     let rows = repo::period_scores(db, cycle.year, &cycle.scheme_id, kind, unit_id).await?;
     let mut results = Vec::new();
@@ -120,7 +127,7 @@ pub async fn classify_in(
             .map_err(|e| super::inputs::refused(&e))?;
         let mut explanation = Node::new("official")
             .text("id", &first.code)
-            .text("unit", unit_id.to_string())
+            .text("unit", &unit_name)
             .text("task_group", &first.task_group)
             .text("scheme", &scheme.id)
             .text("version", &scheme.version);
@@ -239,6 +246,7 @@ pub async fn boards(
         may_export: may(actor, Action::Export, &target),
         allows_exception: false,
         groups: Vec::new(),
+        equalized: Vec::new(),
     };
     let Some(cycle) = chosen else {
         return Ok(out);
@@ -252,6 +260,7 @@ pub async fn boards(
     out.open = state.is_open();
     out.allows_exception = rule.allow_outstanding_exception;
     let members = repo::members(db, cycle.id, unit_id).await?;
+    out.equalized = equalized(db, cycle.id, &target, &unit_name, &members).await?;
     out.groups = repo::groups(db, cycle.id, unit_id)
         .await?
         .into_iter()
@@ -270,6 +279,53 @@ pub async fn boards(
         })
         .collect();
     Ok(out)
+}
+
+/// The equalization detector on the unit's year: the unit, then each reviewer of its people
+/// (by name), whose levels before calibration are rated alike beyond chance against all the
+/// units of the province in the cycle (from their rollups).
+async fn equalized(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    target: &Target,
+    unit_name: &str,
+    members: &[Member],
+) -> Result<Vec<Equalized>, AppError> {
+    let Some(&province) = target.unit_path.last() else {
+        return Ok(Vec::new());
+    };
+    let all = compare::scores(db, cycle_id, &[province], compare::Filter::default()).await?;
+    let whole = equalize::Group::whole(
+        all.iter()
+            .map(|s| (s.levels, s.assessed, s.avg_score, s.score_spread)),
+    );
+    let mut found = Vec::new();
+    if let Some(evidence) = concentration(levels_of(members), whole) {
+        found.push(Equalized {
+            who: Equalizer::Unit(unit_name.to_owned()),
+            evidence,
+        });
+    }
+    let mut reviewers: BTreeMap<&(i64, String), Vec<&Member>> = BTreeMap::new();
+    for m in members {
+        if let Some(reviewer) = &m.reviewer {
+            reviewers.entry(reviewer).or_default().push(m);
+        }
+    }
+    for ((_, name), people) in reviewers {
+        if let Some(evidence) = concentration(levels_of(people), whole) {
+            found.push(Equalized {
+                who: Equalizer::Reviewer(name.clone()),
+                evidence,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The levels before calibration and the scores of some members, as the detector reads them.
+fn levels_of<'a>(people: impl IntoIterator<Item = &'a Member>) -> equalize::Group {
+    group_of(people.into_iter().map(|m| (m.computed_level, m.score)))
 }
 
 /// A group being changed, read inside the write transaction with its board, once the actor is
