@@ -122,6 +122,15 @@ test("the organising committee calibrates An Cựu to the quota, overrides one w
   const xlsx = await page.request.get((await downloads.getByRole("link", { name: "XLSX" }).getAttribute("href")) ?? "");
   expect(xlsx.status()).toBe(200);
   expect(xlsx.headers()["content-disposition"]).toContain(".xlsx");
+  // The printable list, and the kept official's own form linked beside their name.
+  const pdf = await page.request.get((await downloads.getByRole("link", { name: "PDF" }).getAttribute("href")) ?? "");
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+  const person = board.getByTestId("board-person").filter({ hasText: name });
+  const form = await page.request.get((await person.getByTestId("person-pdf").getAttribute("href")) ?? "");
+  expect(form.status()).toBe(200);
+  expect(form.headers()["content-disposition"]).toMatch(/-[A-Z0-9-]+\.pdf/);
 });
 
 test("the board reads in English and on a phone", async ({ page }) => {

@@ -265,10 +265,13 @@ pub struct ExportQuery {
     unit: String,
     cycle: String,
     format: Option<String>,
+    /// One official's personnel code: their line only (in PDF, their form).
+    official: Option<String>,
 }
 
-/// `GET /export/classification?unit=CODE&cycle=CODE&format=xlsx|csv`: the classification
-/// list of a unit, for whoever may export that unit.
+/// `GET /export/classification?unit=CODE&cycle=CODE&format=xlsx|csv|pdf[&official=CODE]`: the
+/// classification list of a unit (or one official's line, in PDF their form), for whoever may
+/// export that unit.
 pub async fn export_classification(
     State(state): State<AppState>,
     Extension(client): Extension<Client>,
@@ -391,31 +394,36 @@ async fn export(
     query: &ExportQuery,
 ) -> Result<(&'static str, String, Vec<u8>), AppError> {
     use app::ssr::import::messages::Lang;
-    use app::ssr::service::exports::{self, Format};
+    use app::ssr::service::exports::{self, Format, Selection};
     let format = Format::from_code(query.format.as_deref().unwrap_or("xlsx"))?;
+    let selection = Selection {
+        unit: &query.unit,
+        cycle: &query.cycle,
+        official: query.official.as_deref().filter(|code| !code.is_empty()),
+    };
     let exported = exports::classification(
         &caller.state.db,
         &caller.service_actor(),
-        (&query.unit, &query.cycle),
+        selection,
         format,
         Lang::Vi,
         chrono::Utc::now(),
     )
     .await?;
-    let content_type = match format {
-        Format::Csv => "text/csv; charset=utf-8",
-        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    };
     let (extension, bytes) = (format.extension(), exported.bytes);
     let safe = |code: &str| -> String {
         code.chars()
             .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
             .collect()
     };
+    let official = selection
+        .official
+        .map(|code| format!("-{}", safe(code)))
+        .unwrap_or_default();
     let file_name = format!(
-        "xep-loai-{}-{}.{extension}",
+        "xep-loai-{}-{}{official}.{extension}",
         safe(&query.unit),
         safe(&query.cycle)
     );
-    Ok((content_type, file_name, bytes))
+    Ok((format.content_type(), file_name, bytes))
 }

@@ -53,14 +53,15 @@ pub async fn import(
 pub enum ExportFormat {
     Xlsx,
     Csv,
+    /// The printable form (with `--official`, that official's form).
+    Pdf,
 }
 
-/// Writes the classification list of a unit in a cycle to `out`; returns how many officials
-/// it lists.
+/// Writes the classification list of a unit in a cycle (or one official's line, in PDF their
+/// form) to `out`; returns how many officials it lists.
 pub async fn export_classification(
     db: &DatabaseConnection,
-    unit: &str,
-    cycle: &str,
+    (unit, cycle, official): (&str, &str, Option<&str>),
     format: ExportFormat,
     out: &Path,
     lang: Lang,
@@ -69,18 +70,29 @@ pub async fn export_classification(
     let format = match format {
         ExportFormat::Xlsx => exports::Format::Xlsx,
         ExportFormat::Csv => exports::Format::Csv,
+        ExportFormat::Pdf => exports::Format::Pdf,
+    };
+    let selection = exports::Selection {
+        unit,
+        cycle,
+        official,
     };
     let exported = exports::classification(
         db,
         &service::Actor::system("cli:export"),
-        (unit, cycle),
+        selection,
         format,
         lang,
         chrono::Utc::now(),
     )
     .await
     .map_err(|e| match e {
-        AppError::NotFound => anyhow::anyhow!("no unit {unit:?} or no cycle {cycle:?}"),
+        AppError::NotFound => match official {
+            Some(code) => {
+                anyhow::anyhow!("no official {code:?} in unit {unit:?}, or no cycle {cycle:?}")
+            }
+            None => anyhow::anyhow!("no unit {unit:?} or no cycle {cycle:?}"),
+        },
         other => anyhow::anyhow!("exporting the classification list: {other}"),
     })?;
     std::fs::write(out, exported.bytes).with_context(|| format!("writing {}", out.display()))?;

@@ -141,6 +141,9 @@ enum ExportWhat {
         /// Cycle code.
         #[arg(long)]
         cycle: String,
+        /// One official's personnel code: their line only (in PDF, their form).
+        #[arg(long)]
+        official: Option<String>,
         #[arg(long, value_enum, default_value = "xlsx")]
         format: server::io::ExportFormat,
         /// The file to write.
@@ -275,14 +278,16 @@ async fn main() -> anyhow::Result<()> {
                 ExportWhat::Classification {
                     unit,
                     cycle,
+                    official,
                     format,
                     out,
                     lang,
                 },
         } => {
             let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            let selection = (unit.as_str(), cycle.as_str(), official.as_deref());
             let rows =
-                server::io::export_classification(&db, &unit, &cycle, format, &out, lang).await?;
+                server::io::export_classification(&db, selection, format, &out, lang).await?;
             println!("{rows} officials written to {}", out.display());
             Ok(())
         }

@@ -302,8 +302,83 @@ on_both_databases!(
         .await;
         assert_eq!(status, 400, "{body}");
         assert!(body.contains("decided_on_board"), "{body}");
+
+        // The approved year prints: the unit's list and one official's form, as PDF with the
+        // font embedded; an official not in the unit is not found; the export is audited.
+        let unit_code = b["unit_code"].as_str().expect("unit code").to_owned();
+        let person = locked["board"]["people"][0]["code"]
+            .as_str()
+            .expect("a person")
+            .to_owned();
+        let list = format!("/export/classification?unit={unit_code}&cycle=2026&format=pdf");
+        for (path, file) in [
+            (list.clone(), format!("xep-loai-{unit_code}-2026.pdf")),
+            (
+                format!("{list}&official={person}"),
+                format!("xep-loai-{unit_code}-2026-{person}.pdf"),
+            ),
+        ] {
+            let (status, headers, bytes) = download(&server, &path, &committee).await;
+            assert_eq!(status, 200, "{path}");
+            assert_eq!(headers.0, "application/pdf");
+            assert!(headers.1.contains(&file), "{}", headers.1);
+            assert!(bytes.starts_with(b"%PDF-"));
+            assert!(String::from_utf8_lossy(&bytes).contains("/FontFile2"));
+        }
+        let (status, _, _) =
+            download(&server, &format!("{list}&official=NO-ONE"), &committee).await;
+        assert_eq!(status, 404);
+        let exported = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("export"))
+            .all(&db)
+            .await
+            .expect("audit");
+        let ids: Vec<_> = exported
+            .iter()
+            .filter_map(|e| e.entity_id.clone())
+            .collect();
+        assert!(ids.contains(&format!("{unit_code}/2026")), "{ids:?}");
+        assert!(
+            ids.contains(&format!("{unit_code}/2026/{person}")),
+            "{ids:?}"
+        );
+        // Someone who may not export the unit gets nothing.
+        let official = demo_session(&server, "canbo").await;
+        let (status, _, bytes) = download(&server, &list, &official).await;
+        assert_eq!(status, 403);
+        assert!(!bytes.starts_with(b"%PDF-"));
     }
 );
+
+/// GETs a file with a session: status, (content type, disposition) and the bytes.
+async fn download(
+    server: &TestServer,
+    path: &str,
+    cookie: &str,
+) -> (u16, (String, String), Vec<u8>) {
+    let response = server
+        .client
+        .get(server.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("GET");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let headers = (header("content-type"), header("content-disposition"));
+    let status = response.status().as_u16();
+    (
+        status,
+        headers,
+        response.bytes().await.expect("body").to_vec(),
+    )
+}
 
 on_both_databases!(
     the_ward_leader_calibrates_their_own_ward_and_records_an_exception,

@@ -821,6 +821,37 @@ on_both_databases!(
         let text = std::fs::read_to_string(&csv).expect("exported");
         assert!(text.starts_with('\u{feff}'));
         assert!(text.contains("Phạm Thị Ánh Nguyệt"));
+        // The same official's printable form, and a refusal naming an official not there.
+        let pdf = dir.path().join("form.pdf");
+        let pdf_arg = pdf.to_str().expect("path");
+        let args = |official: &'static str| {
+            [
+                "export",
+                "classification",
+                "--unit",
+                "HUE-S02",
+                "--cycle",
+                "2026-10",
+                "--official",
+                official,
+                "--format",
+                "pdf",
+                "--out",
+                pdf_arg,
+            ]
+        };
+        let out = run_cli(&test_db, &args("ND-004"));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("1 officials"));
+        let bytes = std::fs::read(&pdf).expect("pdf");
+        assert!(bytes.starts_with(b"%PDF-"));
+        let out = run_cli(&test_db, &args("ND-999"));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no official \"ND-999\""));
         test_db.drop_db().await;
     }
 );

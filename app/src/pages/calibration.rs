@@ -138,14 +138,18 @@ fn page(b: UnitBoards, forms: Forms) -> impl IntoView {
             .append_pair("unit", &b.unit_code)
             .append_pair("cycle", &cycle)
             .finish();
-        let (xlsx, csv) = (
+        let (xlsx, csv, pdf) = (
             format!("/export/classification?{query}&format=xlsx"),
             format!("/export/classification?{query}&format=csv"),
+            format!("/export/classification?{query}&format=pdf"),
         );
+        // Each person on the board links their own printable form.
+        provide_context(FormLink(pdf.clone()));
         view! {
             <p class="downloads" data-testid="calibration-downloads">
                 {t!(i18n, calibration_list)}": "
                 <a href=xlsx rel="external">"XLSX"</a>" · "<a href=csv rel="external">"CSV"</a>
+                " · "<a href=pdf rel="external">"PDF"</a>
             </p>
         }
     });
@@ -422,6 +426,11 @@ fn columns(
     view! { <div class="board-columns">{columns}</div> }.into_any()
 }
 
+/// The unit's printable list (`…&format=pdf`), to which a person's code is added for their
+/// form; absent when the viewer may not export.
+#[derive(Clone)]
+struct FormLink(String);
+
 /// One person in a column: score, where they stood before and why they moved, and the form
 /// moving them.
 fn person(
@@ -481,6 +490,18 @@ fn person(
             </details>
         }
     });
+    let printable = use_context::<FormLink>().map(|FormLink(list)| {
+        let href = format!(
+            "{list}&{}",
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("official", &p.code)
+                .finish()
+        );
+        view! {
+            " · "<a href=href rel="external" data-testid="person-pdf"
+                title=move || t_string!(i18n, calibration_form_pdf)>"PDF"</a>
+        }
+    });
     view! {
         <li data-testid="board-person" data-code=p.code.clone()>
             <a href=format!("/officials/{}", p.official_id)>{p.name.clone()}</a>
@@ -488,6 +509,7 @@ fn person(
             <a href=format!("/assessments/{}", p.assessment_id) title=move || t_string!(i18n, queue_explain)>
                 <strong>{points(p.score)}</strong>
             </a>
+            {printable}
             {moved}
             {kept}
             {form}

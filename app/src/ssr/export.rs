@@ -21,6 +21,8 @@ use crate::ssr::repo::{cycles, officials, org_units};
 pub struct ClassificationRow {
     /// Position in the list, from 1.
     pub no: u32,
+    /// The official's personnel code.
+    pub code: String,
     pub full_name: String,
     pub position: String,
     pub unit: String,
@@ -71,6 +73,7 @@ pub async fn classification_list(
             let assessment = assessments.remove(&person.id);
             ClassificationRow {
                 no,
+                code: person.fields.personnel_code,
                 full_name: person.fields.full_name,
                 position: person.fields.job_position,
                 unit: unit.unit.name.clone(),
@@ -124,7 +127,7 @@ pub fn period_label(lang: Lang, list: &ClassificationList) -> String {
 }
 
 /// The column headers (`STT`, `Họ và tên`, …) and their widths in characters.
-const COLUMNS: [(&str, f64); 8] = [
+pub(crate) const COLUMNS: [(&str, f64); 8] = [
     ("export_col_no", 6.0),
     ("export_col_full_name", 28.0),
     ("export_col_position", 32.0),
@@ -136,7 +139,7 @@ const COLUMNS: [(&str, f64); 8] = [
 ];
 
 /// The cells of one row as text (the score with 2 decimals).
-fn text_cells(lang: Lang, row: &ClassificationRow) -> [String; 8] {
+pub(crate) fn text_cells(lang: Lang, row: &ClassificationRow) -> [String; 8] {
     let level = |code: &Option<String>| {
         code.as_deref()
             .map(|c| level_name(lang, c))
@@ -251,6 +254,7 @@ mod tests {
             period_no: 10,
             rows: vec![ClassificationRow {
                 no: 1,
+                code: "CC0001".into(),
                 full_name: "Đặng Thị Ánh".into(),
                 position: "Chuyên viên".into(),
                 unit: "Sở Nội vụ".into(),

@@ -9,6 +9,7 @@ pub mod entity;
 pub mod export;
 pub mod headers;
 pub mod import;
+pub mod pdf;
 pub mod repo;
 pub mod service;
 pub mod state;
