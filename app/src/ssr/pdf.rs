@@ -645,7 +645,7 @@ mod tests {
         assert!(lines.iter().all(|l| NORMAL.width(l) <= 120.0), "{lines:?}");
         assert_eq!(lines.join(" "), text);
         // A word wider than the line is broken between letters.
-        let long = NORMAL.wrap(&"ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ", 50.0);
+        let long = NORMAL.wrap("ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ", 50.0);
         assert!(long.len() > 1 && long.iter().all(|l| NORMAL.width(l) <= 50.0));
         assert_eq!(long.concat(), "ĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐĐ");
     }
