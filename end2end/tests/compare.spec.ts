@@ -27,6 +27,15 @@ test("the city's units are compared in tiers, with flags, staffing and a chart",
     /Đánh giá đồng loạt bất thường: 100% HTXSNV.*độ lệch chuẩn của điểm \d+\.\d, chung \d+\.\d.*p < 0\.001/,
   );
   await expect(anCuu).not.toContainText("Đánh giá đồng loạt");
+  // The reviewers of the three communes rated alike stand out too, each with their unit.
+  const reviewers = page.getByTestId("reviewer-flags");
+  await expect(reviewers.getByRole("heading")).toHaveText("Người đánh giá có dấu hiệu đánh giá đồng loạt");
+  await expect(reviewers.getByTestId("reviewer-flag")).toHaveCount(3);
+  await expect(reviewers).toContainText(/3 trong \d+ người đánh giá được xét/);
+  await expect(reviewers.getByTestId("reviewer-flag").filter({ hasText: "(Xã Phú Hồ, đánh giá" })).toContainText(
+    "Đánh giá đồng loạt bất thường: 100% HTXSNV",
+  );
+  await expect(reviewers).not.toContainText("Phường An Cựu");
   // Staffing: the merged Thuận Hóa over its approved posts, Dương Nỗ short of them.
   await expect(table.locator("tbody tr", { hasText: "Phường Thuận Hóa" })).toContainText("thừa 11");
   await expect(table.locator("tbody tr", { hasText: "Phường Dương Nỗ" })).toContainText("thiếu 13");
@@ -67,6 +76,10 @@ test("the city's units are compared in tiers, with flags, staffing and a chart",
   const watch = page.getByTestId("watch-list");
   await expect(watch.locator("tbody tr").first()).toBeVisible();
   await expect(watch.locator("tbody tr").first().locator(".status").first()).toHaveText(/Có nguy cơ|Lâu chưa cập nhật/);
+  // Its reviewer, tested against the city: not rated alike.
+  await expect(page.getByTestId("reviewer-flags")).toContainText(
+    "Đã xét 1 người đánh giá (mỗi người đánh giá từ 10 người trở lên): không ai có dấu hiệu đánh giá đồng loạt.",
+  );
   await shoot(page, "unit-an-cuu");
   await page.getByRole("link", { name: "Danh sách cán bộ của đơn vị" }).click();
   await expect(page).toHaveURL(/\/officials\?q=/);
@@ -129,6 +142,9 @@ test("the comparison filters by kind and reads in English, at 390 px", async ({ 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Compare units");
   await expect(page.getByTestId("chart-score-bands").locator("svg title")).toHaveText(
     "Distribution of the units' mean scores",
+  );
+  await expect(page.getByTestId("reviewer-flags").getByRole("heading")).toHaveText(
+    "Reviewers rating alike beyond chance",
   );
   await shoot(page, "compare-en");
   await page.locator('[data-testid="compare"] tbody tr', { hasText: "Phường An Cựu" }).getByRole("link").first().click();

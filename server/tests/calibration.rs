@@ -438,3 +438,223 @@ on_both_databases!(
         assert_eq!(status, 403);
     }
 );
+
+/// A cycle of Regulation 366 in 2026: a quarter (`period` 1–4, closed) or the year (`None`,
+/// at its calibration step).
+async fn party_cycle(db: &sea_orm::DatabaseConnection, period: Option<u32>) -> i64 {
+    use app::ssr::entity::cycle;
+    use sea_orm::{ActiveModelTrait, Set};
+    let date = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+    let (code, kind, no, starts, ends, state) = match period {
+        Some(q) => (
+            format!("366-2026-Q{q}"),
+            "quarter",
+            q,
+            date(3 * q - 2, 1),
+            date(3 * q, 28),
+            "closed",
+        ),
+        None => (
+            "366-2026".to_owned(),
+            "year",
+            1,
+            date(1, 1),
+            date(12, 31),
+            "calibration",
+        ),
+    };
+    cycle::ActiveModel {
+        code: Set(code),
+        scheme_id: Set("party-366-2025".into()),
+        scheme_version: Set("1.0.0".into()),
+        period_kind: Set(kind.into()),
+        year: Set(2026),
+        period_no: Set(i32::try_from(no).expect("period")),
+        starts_on: Set(starts),
+        ends_on: Set(ends),
+        state: Set(state.into()),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("cycle")
+    .id
+}
+
+on_both_databases!(
+    regulation_366_goes_through_the_same_board_without_a_quota,
+    |engine| async move {
+        use app::domain::access::{Grant, Role};
+        use sea_orm::{ActiveModelTrait, Set};
+        let Some(server) = TestServer::start(engine, false).await else {
+            return;
+        };
+        let db = server.db.connect().await;
+        let p = common::unit(&db, "P", "province", None).await;
+        let u = common::unit(&db, "P-U", "agency", Some(p)).await;
+        let quarters = [
+            party_cycle(&db, Some(1)).await,
+            party_cycle(&db, Some(2)).await,
+            party_cycle(&db, Some(3)).await,
+            party_cycle(&db, Some(4)).await,
+        ];
+        let year = party_cycle(&db, None).await;
+        // Their quarters: three members excellent for the year — the third only through the
+        // fourth quarter, merged into the year (88, 88, 88, 96: a mean of 90) — two good, one
+        // who only completed. Under Decree 335, three HTXSNV over two HTTNV would be over the
+        // quota; Regulation 366 sets none.
+        let scores = [
+            ("CB1", [95.0, 95.0, 95.0, 95.0]),
+            ("CB2", [92.0, 92.0, 92.0, 92.0]),
+            ("CB3", [88.0, 88.0, 88.0, 96.0]),
+            ("CB4", [80.0, 80.0, 80.0, 80.0]),
+            ("CB5", [75.0, 78.0, 80.0, 82.0]),
+            ("CB6", [60.0, 60.0, 60.0, 60.0]),
+        ];
+        let now = chrono::Utc::now();
+        for (code, marks) in scores {
+            let official = common::official(&db, code, &format!("Đảng viên {code}"), u, None).await;
+            for (cycle, score) in quarters.iter().zip(marks) {
+                assessment::ActiveModel {
+                    official_id: Set(official),
+                    cycle_id: Set(*cycle),
+                    computed_score: Set(Some(score)),
+                    state: Set("approved".into()),
+                    notes: Set(String::new()),
+                    version: Set(1),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&db)
+                .await
+                .expect("a quarter's assessment");
+            }
+        }
+        let grant = |role, unit_id| Grant { role, unit_id };
+        common::create_account(&db, "tochuc", None, &[grant(Role::Organiser, p)]).await;
+        common::create_account(&db, "cb1", None, &[grant(Role::Official, u)]).await;
+        let committee = common::session_at(&server.client, &server.base, "tochuc").await;
+
+        let form = [("unit", u.to_string()), ("cycle", year.to_string())];
+        let (status, body) = post(&server, "/api/calibration/classify", &form, &committee).await;
+        assert_eq!((status, body.as_str()), (200, "6"));
+        let (status, b) = boards(&server, u, &committee).await;
+        assert_eq!(status, 200, "{b}");
+        assert_eq!(b["cycle"], "366-2026");
+        assert_eq!(b["allows_exception"], false);
+        let groups = b["groups"].as_array().expect("groups");
+        assert_eq!(groups.len(), 1, "{b}");
+        let (group, version) = (
+            groups[0]["id"].as_i64().expect("id"),
+            groups[0]["version"].as_i64().expect("version"),
+        );
+        let board = &groups[0]["board"];
+        assert_eq!(board["quota"], false);
+        assert_eq!(board["cap"], Value::Null);
+        assert_eq!(board["remove"], 0);
+        assert_eq!(board["proposals"], serde_json::json!([]));
+        assert_eq!(board["now"]["top"], 3, "{board}");
+        assert_eq!(board["now"]["relative"], 2, "{board}");
+        let person = |code: &str| {
+            board["people"]
+                .as_array()
+                .and_then(|people| people.iter().find(|p| p["code"] == code))
+                .cloned()
+                .expect("on the board")
+        };
+        let third = person("CB3");
+        assert_eq!(third["score"], 90.0);
+        assert_eq!(third["before"], "HTXSNV");
+        let third_id = third["assessment_id"].as_i64().expect("id");
+        let stored = assessment::Entity::find_by_id(third_id)
+            .one(&db)
+            .await
+            .expect("read")
+            .expect("row");
+        let explanation = stored.explanation.unwrap_or_default();
+        assert!(
+            explanation.contains("period.merged_into_year"),
+            "{explanation}"
+        );
+
+        let versions = |version: i64| {
+            vec![
+                ("group", group.to_string()),
+                ("version", version.to_string()),
+            ]
+        };
+        // Nothing to accept, no exception to record.
+        let (status, body) = post(
+            &server,
+            "/api/calibration/accept",
+            &versions(version),
+            &committee,
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("nothing_to_remove"), "{body}");
+        let mut form = versions(version);
+        form.extend([
+            ("reference", "Quyết định 1/QĐ".to_owned()),
+            ("approved_by", "Bí thư".to_owned()),
+        ]);
+        let (status, body) = post(&server, "/api/calibration/exception", &form, &committee).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("exception_not_allowed"), "{body}");
+        // A move still needs its reason.
+        let mut form = versions(version);
+        form.extend([
+            ("assessment", third_id.to_string()),
+            ("level", "HTTNV".to_owned()),
+            ("reason", String::new()),
+        ]);
+        let (status, body) = post(&server, "/api/calibration/move", &form, &committee).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("reason_required"), "{body}");
+        // A member of the unit may not calibrate it.
+        let member = common::session_at(&server.client, &server.base, "cb1").await;
+        let (status, _) = post(
+            &server,
+            "/api/calibration/approve",
+            &versions(version),
+            &member,
+        )
+        .await;
+        assert_eq!(status, 403);
+        let reason = "Chi ủy xét: quý I–III chỉ hoàn thành tốt";
+        form.pop();
+        form.push(("reason", reason.to_owned()));
+        let (status, body) = post(&server, "/api/calibration/move", &form, &committee).await;
+        assert_eq!(status, 200, "{body}");
+        // Approval locks the levels as they stand.
+        let (status, body) = post(
+            &server,
+            "/api/calibration/approve",
+            &versions(version + 1),
+            &committee,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let stored = assessment::Entity::find_by_id(third_id)
+            .one(&db)
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(stored.approved_level.as_deref(), Some("HTTNV"));
+        assert_eq!(stored.calibration_reason.as_deref(), Some(reason));
+        assert_eq!(stored.state, "approved");
+        let (_, b) = boards(&server, u, &committee).await;
+        assert!(b["groups"][0]["approved"].is_object(), "{b}");
+        let mut form = versions(version + 2);
+        form.extend([
+            ("assessment", third_id.to_string()),
+            ("level", "HTXSNV".to_owned()),
+            ("reason", reason.to_owned()),
+        ]);
+        let (status, body) = post(&server, "/api/calibration/move", &form, &committee).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("calibration_locked"), "{body}");
+        server.stop().await;
+    }
+);

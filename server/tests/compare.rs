@@ -282,5 +282,50 @@ on_both_databases!(
                 "{name}: spread {spread} against {overall}"
             );
         }
+        // Their reviewers too (each unit's leader reviews its people), and no other one.
+        let check = &all["reviewers"];
+        let flagged = check["flagged"].as_array().expect("flagged reviewers");
+        let mut of_units: Vec<&str> = flagged.iter().filter_map(|r| r["unit"].as_str()).collect();
+        of_units.sort_unstable();
+        assert_eq!(
+            of_units,
+            ["Phường Kim Trà", "Xã Khe Tre", "Xã Phú Hồ"],
+            "{check}"
+        );
+        assert!(check["judged"].as_u64().expect("judged") > 20, "{check}");
+        assert_eq!(check["min_rated"], 10);
+        for r in flagged {
+            assert!(r["rated"].as_u64().expect("rated") >= 10, "{r}");
+            assert_eq!(r["evidence"]["top_percent"], 100, "{r}");
+        }
+        // A unit's dashboard tests it and its reviewers against the province: Kim Trà stands
+        // out, An Cựu (over the quota, its scores as varied as anyone's) does not.
+        let id_of = |name: &str| {
+            units
+                .iter()
+                .find(|u| u["name"] == name)
+                .map(|u| u["unit_id"].to_string())
+                .expect("compared")
+        };
+        for (name, expected) in [("Phường Kim Trà", 1), ("Phường An Cựu", 0)] {
+            let (status, body) = server
+                .call("/api/unit-dashboard", &[("id", id_of(name))], Some(&city))
+                .await;
+            assert_eq!(status, 200, "{body}");
+            let d: serde_json::Value = serde_json::from_str(&body).expect("json");
+            let concentrated = d["flags"]
+                .as_array()
+                .expect("flags")
+                .iter()
+                .filter(|f| f.get("Concentrated").is_some())
+                .count();
+            assert_eq!(concentrated, expected, "{name}: {}", d["flags"]);
+            let reviewers = d["reviewers"]["flagged"].as_array().expect("reviewers");
+            assert_eq!(reviewers.len(), expected, "{name}: {}", d["reviewers"]);
+            assert_eq!(
+                d["reviewers"]["judged"], 1,
+                "{name}: one reviewer, its leader"
+            );
+        }
     }
 );

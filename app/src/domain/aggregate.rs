@@ -228,17 +228,26 @@ pub fn classify_stored_year(
         is_leader,
         unit_corruption: is_leader && periods.iter().any(|p| p.unit_corruption),
     };
+    let last = scheme.period_kind.periods_per_year();
     let scored: Vec<ScoredPeriod> = periods
         .iter()
-        .map(|p| ScoredPeriod {
-            period: p.period,
-            score: p.score,
-            level: None,
-            carried_from: None,
-            node: Node::new("period")
+        .map(|p| {
+            let mut node = Node::new("period")
                 .num("period", f64::from(p.period))
                 .text("period_kind", scheme.period_kind.code())
-                .points(p.score),
+                .points(p.score);
+            // Regulation 366: the fourth quarter has no level of its own; its score counts in
+            // the year's mean.
+            if scheme.aggregation.last_period_merged_into_year && p.period == last {
+                node.push(Node::new("period.merged_into_year").num("period", f64::from(p.period)));
+            }
+            ScoredPeriod {
+                period: p.period,
+                score: p.score,
+                level: None,
+                carried_from: None,
+                node,
+            }
         })
         .collect();
     let mut outcome = classify_year(scheme, &scored, &facts, item)?;
@@ -290,5 +299,41 @@ mod stored_tests {
         assert_eq!(year.level, Classification::Level(Level::Htxsnv));
         let year = classify_stored_year(&scheme, &corrupt, true, "o").expect("valid");
         assert_eq!(year.level, Classification::Level(Level::Khtnv));
+    }
+
+    #[test]
+    fn regulation_366_counts_the_fourth_quarter_in_the_year_without_a_level_of_its_own() {
+        let scheme = builtin_scheme("party-366-2025").expect("built in");
+        // Q1–Q3 at 88 (HTTNV each), Q4 at 96: the year's mean is 90, HTXSNV.
+        let periods = [
+            period(1, 88.0),
+            period(2, 88.0),
+            period(3, 88.0),
+            period(4, 96.0),
+        ];
+        let year = classify_stored_year(&scheme, &periods, false, "o").expect("valid");
+        assert_eq!(year.score, Some(90.0));
+        assert_eq!(year.level, Classification::Level(Level::Htxsnv));
+        let merged: Vec<bool> = year.nodes[..4]
+            .iter()
+            .map(|n| {
+                n.children
+                    .iter()
+                    .any(|c| c.key == "period.merged_into_year")
+            })
+            .collect();
+        assert_eq!(merged, [false, false, false, true]);
+        // Without the fourth quarter the year is the three quarters' mean.
+        let year = classify_stored_year(&scheme, &periods[..3], false, "o").expect("valid");
+        assert_eq!(year.score, Some(88.0));
+        // Decree 335 merges nothing.
+        let decree = builtin_scheme("decree-335-2025").expect("built in");
+        let months: Vec<StoredPeriod> = (1..=12).map(|m| period(m, 80.0)).collect();
+        let year = classify_stored_year(&decree, &months, false, "o").expect("valid");
+        assert!(year.nodes.iter().all(|n| {
+            n.children
+                .iter()
+                .all(|c| c.key != "period.merged_into_year")
+        }));
     }
 }

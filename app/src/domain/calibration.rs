@@ -66,10 +66,12 @@ pub struct Board {
     pub task_group: String,
     /// Its people, highest score first (then by code).
     pub people: Vec<Person>,
-    /// The level under quota, the level it is a share of, and the cap in % (`None`: lifted by
-    /// an exception).
+    /// The level under quota, the level it is a share of, whether the scheme sets a quota at
+    /// all (Regulation 366 does not), and the cap in % (`None`: lifted by an exception, or no
+    /// quota).
     pub top: Level,
     pub relative_to: Level,
+    pub quota: bool,
     pub cap: Option<u32>,
     /// Counts before calibration and as the levels stand now.
     pub before: Counts,
@@ -84,9 +86,11 @@ pub struct Board {
 
 impl Board {
     /// Builds the board of `people` (any order) of `unit`'s `task_group` under `rule`, with
-    /// the unit's recorded exception if any.
+    /// the unit's recorded exception if any. Without a rule (a scheme that sets no quota, as
+    /// Regulation 366) the board still counts HTXSNV against HTTNV, proposes nothing and caps
+    /// nothing: the council reviews the levels, moves people with a reason and approves.
     pub fn new(
-        rule: &QuotaRule,
+        rule: Option<&QuotaRule>,
         unit: &str,
         task_group: &str,
         mut people: Vec<Person>,
@@ -96,57 +100,27 @@ impl Board {
             let (sa, sb) = (a.score.unwrap_or(f64::MIN), b.score.unwrap_or(f64::MIN));
             sb.total_cmp(&sa).then_with(|| a.code.cmp(&b.code))
         });
+        let (top, relative_to) =
+            rule.map_or((Level::Htxsnv, Level::Httnv), |r| (r.top, r.relative_to));
         let count = |level: fn(&Person) -> Option<Level>| Counts {
-            top: people.iter().filter(|p| level(p) == Some(rule.top)).count(),
+            top: people.iter().filter(|p| level(p) == Some(top)).count(),
             relative: people
                 .iter()
-                .filter(|p| level(p) == Some(rule.relative_to))
+                .filter(|p| level(p) == Some(relative_to))
                 .count(),
         };
         let before = count(|p| p.before);
         let now = count(|p| p.now);
-        // Only the people at the two levels the quota counts matter to it.
-        let (indexes, entries): (Vec<usize>, Vec<QuotaEntry<'_>>) = people
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let level = p.now.filter(|l| *l == rule.top || *l == rule.relative_to)?;
-                Some((
-                    i,
-                    QuotaEntry {
-                        id: &p.code,
-                        unit,
-                        task_group,
-                        score: p.score.unwrap_or(0.0),
-                        level,
-                    },
-                ))
-            })
-            .unzip();
-        let exceptions: Vec<QuotaException> = exception.iter().cloned().collect();
-        let (decisions, outcomes) = calibrate(rule, &entries, &exceptions);
-        let mut proposals: Vec<Proposal> = outcomes
-            .into_iter()
-            .filter(|o| o.demoted_to.is_some())
-            .map(|o| Proposal {
-                index: indexes[o.index],
-                tie: o.node.children.iter().any(|c| c.key == "quota.tie"),
-                why: o.node,
-            })
-            .collect();
-        // Lowest score first, as the decision lists them.
-        proposals.reverse();
-        let cap = decisions.first().map_or(
-            exception
-                .as_ref()
-                .map_or(Some(rule.max_percent), |e| e.max_percent),
-            |d| d.max_percent,
-        );
+        let (proposals, cap) = match rule {
+            Some(rule) => proposals(rule, unit, task_group, &people, exception.as_ref()),
+            None => (Vec::new(), None),
+        };
         Board {
             task_group: task_group.to_owned(),
             people,
-            top: rule.top,
-            relative_to: rule.relative_to,
+            top,
+            relative_to,
+            quota: rule.is_some(),
             cap,
             before,
             now,
@@ -185,6 +159,53 @@ impl Board {
     pub fn within_quota(&self) -> bool {
         self.remove == 0
     }
+}
+
+/// The engine's proposed demotions of `people` (highest score first) under `rule`, lowest
+/// score first, and the cap they apply (`None`: lifted by the exception).
+fn proposals(
+    rule: &QuotaRule,
+    unit: &str,
+    task_group: &str,
+    people: &[Person],
+    exception: Option<&QuotaException>,
+) -> (Vec<Proposal>, Option<u32>) {
+    // Only the people at the two levels the quota counts matter to it.
+    let (indexes, entries): (Vec<usize>, Vec<QuotaEntry<'_>>) = people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let level = p.now.filter(|l| *l == rule.top || *l == rule.relative_to)?;
+            Some((
+                i,
+                QuotaEntry {
+                    id: &p.code,
+                    unit,
+                    task_group,
+                    score: p.score.unwrap_or(0.0),
+                    level,
+                },
+            ))
+        })
+        .unzip();
+    let exceptions: Vec<QuotaException> = exception.into_iter().cloned().collect();
+    let (decisions, outcomes) = calibrate(rule, &entries, &exceptions);
+    let mut proposals: Vec<Proposal> = outcomes
+        .into_iter()
+        .filter(|o| o.demoted_to.is_some())
+        .map(|o| Proposal {
+            index: indexes[o.index],
+            tie: o.node.children.iter().any(|c| c.key == "quota.tie"),
+            why: o.node,
+        })
+        .collect();
+    // Lowest score first, as the decision lists them.
+    proposals.reverse();
+    let cap = decisions.first().map_or(
+        exception.map_or(Some(rule.max_percent), |e| e.max_percent),
+        |d| d.max_percent,
+    );
+    (proposals, cap)
 }
 
 /// Who approved a group's levels, and on which day: the levels are locked.
@@ -294,7 +315,7 @@ mod tests {
             .map(|i| person(i, 90.0 + i as f64, Level::Htxsnv))
             .collect();
         people.extend((5..=9).map(|i| person(i, 80.0, Level::Httnv)));
-        let board = Board::new(&rule(), "Phường A", "B", people, None);
+        let board = Board::new(Some(&rule()), "Phường A", "B", people, None);
         assert_eq!(board.remove, 3);
         assert_eq!(board.cap, Some(20));
         assert_eq!(
@@ -316,13 +337,34 @@ mod tests {
     }
 
     #[test]
+    fn without_a_quota_nothing_is_proposed_and_the_board_may_be_approved() {
+        // Regulation 366 sets no cap: 4 HTXSNV over 5 HTTNV stay as they are.
+        let mut people: Vec<Person> = (1..=4)
+            .map(|i| person(i, 90.0 + i as f64, Level::Htxsnv))
+            .collect();
+        people.extend((5..=9).map(|i| person(i, 80.0, Level::Httnv)));
+        let board = Board::new(None, "Chi bộ A", "B", people, None);
+        assert!(!board.quota);
+        assert_eq!((board.cap, board.remove), (None, 0));
+        assert!(board.proposals.is_empty() && board.within_quota());
+        assert_eq!(
+            board.now,
+            Counts {
+                top: 4,
+                relative: 5
+            }
+        );
+        assert!(Board::new(Some(&rule()), "U", "B", board.people, None).quota);
+    }
+
+    #[test]
     fn a_tie_at_the_cut_off_is_flagged_and_decided_by_code() {
         let mut people = vec![
             person(2, 95.0, Level::Htxsnv),
             person(1, 95.0, Level::Htxsnv),
         ];
         people.extend((3..=7).map(|i| person(i, 80.0, Level::Httnv)));
-        let board = Board::new(&rule(), "U", "B", people, None);
+        let board = Board::new(Some(&rule()), "U", "B", people, None);
         assert_eq!(board.remove, 1);
         let p = &board.proposals[0];
         assert!(p.tie);
@@ -336,7 +378,7 @@ mod tests {
         people.extend((4..=6).map(|i| person(i, 80.0, Level::Httnv)));
         people[0].now = Some(Level::Httnv);
         people[0].reason = Some("Hội đồng xem xét".into());
-        let board = Board::new(&rule(), "U", "B", people.clone(), None);
+        let board = Board::new(Some(&rule()), "U", "B", people.clone(), None);
         assert_eq!(
             board.now,
             Counts {
@@ -356,7 +398,7 @@ mod tests {
             approved_by: "Chủ tịch UBND".into(),
             max_percent: None,
         };
-        let board = Board::new(&rule(), "U", "B", people, Some(exception));
+        let board = Board::new(Some(&rule()), "U", "B", people, Some(exception));
         assert_eq!(board.cap, None);
         assert!(board.within_quota());
     }
@@ -381,7 +423,7 @@ mod tests {
         people[0].before = None;
         people[0].now = None;
         people[0].score = None;
-        let board = Board::new(&rule(), "U", "B", people, None);
+        let board = Board::new(Some(&rule()), "U", "B", people, None);
         assert_eq!(board.column(None).count(), 1);
         assert_eq!(
             board.now,

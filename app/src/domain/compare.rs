@@ -102,6 +102,72 @@ pub fn concentration(group: Group, overall: Group) -> Option<Concentration> {
     })
 }
 
+/// What the database adds up of the assessments one reviewer gave in a cycle: the levels
+/// (HTXSNV, HTTNV, HTNV, KHTNV; approved, else proposed), how many have a score, their sum and
+/// the sum of their squares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewerSums {
+    pub reviewer_id: i64,
+    pub name: String,
+    /// The reviewer's own unit.
+    pub unit: String,
+    pub levels: [u32; 4],
+    pub scored: u32,
+    pub sum: f64,
+    pub squares: f64,
+}
+
+/// A reviewer whose levels are rated alike beyond chance, with the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlaggedReviewer {
+    pub reviewer_id: i64,
+    pub name: String,
+    pub unit: String,
+    /// Officials they rated in the cycle.
+    pub rated: u32,
+    pub evidence: Concentration,
+}
+
+/// The reviewers (any order) rated alike beyond chance against `overall` ([`concentration`]),
+/// the most concentrated at the top level first, then by name.
+pub fn flagged_reviewers(
+    reviewers: impl IntoIterator<Item = ReviewerSums>,
+    overall: Group,
+) -> Vec<FlaggedReviewer> {
+    let mut found: Vec<FlaggedReviewer> = reviewers
+        .into_iter()
+        .filter_map(|r| {
+            let spread = super::equalize::spread_of_sums(f64::from(r.scored), r.sum, r.squares);
+            let evidence = concentration(Group::new(r.levels, spread), overall)?;
+            Some(FlaggedReviewer {
+                reviewer_id: r.reviewer_id,
+                rated: r.levels.iter().sum(),
+                name: r.name,
+                unit: r.unit,
+                evidence,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.evidence
+            .top_percent
+            .cmp(&a.evidence.top_percent)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.reviewer_id.cmp(&b.reviewer_id))
+    });
+    found
+}
+
+/// The reviewers a comparison tested (those who rated enough officials to be judged) and
+/// those flagged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewerCheck {
+    pub judged: u32,
+    /// The least rated a reviewer must have to be judged.
+    pub min_rated: u32,
+    pub flagged: Vec<FlaggedReviewer>,
+}
+
 /// Staffing against the approved posts: positive a surplus, negative a shortage.
 pub fn staffing_gap(officials: u32, approved: u32) -> i64 {
     i64::from(officials) - i64::from(approved)
@@ -175,6 +241,8 @@ pub struct Comparison {
     pub multiples: Option<ChartData>,
     /// Units with any flag, among all compared.
     pub flagged: u64,
+    /// The reviewers of the units compared, tested against all of them.
+    pub reviewers: ReviewerCheck,
 }
 
 impl Comparison {
@@ -227,7 +295,10 @@ pub struct UnitDashboard {
     pub avg_score: Option<f64>,
     pub assessed: u32,
     pub levels: [u32; 4],
+    /// Its flags, the concentration tested against all the units of its province.
     pub flags: Vec<Flag>,
+    /// The reviewers of its people, tested against the province.
+    pub reviewers: ReviewerCheck,
     /// The unit's key results in the cycles overlapping this one, and how many of them are
     /// at risk or stale now.
     pub key_results: u32,
@@ -278,6 +349,46 @@ pub fn top_cap(good: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sums(id: i64, name: &str, levels: [u32; 4], scores: &[f64]) -> ReviewerSums {
+        ReviewerSums {
+            reviewer_id: id,
+            name: name.into(),
+            unit: "Phường A".into(),
+            levels,
+            scored: scores.len() as u32,
+            sum: scores.iter().sum(),
+            squares: scores.iter().map(|s| s * s).sum(),
+        }
+    }
+
+    #[test]
+    fn a_reviewer_rating_everyone_excellent_alike_is_flagged_others_are_not() {
+        // The province: a spread of levels and of scores.
+        let overall = Group::new([40, 300, 120, 20], Some(8.0));
+        let alike: Vec<f64> = (0..12).map(|i| 93.0 + f64::from(i % 2)).collect();
+        let varied: Vec<f64> = (0..12).map(|i| 60.0 + 3.0 * f64::from(i)).collect();
+        let found = flagged_reviewers(
+            [
+                // Twelve rated, all HTXSNV with scores a point apart: flagged.
+                sums(1, "Lê Văn B", [12, 0, 0, 0], &alike),
+                // As many, rated like the province: not.
+                sums(2, "Trần Thị C", [1, 8, 3, 0], &varied),
+                // All HTXSNV but too few to judge.
+                sums(3, "Phạm D", [6, 0, 0, 0], &alike[..6]),
+                // All excellent, but their scores vary as much as anyone's.
+                sums(4, "Ngô E", [12, 0, 0, 0], &varied),
+            ],
+            overall,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        let b = &found[0];
+        assert_eq!((b.reviewer_id, b.rated), (1, 12));
+        assert_eq!(b.evidence.top_percent, 100);
+        assert_eq!(b.evidence.overall_top_percent, 8);
+        assert_eq!(b.evidence.spread_tenths, 5);
+        assert_eq!(b.evidence.overall_spread_tenths, 80);
+    }
 
     #[test]
     fn tiers_are_quartiles_and_ties_stay_together() {

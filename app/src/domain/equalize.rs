@@ -169,6 +169,12 @@ pub fn pooled_spread(groups: impl IntoIterator<Item = (u32, f64, f64)>) -> Optio
         sum += count * mean;
         squares += count * (spread * spread + mean * mean);
     }
+    spread_of_sums(n, sum, squares)
+}
+
+/// The standard deviation of `n` scores from their sum and the sum of their squares (what a
+/// database adds up in one pass); `None` for fewer than two scores.
+pub fn spread_of_sums(n: f64, sum: f64, squares: f64) -> Option<f64> {
     if n < 2.0 {
         return None;
     }
@@ -477,6 +483,18 @@ mod tests {
                 &Rules::default(),
             );
             prop_assert!(!finding.flagged());
+        }
+
+        /// The spread from a database's sums is the spread of the scores.
+        #[test]
+        fn the_spread_of_sums_is_the_spread(scores in prop::collection::vec(0.0f64..100.0, 0..60)) {
+            let n = scores.len() as f64;
+            let sum: f64 = scores.iter().sum();
+            let squares: f64 = scores.iter().map(|s| s * s).sum();
+            match (spread_of_sums(n, sum, squares), spread(&scores)) {
+                (Some(a), Some(b)) => prop_assert!(close(a, b, 1e-6), "{a} against {b}"),
+                (a, b) => prop_assert_eq!(a, b),
+            }
         }
     }
 }

@@ -291,6 +291,18 @@ fn status(b: &Board) -> impl IntoView + use<> {
     );
     let (top_count, relative_count) = (b.now.top, b.now.relative);
     let cap = match b.cap {
+        _ if !b.quota => {
+            let (top, relative) = (top.clone(), relative.clone());
+            t!(
+                i18n,
+                calibration_no_quota,
+                top,
+                relative,
+                top_count,
+                relative_count
+            )
+            .into_any()
+        }
         Some(cap) => {
             let (top, relative) = (top.clone(), relative.clone());
             t!(
@@ -317,7 +329,10 @@ fn status(b: &Board) -> impl IntoView + use<> {
             .into_any()
         }
     };
-    let verdict = if b.within_quota() {
+    let verdict = if !b.quota {
+        view! { <p class="alert alert-ok" data-testid="board-status">{t!(i18n, calibration_no_quota_status)}</p> }
+            .into_any()
+    } else if b.within_quota() {
         view! { <p class="alert alert-ok" data-testid="board-status">{t!(i18n, calibration_within)}</p> }
             .into_any()
     } else {

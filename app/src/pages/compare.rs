@@ -12,7 +12,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, MetricCell};
 use crate::components::unit_table::KindLabel;
 use crate::domain::Level;
-use crate::domain::compare::{ChartData, ComparedUnit, Comparison, Flag};
+use crate::domain::compare::{ChartData, ComparedUnit, Comparison, Flag, ReviewerCheck};
 use crate::domain::vocab::UnitKind;
 use crate::i18n::{Locale, t, use_i18n};
 
@@ -133,12 +133,49 @@ fn Compared(c: Comparison) -> impl IntoView {
                 {(u64::from(c.page) < pages).then(|| view! { <a href=link(u64::from(c.page) + 1)>{t!(i18n, compare_next)}</a> })}
             </nav>
         })}
+        {reviewer_flags(c.reviewers)}
         {[c.distribution, c.multiples].into_iter().flatten().map(|chart| {
             let query = format!("cycle={chosen}&kind={kind}&parent={parent}&page={}", c.page);
             view! { <ChartFigure chart=chart query=query /> }
         }).collect_view()}
     }
     .into_any()
+}
+
+/// The reviewers the equalization detector flags, each with their unit and the evidence; or
+/// how many were tested and that none is.
+pub fn reviewer_flags(check: ReviewerCheck) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let (judged, min) = (check.judged, check.min_rated);
+    let body = if check.flagged.is_empty() {
+        view! { <p class="muted">{t!(i18n, reviewers_none, judged, min)}</p> }.into_any()
+    } else {
+        let count = check.flagged.len();
+        let items = check
+            .flagged
+            .into_iter()
+            .map(|r| {
+                let (name, unit, rated) = (r.name, r.unit, r.rated);
+                let flag = flag_views(&[Flag::Concentrated(r.evidence)]);
+                view! {
+                    <li data-testid="reviewer-flag">
+                        <strong>{t!(i18n, reviewers_who, name, unit, rated)}</strong>" "{flag}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <p>{t!(i18n, reviewers_count, count, judged, min)}</p>
+            <ul>{items}</ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" data-testid="reviewer-flags">
+            <h2>{t!(i18n, reviewers_title)}</h2>
+            {body}
+        </section>
+    }
 }
 
 /// The flags of a unit, each as a line of text.

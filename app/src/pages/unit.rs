@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::compare::{ChartFigure, flag_views};
+use super::compare::{ChartFigure, flag_views, reviewer_flags};
 use crate::api::compare::unit_dashboard;
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, MetricName, MetricStatusLabel};
@@ -150,6 +150,7 @@ fn Dashboard(d: UnitDashboard) -> impl IntoView {
     let query = format!("unit={}&cycle={chosen}", d.unit.id);
     let metrics = metrics_section(d.metrics, &query);
     let watch = watch_section(d.watch, d.watch_flagged);
+    let reviewers = d.cycle.is_some().then(|| reviewer_flags(d.reviewers));
     view! {
         <nav class="breadcrumb">
             <a href="/compare">{t!(i18n, unit_compare_link)}</a>
@@ -173,6 +174,7 @@ fn Dashboard(d: UnitDashboard) -> impl IntoView {
             <h2>{t!(i18n, unit_figures)}</h2>
             {figures}
         </section>
+        {reviewers}
         {d.chart.map(|chart| view! { <ChartFigure chart=chart query=query.clone() /> })}
         {metrics}
         {watch}

@@ -264,7 +264,7 @@ proptest! {
             name: o.id.clone(), score: o.score, before: o.level_before_quota.level(),
             now: o.level_before_quota.level(), reason: None,
         }).collect();
-        let board = Board::new(&rule, "u", "g", board_people, None);
+        let board = Board::new(Some(&rule), "u", "g", board_people, None);
         let proposed: Vec<&str> = board.proposals.iter().map(|p| board.people[p.index].code.as_str()).collect();
         let decided: Vec<&str> = out.quota.iter().flat_map(|d| d.demoted.iter().map(String::as_str)).collect();
         prop_assert_eq!(&proposed, &decided);
@@ -272,6 +272,6 @@ proptest! {
         // Accepting every proposal leaves the board within the quota.
         let mut after = board.people.clone();
         for p in &board.proposals { after[p.index].now = Some(rule.relative_to); }
-        prop_assert!(Board::new(&rule, "u", "g", after, None).within_quota());
+        prop_assert!(Board::new(Some(&rule), "u", "g", after, None).within_quota());
     }
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, QueryResult};
 
+use crate::domain::compare::ReviewerSums;
 use crate::domain::rollup::UnitSummary;
 use crate::domain::vocab::UnitKind;
 use crate::error::AppError;
@@ -124,6 +125,103 @@ pub struct Scored {
     pub levels: [u32; 4],
     pub assessed: u32,
     pub score_spread: Option<f64>,
+}
+
+/// What each reviewer of the officials now in the units under `roots` that pass `filter` gave
+/// in `cycle_id` (levels approved, else proposed; the scores' count, sum and sum of squares),
+/// for those who rated at least `min_rated`, by name — summed in SQL, one row a reviewer.
+pub async fn reviewer_sums(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    roots: &[i64],
+    filter: Filter,
+    min_rated: u32,
+) -> Result<Vec<ReviewerSums>, AppError> {
+    use crate::ssr::entity::{assessment, official};
+    use sea_orm::sea_query::{Func, SimpleExpr};
+    let (a, o, u) = (assessment::Entity, official::Entity, org_unit::Entity);
+    let (reviewer, their_unit) = (Alias::new("reviewer"), Alias::new("reviewer_unit"));
+    let level = || -> SimpleExpr {
+        Func::coalesce([
+            Expr::col((a, assessment::Column::ApprovedLevel)),
+            Expr::col((a, assessment::Column::ProposedLevel)),
+        ])
+        .into()
+    };
+    let at = |code: &str| Func::sum(Expr::case(level().eq(code), 1).finally(0));
+    let score = || Expr::col((a, assessment::Column::ComputedScore));
+    let mut q = Query::select();
+    q.column((o, official::Column::ReviewerId))
+        .column((reviewer.clone(), official::Column::FullName))
+        .column((their_unit.clone(), org_unit::Column::Name))
+        .exprs(crate::domain::Level::ALL.map(|l| at(l.code())))
+        .expr(Func::count(score()))
+        .expr(Func::sum(score()))
+        .expr(Func::sum(score().mul(score())))
+        .from(a)
+        .inner_join(
+            o,
+            Expr::col((o, official::Column::Id)).equals((a, assessment::Column::OfficialId)),
+        )
+        .inner_join(
+            u,
+            Expr::col((u, org_unit::Column::Id)).equals((o, official::Column::UnitId)),
+        )
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            o,
+            reviewer.clone(),
+            Expr::col((reviewer.clone(), official::Column::Id))
+                .equals((o, official::Column::ReviewerId)),
+        )
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            u,
+            their_unit.clone(),
+            Expr::col((their_unit.clone(), org_unit::Column::Id))
+                .equals((reviewer.clone(), official::Column::UnitId)),
+        )
+        .and_where(Expr::col((a, assessment::Column::CycleId)).eq(cycle_id))
+        .and_where(
+            Expr::col((o, official::Column::UnitId)).in_subquery(super::scope::units_under(roots)),
+        )
+        .and_where(level().is_not_null())
+        .group_by_columns([(o, official::Column::ReviewerId)])
+        .group_by_col((reviewer.clone(), official::Column::FullName))
+        .group_by_col((their_unit.clone(), org_unit::Column::Name))
+        .and_having(Func::count(Expr::col((a, assessment::Column::Id))).gte(i64::from(min_rated)))
+        .order_by((reviewer.clone(), official::Column::FullName), Order::Asc)
+        .order_by((o, official::Column::ReviewerId), Order::Asc);
+    if let Some(kind) = filter.kind {
+        q.and_where(Expr::col((u, org_unit::Column::Kind)).eq(kind.code()));
+    }
+    if let Some(parent) = filter.parent {
+        q.and_where(Expr::col((u, org_unit::Column::ParentId)).eq(parent));
+    }
+    let backend = db.get_database_backend();
+    db.query_all_raw(backend.build(&q))
+        .await?
+        .iter()
+        .map(|row| {
+            let count = |i: usize| -> Result<u32, AppError> {
+                let n: i64 = row.try_get_by_index(i)?;
+                Ok(u32::try_from(n).unwrap_or(0))
+            };
+            let sum = |i: usize| -> Result<f64, AppError> {
+                let s: Option<f64> = row.try_get_by_index(i)?;
+                Ok(s.unwrap_or(0.0))
+            };
+            Ok(ReviewerSums {
+                reviewer_id: row.try_get_by_index(0)?,
+                name: row.try_get_by_index(1)?,
+                unit: row.try_get_by_index(2)?,
+                levels: [count(3)?, count(4)?, count(5)?, count(6)?],
+                scored: count(7)?,
+                sum: sum(8)?,
+                squares: sum(9)?,
+            })
+        })
+        .collect()
 }
 
 /// A page of the units compared, best first.

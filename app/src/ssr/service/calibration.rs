@@ -11,6 +11,10 @@
 //!   outstanding unit (decision reference and approver), and **approval**, which needs the
 //!   group within the quota and locks its levels.
 //!
+//! A scheme that sets no quota (Regulation 366: quarters, the fourth merged into the year) goes
+//! through the same board: nothing is proposed or capped, moves still need a reason, and
+//! approval locks.
+//!
 //! Each write checks that the actor may approve in the unit, that the cycle is a year cycle in
 //! its calibration step and the group not yet approved, and the group's version (a concurrent
 //! edit of the board gives `Conflict`); it is audited in the same transaction.
@@ -38,7 +42,7 @@ use crate::ssr::auth::guard::unit_target;
 use crate::ssr::repo::audit::{self, Change};
 use crate::ssr::repo::calibration::{self as repo, Group, GroupChange, Member, YearResult};
 use crate::ssr::repo::cycles::{self, Cycle};
-use crate::ssr::repo::{assessments, compare, org_units, rollups};
+use crate::ssr::repo::{assessments, org_units, rollups};
 
 /// The longest reason for a move, and the longest decision reference or approver name.
 pub const REASON_MAX_CHARS: usize = 2_000;
@@ -49,13 +53,6 @@ const YEAR: &str = "year";
 
 fn scheme_of(cycle: &Cycle) -> Result<Scheme, AppError> {
     builtin_scheme(&cycle.scheme_id).map_err(AppError::internal)
-}
-
-fn quota_of(scheme: &Scheme) -> Result<QuotaRule, AppError> {
-    scheme
-        .quota
-        .clone()
-        .ok_or_else(|| invalid("cycle", "no_quota"))
 }
 
 /// A year cycle, else `Invalid` on `cycle`.
@@ -161,8 +158,9 @@ pub async fn classify_in(
     Ok(count)
 }
 
-/// The board of one group from its members (those of its task group).
-fn board_of(rule: &QuotaRule, unit: &str, group: &Group, members: &[Member]) -> Board {
+/// The board of one group from its members (those of its task group), under the scheme's
+/// quota if it sets one.
+fn board_of(rule: Option<&QuotaRule>, unit: &str, group: &Group, members: &[Member]) -> Board {
     let people = members
         .iter()
         .filter(|m| m.task_group == group.task_group)
@@ -253,19 +251,17 @@ pub async fn boards(
     };
     let state = cycle.lifecycle()?;
     let scheme = scheme_of(cycle)?;
-    let Some(rule) = scheme.quota.clone() else {
-        return Ok(out);
-    };
+    let rule = scheme.quota.as_ref();
     out.calibrating = state == CycleState::Calibration;
     out.open = state.is_open();
-    out.allows_exception = rule.allow_outstanding_exception;
+    out.allows_exception = rule.is_some_and(|r| r.allow_outstanding_exception);
     let members = repo::members(db, cycle.id, unit_id).await?;
     out.equalized = equalized(db, cycle.id, &target, &unit_name, &members).await?;
     out.groups = repo::groups(db, cycle.id, unit_id)
         .await?
         .into_iter()
         .map(|g| {
-            let board = board_of(&rule, &unit_name, &g, &members);
+            let board = board_of(rule, &unit_name, &g, &members);
             GroupView {
                 id: g.id,
                 version: g.version,
@@ -291,14 +287,9 @@ async fn equalized(
     unit_name: &str,
     members: &[Member],
 ) -> Result<Vec<Equalized>, AppError> {
-    let Some(&province) = target.unit_path.last() else {
+    let Some(whole) = super::compare::province_whole(db, cycle_id, target).await? else {
         return Ok(Vec::new());
     };
-    let all = compare::scores(db, cycle_id, &[province], compare::Filter::default()).await?;
-    let whole = equalize::Group::whole(
-        all.iter()
-            .map(|s| (s.levels, s.assessed, s.avg_score, s.score_spread)),
-    );
     let mut found = Vec::new();
     if let Some(evidence) = concentration(levels_of(members), whole) {
         found.push(Equalized {
@@ -333,7 +324,8 @@ fn levels_of<'a>(people: impl IntoIterator<Item = &'a Member>) -> equalize::Grou
 struct Open {
     group: Group,
     board: Board,
-    rule: QuotaRule,
+    /// The scheme's quota; `None` when it sets none (Regulation 366).
+    rule: Option<QuotaRule>,
     unit: i64,
 }
 
@@ -367,13 +359,13 @@ async fn open_group(
     if group.version != version {
         return Err(AppError::Conflict);
     }
-    let rule = quota_of(&scheme_of(&cycle)?)?;
+    let rule = scheme_of(&cycle)?.quota;
     let unit_name = org_units::names_of(db, [group.unit_id])
         .await?
         .remove(&group.unit_id)
         .unwrap_or_default();
     let members = repo::members(db, group.cycle_id, group.unit_id).await?;
-    let board = board_of(&rule, &unit_name, &group, &members);
+    let board = board_of(rule.as_ref(), &unit_name, &group, &members);
     // Nobody calibrates a group they are in: their superior does.
     if is_member(actor, &board) {
         super::refuse(
@@ -490,9 +482,13 @@ pub async fn accept_proposals(
 ) -> Result<usize, AppError> {
     let txn = crate::ssr::db::write(db).await?;
     let open = open_group(&txn, actor, group_id, version, now).await?;
-    if open.board.proposals.is_empty() {
+    let Some(rule) = open
+        .rule
+        .as_ref()
+        .filter(|_| !open.board.proposals.is_empty())
+    else {
         return Err(invalid("board", "nothing_to_remove"));
-    }
+    };
     let mut moved = Vec::new();
     for p in &open.board.proposals {
         let person = &open.board.people[p.index];
@@ -500,7 +496,7 @@ pub async fn accept_proposals(
             &txn,
             person.assessment_id,
             person.version,
-            Some(open.rule.relative_to),
+            Some(rule.relative_to),
             None,
             now,
         )
@@ -508,7 +504,7 @@ pub async fn accept_proposals(
         repo::append_explanation(&txn, person.assessment_id, &p.why).await?;
         moved.push(person.code.clone());
     }
-    let after = serde_json::json!({ "demoted": moved, "to": open.rule.relative_to.code() });
+    let after = serde_json::json!({ "demoted": moved, "to": rule.relative_to.code() });
     finish(
         &txn,
         actor,
@@ -556,7 +552,11 @@ pub async fn record_exception(
     }
     let txn = crate::ssr::db::write(db).await?;
     let open = open_group(&txn, actor, input.group_id, input.version, now).await?;
-    if !open.rule.allow_outstanding_exception {
+    if !open
+        .rule
+        .as_ref()
+        .is_some_and(|r| r.allow_outstanding_exception)
+    {
         return Err(invalid("reference", "exception_not_allowed"));
     }
     let exception = (!clear).then(|| (reference.clone(), approver.clone(), input.max_percent));

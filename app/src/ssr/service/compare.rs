@@ -9,12 +9,12 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Actor, authorize};
 use crate::domain::Level;
-use crate::domain::access::{Action, Principal, scope};
+use crate::domain::access::{Action, Principal, Target, scope};
 use crate::domain::compare::{
-    ChartData, ComparedUnit, Comparison, CycleChoice, MergedUnit, OfficialCharts, StatusRow,
-    UnitDashboard, UnitRef, flags, staffing_gap, tiers, top_cap,
+    ChartData, ComparedUnit, Comparison, CycleChoice, MergedUnit, OfficialCharts, ReviewerCheck,
+    StatusRow, UnitDashboard, UnitRef, flagged_reviewers, flags, staffing_gap, tiers, top_cap,
 };
-use crate::domain::equalize::Group;
+use crate::domain::equalize::{Group, Rules};
 use crate::domain::explain::Lang;
 use crate::domain::kr_attainment;
 use crate::domain::metrics::{MetricKey, MetricValue, UnitMetric};
@@ -67,6 +67,7 @@ pub async fn units(
         distribution: None,
         multiples: None,
         flagged: 0,
+        reviewers: ReviewerCheck::default(),
     };
     let Some(cycle) = chosen else {
         return Ok(comparison);
@@ -94,6 +95,7 @@ pub async fn units(
         .iter()
         .filter(|s| !flags(Group::new(s.levels, s.score_spread), Some(overall)).is_empty())
         .count() as u64;
+    comparison.reviewers = reviewers(db, cycle.id, &roots, filter, overall).await?;
     let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
     let rows = compare::page(db, cycle.id, &roots, filter, u64::from(PAGE_SIZE), offset).await?;
     let trend_cycles = trend_cycles(&all_cycles, cycle);
@@ -164,6 +166,40 @@ pub async fn units(
         comparison.distribution = Some(chart.into());
     }
     Ok(comparison)
+}
+
+/// The reviewers of the officials in the units under `roots` that pass `filter` who rated
+/// enough of them to be judged, tested against `overall` (the equalization detector).
+async fn reviewers(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    roots: &[i64],
+    filter: Filter,
+    overall: Group,
+) -> Result<ReviewerCheck, AppError> {
+    let min_rated = Rules::default().min_rated;
+    let sums = compare::reviewer_sums(db, cycle_id, roots, filter, min_rated).await?;
+    Ok(ReviewerCheck {
+        judged: u32::try_from(sums.len()).unwrap_or(u32::MAX),
+        min_rated,
+        flagged: flagged_reviewers(sums, overall),
+    })
+}
+
+/// All the units of the province of `target` in `cycle_id`, taken together: what a unit and
+/// its reviewers are compared with.
+pub async fn province_whole(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+    target: &Target,
+) -> Result<Option<Group>, AppError> {
+    let Some(&province) = target.unit_path.last() else {
+        return Ok(None);
+    };
+    let all = compare::scores(db, cycle_id, &[province], Filter::default()).await?;
+    Ok(Some(Group::whole(all.iter().map(|s| {
+        (s.levels, s.assessed, s.avg_score, s.score_spread)
+    }))))
 }
 
 /// Units drawn as small multiples (the first of the page, best first).
@@ -418,6 +454,16 @@ pub async fn unit(
         Some(c) => rollups::of_unit(db, unit_id, c.id).await?,
         None => None,
     };
+    let (whole, reviewers) = match chosen {
+        Some(c) => match province_whole(db, c.id, &target).await? {
+            Some(whole) => (
+                Some(whole),
+                reviewers(db, c.id, &[unit_id], Filter::default(), whole).await?,
+            ),
+            None => (None, ReviewerCheck::default()),
+        },
+        None => (None, ReviewerCheck::default()),
+    };
     let levels = summary
         .as_ref()
         .map_or([0; 4], |s| [s.htxsnv, s.httnv, s.htnv, s.khtnv]);
@@ -498,8 +544,9 @@ pub async fn unit(
         assessed: summary.as_ref().map_or(0, |s| s.assessed),
         flags: flags(
             Group::new(levels, summary.as_ref().and_then(|s| s.score_spread)),
-            None,
+            whole,
         ),
+        reviewers,
         levels,
         key_results: watch.total,
         at_risk_key_results: watch.at_risk,
