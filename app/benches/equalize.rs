@@ -15,21 +15,9 @@ use divan::counter::ItemsCount;
 
 const UNITS: usize = 3_300;
 
-/// xorshift64* — a tiny deterministic generator, seeded.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// One unit's year: officials per level, how many scored, the mean and spread of the scores.
 type UnitYear = ([u32; 4], u32, Option<f64>, Option<f64>);

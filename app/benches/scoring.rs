@@ -20,22 +20,9 @@ const KRS_PER_OFFICIAL: usize = 10;
 const EXPLAINED_SAMPLE: usize = 100_000;
 const BATCH_SAMPLE: usize = 10_000;
 
-/// xorshift64* — a tiny deterministic generator, seeded.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn measure(rng: &mut Rng) -> Measure {
     match rng.next() % 4 {

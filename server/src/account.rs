@@ -356,15 +356,23 @@ pub async fn export_chart(
     let actor = caller.service_actor();
     let db = &state.db;
     let drawn = match (unit, official) {
-        (Some(unit), _) => compare::unit(db, &actor, unit, request.cycle, lang, Utc::now())
-            .await
-            .map(|d| d.into_charts()),
+        (Some(unit), _) => compare::unit(
+            db,
+            &state.caches,
+            &actor,
+            unit,
+            request.cycle,
+            lang,
+            Utc::now(),
+        )
+        .await
+        .map(|d| d.into_charts()),
         (None, Some(official)) => {
             compare::official(db, &state.caches, &actor, official, lang, Utc::now())
                 .await
                 .map(|o| (*o).clone().into_charts())
         }
-        (None, None) => units(db, &caller.user.principal, request, lang)
+        (None, None) => units(db, &state.caches, &caller.user.principal, request, lang)
             .await
             .map(|c| c.into_charts()),
     };

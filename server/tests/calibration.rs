@@ -442,44 +442,30 @@ on_both_databases!(
 /// A cycle of Regulation 366 in 2026: a quarter (`period` 1–4, closed) or the year (`None`,
 /// at its calibration step).
 async fn party_cycle(db: &sea_orm::DatabaseConnection, period: Option<u32>) -> i64 {
-    use app::ssr::entity::cycle;
-    use sea_orm::{ActiveModelTrait, Set};
     let date = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2026, m, d).expect("date");
-    let (code, kind, no, starts, ends, state) = match period {
+    let (code, period, state) = match period {
         Some(q) => (
             format!("366-2026-Q{q}"),
-            "quarter",
-            q,
-            date(3 * q - 2, 1),
-            date(3 * q, 28),
+            common::CyclePeriod {
+                kind: "quarter",
+                number: i32::try_from(q).expect("quarter"),
+                starts_on: date(3 * q - 2, 1),
+                ends_on: date(3 * q, 28),
+            },
             "closed",
         ),
         None => (
             "366-2026".to_owned(),
-            "year",
-            1,
-            date(1, 1),
-            date(12, 31),
+            common::CyclePeriod {
+                kind: "year",
+                number: 1,
+                starts_on: date(1, 1),
+                ends_on: date(12, 31),
+            },
             "calibration",
         ),
     };
-    cycle::ActiveModel {
-        code: Set(code),
-        scheme_id: Set("party-366-2025".into()),
-        scheme_version: Set("1.0.0".into()),
-        period_kind: Set(kind.into()),
-        year: Set(2026),
-        period_no: Set(i32::try_from(no).expect("period")),
-        starts_on: Set(starts),
-        ends_on: Set(ends),
-        state: Set(state.into()),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
-    .await
-    .expect("cycle")
-    .id
+    common::cycle_of(db, &code, ("party-366-2025", "1.0.0"), period, state).await
 }
 
 on_both_databases!(

@@ -27,7 +27,15 @@ pub async fn compare_units(
         page: page.unwrap_or(1),
     };
     let lang = if en { Lang::En } else { Lang::Vi };
-    units(&caller.state.db, &caller.user.principal, request, lang).await
+    let state = &caller.state;
+    units(
+        &state.db,
+        &state.caches,
+        &caller.user.principal,
+        request,
+        lang,
+    )
+    .await
 }
 
 /// A unit's dashboard in one cycle (`cycle`: a code, default the latest with scores), if the
@@ -44,7 +52,9 @@ pub async fn unit_dashboard(
     let cycle = cycle.filter(|c| !c.is_empty());
     let actor = caller.service_actor();
     let db = &caller.state.db;
-    crate::ssr::service::compare::unit(db, &actor, id, cycle, lang, chrono::Utc::now()).await
+    let caches = &caller.state.caches;
+    crate::ssr::service::compare::unit(db, caches, &actor, id, cycle, lang, chrono::Utc::now())
+        .await
 }
 
 /// An official's charts: their score over the recent periods, drawn over the level bands,

@@ -61,6 +61,17 @@ pub type OfficialsKey = (Scope, Option<String>, u64);
 /// language (English or not) and the day (today's mark and the pace).
 pub type OfficialChartsKey = (i64, i64, bool, chrono::NaiveDate);
 
+/// What the reviewers' check of a comparison depends on besides the scores and levels: the
+/// cycle, the units compared (roots, kind, parent) and the version of the people's records
+/// (who reviews whom).
+pub type ReviewersKey = (
+    i64,
+    Vec<i64>,
+    Option<crate::domain::vocab::UnitKind>,
+    Option<i64>,
+    i64,
+);
+
 /// The caches of one server process.
 #[derive(Debug)]
 pub struct Caches {
@@ -68,6 +79,9 @@ pub struct Caches {
     /// An official's charts, kept under the time their unit's rollups last changed (every
     /// write of scores, levels, key results or check-ins refreshes them in its transaction).
     pub official_charts: Versioned<OfficialChartsKey, crate::domain::compare::OfficialCharts>,
+    /// The reviewers' check of a comparison, kept under the time the cycle's rollups last
+    /// changed (every write of scores or levels refreshes its unit's rollup).
+    pub reviewers: Versioned<ReviewersKey, crate::domain::compare::ReviewerCheck>,
 }
 
 impl Default for Caches {
@@ -77,6 +91,7 @@ impl Default for Caches {
         Caches {
             officials: Versioned::new(512),
             official_charts: Versioned::new(2_048),
+            reviewers: Versioned::new(1_024),
         }
     }
 }

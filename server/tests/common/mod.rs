@@ -647,15 +647,40 @@ pub async fn person(
 
 /// A month cycle `code` (November 2026) in `state` (`open`, `closed`), its id.
 pub async fn month_cycle(db: &DatabaseConnection, code: &str, state: &str) -> i64 {
+    let period = CyclePeriod {
+        kind: "month",
+        number: 11,
+        starts_on: today(),
+        ends_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date"),
+    };
+    cycle_of(db, code, ("decree-335-2025", "1"), period, state).await
+}
+
+/// The period of a cycle of 2026.
+pub struct CyclePeriod {
+    pub kind: &'static str,
+    pub number: i32,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+}
+
+/// A cycle `code` of 2026 under `(scheme, version)` in `state`, its id.
+pub async fn cycle_of(
+    db: &DatabaseConnection,
+    code: &str,
+    (scheme, version): (&str, &str),
+    period: CyclePeriod,
+    state: &str,
+) -> i64 {
     cycle::ActiveModel {
         code: Set(code.into()),
-        scheme_id: Set("decree-335-2025".into()),
-        scheme_version: Set("1".into()),
-        period_kind: Set("month".into()),
+        scheme_id: Set(scheme.into()),
+        scheme_version: Set(version.into()),
+        period_kind: Set(period.kind.into()),
         year: Set(2026),
-        period_no: Set(11),
-        starts_on: Set(today()),
-        ends_on: Set(chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date")),
+        period_no: Set(period.number),
+        starts_on: Set(period.starts_on),
+        ends_on: Set(period.ends_on),
         state: Set(state.into()),
         version: Set(1),
         ..Default::default()

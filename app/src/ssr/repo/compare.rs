@@ -51,13 +51,31 @@ fn base(cycle_id: i64, roots: &[i64], filter: Filter) -> SelectStatement {
             Expr::col((r, unit_cycle_rollup::Column::UnitId))
                 .in_subquery(super::scope::units_under(roots)),
         );
-    if let Some(kind) = filter.kind {
-        q.and_where(Expr::col((u, org_unit::Column::Kind)).eq(kind.code()));
-    }
-    if let Some(parent) = filter.parent {
-        q.and_where(Expr::col((u, org_unit::Column::ParentId)).eq(parent));
-    }
+    filter.apply(&mut q);
     q
+}
+
+impl Filter {
+    /// Keeps the rows whose `org_unit` (by the table's own name) passes the filter.
+    fn apply(self, q: &mut SelectStatement) {
+        let u = org_unit::Entity;
+        if let Some(kind) = self.kind {
+            q.and_where(Expr::col((u, org_unit::Column::Kind)).eq(kind.code()));
+        }
+        if let Some(parent) = self.parent {
+            q.and_where(Expr::col((u, org_unit::Column::ParentId)).eq(parent));
+        }
+    }
+}
+
+/// A count read as `u32`: an INTEGER column is an `i32`, an aggregate an `i64`.
+fn count<T>(row: &QueryResult, i: usize) -> Result<u32, AppError>
+where
+    T: sea_orm::TryGetable,
+    u32: TryFrom<T>,
+{
+    let n: T = row.try_get_by_index(i)?;
+    Ok(u32::try_from(n).unwrap_or(0))
 }
 
 /// Best first: by average score (units without one last), then by name.
@@ -99,10 +117,7 @@ pub async fn scores(
         .await?
         .iter()
         .map(|row| {
-            let count = |i: usize| -> Result<u32, AppError> {
-                let n: i32 = row.try_get_by_index(i)?;
-                Ok(u32::try_from(n).unwrap_or(0))
-            };
+            let count = |i: usize| count::<i32>(row, i);
             Ok(Scored {
                 unit_id: row.try_get_by_index(0)?,
                 avg_score: row.try_get_by_index(1)?,
@@ -192,21 +207,13 @@ pub async fn reviewer_sums(
         .and_having(Func::count(Expr::col((a, assessment::Column::Id))).gte(i64::from(min_rated)))
         .order_by((reviewer.clone(), official::Column::FullName), Order::Asc)
         .order_by((o, official::Column::ReviewerId), Order::Asc);
-    if let Some(kind) = filter.kind {
-        q.and_where(Expr::col((u, org_unit::Column::Kind)).eq(kind.code()));
-    }
-    if let Some(parent) = filter.parent {
-        q.and_where(Expr::col((u, org_unit::Column::ParentId)).eq(parent));
-    }
+    filter.apply(&mut q);
     let backend = db.get_database_backend();
     db.query_all_raw(backend.build(&q))
         .await?
         .iter()
         .map(|row| {
-            let count = |i: usize| -> Result<u32, AppError> {
-                let n: i64 = row.try_get_by_index(i)?;
-                Ok(u32::try_from(n).unwrap_or(0))
-            };
+            let count = |i: usize| count::<i64>(row, i);
             let sum = |i: usize| -> Result<f64, AppError> {
                 let s: Option<f64> = row.try_get_by_index(i)?;
                 Ok(s.unwrap_or(0.0))
@@ -280,10 +287,7 @@ pub async fn page(
 
 fn unit_row(row: &QueryResult) -> Result<UnitRow, AppError> {
     // Counts are INTEGER columns; the head count a BIGINT.
-    let count = |i: usize| -> Result<u32, AppError> {
-        let n: i32 = row.try_get_by_index(i)?;
-        Ok(u32::try_from(n).unwrap_or(0))
-    };
+    let count = |i: usize| count::<i32>(row, i);
     let active: i64 = row.try_get_by_index(4)?;
     let kind: String = row.try_get_by_index(3)?;
     Ok(UnitRow {

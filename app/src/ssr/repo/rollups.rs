@@ -403,10 +403,25 @@ fn summary_of(r: unit_cycle_rollup::Model) -> UnitSummary {
 /// When any rollup of `unit_id` last changed (microseconds since 1970; 0 without any): the
 /// version under which what is drawn from the unit's data may be kept.
 pub async fn last_change(db: &impl ConnectionTrait, unit_id: i64) -> Result<i64, AppError> {
+    last_change_where(db, unit_cycle_rollup::Column::UnitId.eq(unit_id)).await
+}
+
+/// When a rollup of `cycle_id` last changed (µs since the epoch, 0 for none).
+pub async fn last_change_in_cycle(
+    db: &impl ConnectionTrait,
+    cycle_id: i64,
+) -> Result<i64, AppError> {
+    last_change_where(db, unit_cycle_rollup::Column::CycleId.eq(cycle_id)).await
+}
+
+async fn last_change_where(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::sea_query::SimpleExpr,
+) -> Result<i64, AppError> {
     let latest: Option<Option<DateTime<Utc>>> = unit_cycle_rollup::Entity::find()
         .select_only()
         .expr(Func::max(Expr::col(unit_cycle_rollup::Column::UpdatedAt)))
-        .filter(unit_cycle_rollup::Column::UnitId.eq(unit_id))
+        .filter(condition)
         .into_tuple()
         .one(db)
         .await?;

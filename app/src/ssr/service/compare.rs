@@ -28,7 +28,7 @@ use crate::ssr::charts::{self, Caption};
 use crate::ssr::repo::compare::{self, Filter};
 use crate::ssr::repo::cycles::{self, Cycle};
 use crate::ssr::repo::dashboards;
-use crate::ssr::repo::rollups;
+use crate::ssr::repo::{rollups, versions};
 
 /// Units on one page of the comparison.
 pub const PAGE_SIZE: u32 = 100;
@@ -48,6 +48,7 @@ pub struct Request {
 /// The comparison of the units `principal` may read (the subtrees of their grants).
 pub async fn units(
     db: &impl ConnectionTrait,
+    caches: &Caches,
     principal: &Principal,
     request: Request,
     lang: Lang,
@@ -95,7 +96,7 @@ pub async fn units(
         .iter()
         .filter(|s| !flags(Group::new(s.levels, s.score_spread), Some(overall)).is_empty())
         .count() as u64;
-    comparison.reviewers = reviewers(db, cycle.id, &roots, filter, overall).await?;
+    comparison.reviewers = reviewers(db, caches, cycle.id, &roots, filter, overall).await?;
     let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
     let rows = compare::page(db, cycle.id, &roots, filter, u64::from(PAGE_SIZE), offset).await?;
     let trend_cycles = trend_cycles(&all_cycles, cycle);
@@ -170,20 +171,32 @@ pub async fn units(
 
 /// The reviewers of the officials in the units under `roots` that pass `filter` who rated
 /// enough of them to be judged, tested against `overall` (the equalization detector).
+///
+/// Kept in `caches` while the cycle's rollups and the people's records stand (what it reads:
+/// every write of a score or level refreshes its unit's rollup in its transaction).
 async fn reviewers(
     db: &impl ConnectionTrait,
+    caches: &Caches,
     cycle_id: i64,
     roots: &[i64],
     filter: Filter,
     overall: Group,
 ) -> Result<ReviewerCheck, AppError> {
+    let people = versions::current(db, versions::PEOPLE).await?;
+    let key = (cycle_id, roots.to_vec(), filter.kind, filter.parent, people);
+    let version = rollups::last_change_in_cycle(db, cycle_id).await?;
+    if let Some(kept) = caches.reviewers.get(&key, version) {
+        return Ok((*kept).clone());
+    }
     let min_rated = Rules::default().min_rated;
     let sums = compare::reviewer_sums(db, cycle_id, roots, filter, min_rated).await?;
-    Ok(ReviewerCheck {
+    let check = ReviewerCheck {
         judged: u32::try_from(sums.len()).unwrap_or(u32::MAX),
         min_rated,
         flagged: flagged_reviewers(sums, overall),
-    })
+    };
+    caches.reviewers.put(key, version, Arc::new(check.clone()));
+    Ok(check)
 }
 
 /// All the units of the province of `target` in `cycle_id`, taken together: what a unit and
@@ -431,6 +444,7 @@ pub const MATRIX_OFFICIALS: u64 = 200;
 /// quota as a chart, and each official's level over the recent cycles.
 pub async fn unit(
     db: &DatabaseConnection,
+    caches: &Caches,
     actor: &Actor,
     unit_id: i64,
     cycle: Option<String>,
@@ -458,7 +472,7 @@ pub async fn unit(
         Some(c) => match province_whole(db, c.id, &target).await? {
             Some(whole) => (
                 Some(whole),
-                reviewers(db, c.id, &[unit_id], Filter::default(), whole).await?,
+                reviewers(db, caches, c.id, &[unit_id], Filter::default(), whole).await?,
             ),
             None => (None, ReviewerCheck::default()),
         },
