@@ -62,14 +62,17 @@ pub type OfficialsKey = (Scope, Option<String>, u64);
 pub type OfficialChartsKey = (i64, i64, bool, chrono::NaiveDate);
 
 /// What the reviewers' check of a comparison depends on besides the scores and levels: the
-/// cycle, the units compared (roots, kind, parent) and the version of the people's records
-/// (who reviews whom).
+/// cycle, the units whose reviewers are checked (roots, kind, parent), the version of the
+/// people's records (who reviews whom) and the whole they are tested against (its counts per
+/// level and the bits of its spread: a ward's comparison and its dashboard check the same
+/// reviewers against different wholes).
 pub type ReviewersKey = (
     i64,
     Vec<i64>,
     Option<crate::domain::vocab::UnitKind>,
     Option<i64>,
     i64,
+    ([u32; 4], Option<u64>),
 );
 
 /// The caches of one server process.

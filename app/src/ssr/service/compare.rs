@@ -183,7 +183,15 @@ async fn reviewers(
     overall: Group,
 ) -> Result<ReviewerCheck, AppError> {
     let people = versions::current(db, versions::PEOPLE).await?;
-    let key = (cycle_id, roots.to_vec(), filter.kind, filter.parent, people);
+    let whole = (overall.levels.0, overall.spread.map(f64::to_bits));
+    let key = (
+        cycle_id,
+        roots.to_vec(),
+        filter.kind,
+        filter.parent,
+        people,
+        whole,
+    );
     let version = rollups::last_change_in_cycle(db, cycle_id).await?;
     if let Some(kept) = caches.reviewers.get(&key, version) {
         return Ok((*kept).clone());
