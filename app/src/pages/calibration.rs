@@ -167,6 +167,12 @@ fn page(b: UnitBoards, forms: Forms) -> impl IntoView {
             }
         });
     let signals = (!b.groups.is_empty()).then(|| equalized(&b.equalized));
+    // Decree 335's quota, unless the cycle's scheme sets none (Regulation 366).
+    let intro = if !b.groups.is_empty() && b.groups.iter().all(|g| !g.board.quota) {
+        view! { <p class="muted">{t!(i18n, calibration_intro_no_quota)}</p> }.into_any()
+    } else {
+        view! { <p class="muted">{t!(i18n, calibration_intro)}</p> }.into_any()
+    };
     let body = if b.cycle.is_none() {
         view! { <p class="empty" data-testid="calibration-empty">{t!(i18n, calibration_no_cycle)}</p> }
             .into_any()
@@ -189,7 +195,7 @@ fn page(b: UnitBoards, forms: Forms) -> impl IntoView {
         <nav class="breadcrumb"><a href=unit_page>{t!(i18n, calibration_back)}</a></nav>
         <h1>{t!(i18n, calibration_title)}</h1>
         <p class="intro">{t!(i18n, calibration_of, unit, cycle)}</p>
-        <p class="muted">{t!(i18n, calibration_intro)}</p>
+        {intro}
         {chooser}
         {classify}
         {downloads}
