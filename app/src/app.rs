@@ -79,6 +79,8 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("audit") view=AuditPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("cycles") view=CyclesPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("compare") view=ComparePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("warnings") view=crate::pages::warnings::WarningsPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("personnel") view=crate::pages::personnel::PersonnelPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("import") view=UploadPage ssr=SsrMode::Async />
                         <Route
                             path=(StaticSegment("units"), ParamSegment("id"))

@@ -19,6 +19,7 @@ mod m20261202_000012_import_run;
 mod m20261202_000013_work_template;
 mod m20261203_000014_rollup_score_spread;
 mod m20261204_000015_calibration;
+mod m20261207_000016_warnings_and_personnel;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_work_template::Migration),
             Box::new(m20261203_000014_rollup_score_spread::Migration),
             Box::new(m20261204_000015_calibration::Migration),
+            Box::new(m20261207_000016_warnings_and_personnel::Migration),
         ]
     }
 }

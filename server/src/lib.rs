@@ -96,6 +96,33 @@ pub async fn serve(
     Ok(())
 }
 
+/// At start and every [`app::ssr::service::warnings::REFRESH_EVERY_MINUTES`] minutes after:
+/// applies the personnel decisions whose effective date has come, then works the
+/// early-warning list out again (both read the clock: a key result falls behind, a transfer
+/// takes effect, with no write at all).
+pub async fn every_quarter_hour(db: sea_orm::DatabaseConnection) {
+    use app::ssr::service::warnings::{REFRESH_EVERY_MINUTES, refresh};
+    let mut every =
+        tokio::time::interval(std::time::Duration::from_secs(REFRESH_EVERY_MINUTES * 60));
+    loop {
+        every.tick().await;
+        let started = std::time::Instant::now();
+        match app::ssr::service::personnel::apply_due(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(decisions = n, "personnel decisions applied"),
+            Err(error) => tracing::error!(%error, "personnel decisions not applied"),
+        }
+        match refresh(&db, chrono::Utc::now()).await {
+            Ok(n) => tracing::info!(
+                warnings = n,
+                ms = started.elapsed().as_millis(),
+                "early warnings worked out"
+            ),
+            Err(error) => tracing::error!(%error, "early warnings not worked out"),
+        }
+    }
+}
+
 /// Completes on Ctrl-C or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

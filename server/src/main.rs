@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         action: RollupAction,
     },
+    /// Early warning.
+    Warnings {
+        #[command(subcommand)]
+        action: WarningsAction,
+    },
     /// Write a backup of the whole database to a new file (SQLite: VACUUM INTO, while the
     /// server runs; PostgreSQL: pg_dump). Audited.
     Backup {
@@ -92,6 +97,13 @@ enum Command {
         #[arg(long)]
         from: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum WarningsAction {
+    /// Work the early-warning list out again now with the stored rules (the server does so
+    /// every 15 minutes), keeping acknowledgements.
+    Refresh,
 }
 
 #[derive(Debug, Subcommand)]
@@ -228,6 +240,7 @@ async fn main() -> anyhow::Result<()> {
                 "Thước đo listening on http://{}",
                 listener.local_addr()?
             );
+            tokio::spawn(server::every_quarter_hour(state.db.clone()));
             server::serve(
                 listener,
                 state,
@@ -360,6 +373,19 @@ async fn main() -> anyhow::Result<()> {
                 "restored from {} in {:.1} s",
                 from.display(),
                 started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Warnings {
+            action: WarningsAction::Refresh,
+        } => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            Migrator::up(&db, None).await?;
+            let started = std::time::Instant::now();
+            let n = app::ssr::service::warnings::refresh(&db, chrono::Utc::now()).await?;
+            println!(
+                "{n} warning(s) worked out in {:.1} ms",
+                started.elapsed().as_secs_f64() * 1e3
             );
             Ok(())
         }

@@ -24,7 +24,7 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 24] = [
+const SCHEMA: [&str; 26] = [
     "account",
     "assessment",
     "audit_log",
@@ -45,9 +45,11 @@ const SCHEMA: [&str; 24] = [
     "personnel_decision",
     "product",
     "role_grant",
+    "rule_setting",
     "session",
     "unit_cycle_rollup",
     "unit_headcount",
+    "warning",
     "work_template",
 ];
 

@@ -26,6 +26,8 @@ pub struct Me {
     pub can_compare: bool,
     /// Whether they may score or approve somewhere (and so have a review queue).
     pub can_review: bool,
+    /// Whether they decide on people (the in – out – up – down board).
+    pub can_decide: bool,
 }
 
 /// An official in a list.

@@ -8,8 +8,10 @@ pub mod compare;
 pub mod dto;
 pub mod org;
 pub mod people;
+pub mod personnel;
 pub mod queue;
 pub mod uploads;
+pub mod warnings;
 
 /// A form posted without JavaScript sees a server function's result only through the page it
 /// is sent back to: such a post is sent to `page`, which shows the result from its address.

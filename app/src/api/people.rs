@@ -36,6 +36,7 @@ pub async fn who_am_i(#[server(default)] brief: bool) -> Result<Option<Me>, AppE
         can_admin: may_somewhere(&user.principal, Action::Admin),
         can_review: may_somewhere(&user.principal, Action::Score)
             || may_somewhere(&user.principal, Action::Approve),
+        can_decide: !crate::domain::personnel::deciding_roots(&user.principal).is_empty(),
         can_compare: !crate::domain::access::scope(&user.principal, Action::Read)
             .subtrees
             .is_empty(),

@@ -38,8 +38,10 @@ fn signed_in(me: Option<Me>) -> impl IntoView {
     let links = me.as_ref().map(|me| {
         view! {
             <A href="/officials">{t!(i18n, nav_officials)}</A>
+            <A href="/warnings">{t!(i18n, nav_warnings)}</A>
             {me.can_review.then(|| view! { <A href="/review">{t!(i18n, nav_queue)}</A> })}
             {me.can_compare.then(|| view! { <A href="/compare">{t!(i18n, nav_compare)}</A> })}
+            {me.can_decide.then(|| view! { <A href="/personnel">{t!(i18n, nav_personnel)}</A> })}
             {me.can_audit.then(|| view! { <A href="/audit">{t!(i18n, nav_audit)}</A> })}
             {me.can_admin.then(|| view! { <A href="/accounts">{t!(i18n, nav_accounts)}</A> })}
             {me.can_admin.then(|| view! { <A href="/cycles">{t!(i18n, nav_cycles)}</A> })}

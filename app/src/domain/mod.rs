@@ -40,6 +40,7 @@ pub mod num;
 pub mod okr;
 pub mod period;
 pub mod permission_matrix;
+pub mod personnel;
 pub mod plan;
 pub mod quota;
 pub mod rollup;
@@ -50,6 +51,7 @@ pub mod text;
 pub mod throttle;
 pub mod validate;
 pub mod vocab;
+pub mod warning;
 
 #[cfg(test)]
 mod tests;

@@ -203,6 +203,7 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
     )
     .await?;
     super::accounts::create(&txn, hashing).await?;
+    service::warnings::refresh_in(&txn, as_of()).await?;
     txn.commit().await?;
     tracing::info!(officials, "demo city loaded");
     Ok(officials)
@@ -906,6 +907,7 @@ fn decision(
         reference: Set(format!("{}/QĐ-UBND", 100 + effective.ordinal())),
         decided_by: Set("Chủ tịch Ủy ban nhân dân thành phố".into()),
         created_at: Set(as_of()),
+        applied_at: Set(Some(as_of())),
         ..Default::default()
     })
 }

@@ -18,6 +18,8 @@ pub struct Model {
     pub reference: String,
     pub decided_by: String,
     pub created_at: DateTimeUtc,
+    /// When the decision was applied to the person; empty while its effective date is ahead.
+    pub applied_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

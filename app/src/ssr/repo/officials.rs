@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -280,4 +280,30 @@ pub async fn assessments_in_cycle(
         }));
     }
     Ok(found)
+}
+
+/// Moves an official to `unit_id` and/or sets their status (a personnel decision applied),
+/// bumping their version.
+pub async fn set_unit_and_status(
+    db: &impl ConnectionTrait,
+    id: i64,
+    unit_id: Option<i64>,
+    status: Option<&str>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let mut update = official::Entity::update_many()
+        .col_expr(
+            official::Column::Version,
+            Expr::col(official::Column::Version).add(1),
+        )
+        .col_expr(official::Column::UpdatedAt, Expr::value(now))
+        .filter(official::Column::Id.eq(id));
+    if let Some(unit_id) = unit_id {
+        update = update.col_expr(official::Column::UnitId, Expr::value(unit_id));
+    }
+    if let Some(status) = status {
+        update = update.col_expr(official::Column::Status, Expr::value(status));
+    }
+    update.exec(db).await?;
+    Ok(())
 }

@@ -31,16 +31,17 @@ pub fn measure_of(kr: &key_result::Model) -> Option<Measure> {
 
 /// The columns of a key result that say how it is measured.
 #[derive(Debug, Clone, PartialEq)]
-struct KrColumns {
-    kind: String,
-    start: f64,
-    target: f64,
-    current: f64,
-    band_low: Option<f64>,
-    band_high: Option<f64>,
+pub struct KrColumns {
+    pub kind: String,
+    pub start: f64,
+    pub target: f64,
+    pub current: f64,
+    pub band_low: Option<f64>,
+    pub band_high: Option<f64>,
 }
 
-fn measure_from(kr: &KrColumns) -> Option<Measure> {
+/// The measure these columns describe; `None` for an unknown kind.
+pub fn measure_from(kr: &KrColumns) -> Option<Measure> {
     Some(match KrKind::from_code(&kr.kind)? {
         KrKind::IncreaseTo => Measure::IncreaseTo {
             start: kr.start,

@@ -19,12 +19,14 @@ pub mod cycles;
 pub mod exports;
 pub mod inputs;
 pub mod lists;
+pub mod personnel;
 pub mod plan;
 pub mod rollups;
 pub mod sheet;
 pub mod templates;
 pub mod todo;
 pub mod uploads;
+pub mod warnings;
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
