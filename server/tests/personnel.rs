@@ -212,6 +212,10 @@ on_both_databases!(
         .await
         .expect("apply");
         assert_eq!(applied, 1);
+        assert!(
+            audited(&db, "apply").await >= 2,
+            "each application is audited"
+        );
         let later = official::Entity::find_by_id(other.id)
             .one(&db)
             .await

@@ -330,7 +330,7 @@ pub async fn decide(
 /// closed and opened; their period results stay theirs, so the year's classification in the
 /// new unit reads both units' periods); an exit marks them left; an entry makes them active
 /// (in the unit named, if any); a promotion or demotion is a record. Head counts and the
-/// people version follow. Returns how many were applied.
+/// people version follow; each application is audited. Returns how many were applied.
 pub async fn apply_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usize, AppError> {
     let txn = crate::ssr::db::write(db).await?;
     let n = apply_due_in(&txn, now).await?;
@@ -379,6 +379,25 @@ async fn apply_due_in(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u
             _ => {}
         }
         repo::mark_applied(db, d.id, now).await?;
+        audit::record(
+            db,
+            &audit::Actor::system("task:personnel"),
+            Change {
+                action: "apply".into(),
+                entity: "personnel_decision".into(),
+                entity_id: Some(d.id.to_string()),
+                before: None,
+                after: Some(serde_json::json!({
+                    "official_id": d.official_id,
+                    "kind": d.kind,
+                    "to_unit": d.to_unit_id,
+                    "effective_on": d.effective_on,
+                })),
+                unit_id: d.to_unit_id.or(d.from_unit_id),
+            },
+            now,
+        )
+        .await?;
     }
     if !touched.is_empty() {
         headcount::refresh(db, touched).await?;
