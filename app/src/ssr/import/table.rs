@@ -163,6 +163,14 @@ const MAX_COLUMNS: u32 = 256;
 /// as the rectangle they span: a crafted file with one cell at A1 and one at XFD1048576 would
 /// otherwise ask for seventeen billion cells.
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, RowError> {
+    // calamine can panic on a damaged workbook (an arithmetic overflow in its XML reader,
+    // found by the damaged-workbook property test): such a file is refused like any other
+    // unreadable one instead of ending the request.
+    std::panic::catch_unwind(|| read_xlsx_unguarded(bytes))
+        .unwrap_or_else(|_| Err(unreadable(&"damaged workbook")))
+}
+
+fn read_xlsx_unguarded(bytes: &[u8]) -> Result<Table, RowError> {
     let mut workbook = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let name = workbook
         .sheet_names()
