@@ -40,6 +40,29 @@ test("the organising committee sees the balance, the suggested move and records 
   await expect(page.getByTestId("answer")).toContainText("Mã đơn vị đến");
 });
 
+test("the city's organising committee changes a candidate rule and the board follows it", async ({ page }) => {
+  await signIn(page, "bantochuc");
+  await page.goto("/personnel");
+  await settle(page);
+  const setRule = async (value: string) => {
+    const rules = page.getByTestId("personnel-rules");
+    await rules.locator("summary").click();
+    await rules.getByLabel("Tỷ lệ điểm bình quân thấp nhất xếp cuối bảng (%)").fill(value);
+    await rules.getByRole("button", { name: "Lưu quy tắc" }).click();
+    await settle(page);
+    await expect(page.getByTestId("answer")).toContainText("Đã lưu quy tắc đề xuất");
+  };
+  await setRule("12");
+  await expect(page.getByTestId("candidates-down")).toContainText("12% người có điểm bình quân thấp nhất");
+  await page.getByTestId("personnel-rules").locator("summary").click();
+  await shoot(page, "personnel-rules");
+  // Back to the default, for the other tests.
+  await page.goto("/personnel");
+  await settle(page);
+  await setRule("5");
+  await expect(page.getByTestId("candidates-down")).toContainText("5% người có điểm bình quân thấp nhất");
+});
+
 test("the board reads in English at 390 px, and a unit leader has none", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, "lanhdao");
@@ -47,6 +70,7 @@ test("the board reads in English at 390 px, and a unit leader has none", async (
   await settle(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("In – out – up – down");
   await expect(page.getByText("Suggested transfers")).toBeVisible();
+  await expect(page.getByTestId("personnel-rules"), "the rules are the organising committee's").toHaveCount(0);
   await shoot(page, "personnel-en-390");
   await page.goto("/locale/vi?next=/personnel");
   await page.getByRole("button", { name: "Đăng xuất" }).click();

@@ -7,9 +7,14 @@
 
 mod common;
 
-use app::ssr::entity::{assessment, official, official_unit_history, org_unit, personnel_decision};
+use app::ssr::entity::{
+    assessment, official, official_unit_history, org_unit, personnel_decision, warning,
+};
 use common::{audited, demo_city, demo_session};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
 use serde_json::Value;
 
 async fn unit_named(db: &DatabaseConnection, name: &str) -> org_unit::Model {
@@ -108,6 +113,21 @@ on_both_databases!(
             .await
             .expect("count");
         let today = chrono::Utc::now().date_naive().to_string();
+        // A warning about them, read by the scope of its unit, follows them.
+        warning::ActiveModel {
+            rule: Set("official_down".into()),
+            subject: Set(format!("official:{}", moved.id)),
+            unit_id: Set(thuan_hoa.id),
+            official_id: Set(Some(moved.id)),
+            urgency: Set(100),
+            rank: Set(100),
+            evidence: Set("{}".into()),
+            detected_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .expect("a warning");
         let before = audited(&db, "decide").await;
         let (status, body) = server
             .call(
@@ -125,6 +145,16 @@ on_both_databases!(
             .expect("official");
         assert_eq!(now.unit_id, duong_no.id, "moved from its effective date");
         assert!(now.version > moved.version);
+        let followed = warning::Entity::find()
+            .filter(warning::Column::OfficialId.eq(moved.id))
+            .all(&db)
+            .await
+            .expect("warnings");
+        assert!(!followed.is_empty());
+        assert!(
+            followed.iter().all(|w| w.unit_id == duong_no.id),
+            "the warnings follow the official to Dương Nỗ"
+        );
         let open = official_unit_history::Entity::find()
             .filter(official_unit_history::Column::OfficialId.eq(moved.id))
             .filter(official_unit_history::Column::ToDate.is_null())
@@ -263,6 +293,118 @@ on_both_databases!(
         assert_eq!(status, 400, "{body}");
         assert!(body.contains("\"field\":\"reference\""), "{body}");
         assert_eq!(count().await.expect("count"), recorded);
+        server.stop().await;
+    }
+);
+
+fn rules_form(version: i64, values: [u32; 5]) -> Vec<(&'static str, String)> {
+    let names = [
+        "up_periods",
+        "up_top_percent",
+        "out_years",
+        "down_years",
+        "down_bottom_percent",
+    ];
+    let mut form = vec![("version", version.to_string())];
+    form.extend(names.into_iter().zip(values.map(|v| v.to_string())));
+    form
+}
+
+async fn board(server: &common::TestServer, cookie: &str) -> Value {
+    let (status, body) = server.call("/api/personnel", &[], Some(cookie)).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).expect("json")
+}
+
+fn down_candidates(board: &Value) -> usize {
+    board["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter(|c| c["candidacy"] == "down")
+        .count()
+}
+
+on_both_databases!(
+    the_city_organising_committee_sets_the_candidate_rules,
+    |engine| async move {
+        let Some(server) = demo_city(engine).await else {
+            return;
+        };
+        let db = server.db.connect().await;
+        let organiser = demo_session(&server, "bantochuc").await;
+        let before = board(&server, &organiser).await;
+        assert_eq!(before["may_edit_rules"], true);
+        assert_eq!(before["rules_version"], 0, "the defaults");
+        assert_eq!(before["rules"]["down_bottom_percent"], 5);
+
+        // The leadership reads the board but the rules are the organising committee's; an
+        // administrator reads neither.
+        let leader = demo_session(&server, "lanhdao").await;
+        assert_eq!(board(&server, &leader).await["may_edit_rules"], false);
+        for who in [&leader, &demo_session(&server, "quantri").await] {
+            let (status, _) = server
+                .call(
+                    "/api/personnel/rules",
+                    &rules_form(0, [6, 10, 1, 3, 20]),
+                    Some(who),
+                )
+                .await;
+            assert_eq!(status, 403);
+        }
+        // Out of range, named; nothing stored.
+        let (status, body) = server
+            .call(
+                "/api/personnel/rules",
+                &rules_form(0, [6, 0, 1, 3, 20]),
+                Some(&organiser),
+            )
+            .await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body.contains("\"field\":\"up_top_percent\""), "{body}");
+        assert_eq!(board(&server, &organiser).await["rules_version"], 0);
+
+        // A wider bottom: more people at the bottom of the ranking, at once; audited.
+        let updates = audited(&db, "update").await;
+        let (status, body) = server
+            .call(
+                "/api/personnel/rules",
+                &rules_form(0, [6, 10, 1, 3, 20]),
+                Some(&organiser),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(audited(&db, "update").await, updates + 1);
+        let after = board(&server, &organiser).await;
+        assert_eq!(after["rules_version"], 1);
+        assert_eq!(after["rules"]["down_bottom_percent"], 20);
+        assert!(
+            down_candidates(&after) > down_candidates(&before),
+            "{} then {}",
+            down_candidates(&before),
+            down_candidates(&after)
+        );
+        // Someone else's change in between: refused, the rules kept.
+        let (status, _) = server
+            .call(
+                "/api/personnel/rules",
+                &rules_form(0, [6, 10, 1, 3, 5]),
+                Some(&organiser),
+            )
+            .await;
+        assert_eq!(status, 409);
+        assert_eq!(
+            board(&server, &organiser).await["rules"]["down_bottom_percent"],
+            20
+        );
+        let (status, _) = server
+            .call(
+                "/api/personnel/rules",
+                &rules_form(1, [6, 10, 1, 3, 5]),
+                None,
+            )
+            .await;
+        assert_eq!(status, 401);
         server.stop().await;
     }
 );

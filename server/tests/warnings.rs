@@ -222,3 +222,96 @@ on_both_databases!(
         server.stop().await;
     }
 );
+
+on_both_databases!(
+    a_check_in_clears_its_key_results_stale_warning_at_once,
+    |engine| async move {
+        use app::ssr::entity::{account, cycle, key_result, objective, warning};
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let Some(server) = demo_city(engine).await else {
+            return;
+        };
+        let db = server.db.connect().await;
+        let now = chrono::Utc::now();
+        let today = now.date_naive();
+        let me = account::Entity::find()
+            .filter(account::Column::Username.eq("canbo"))
+            .one(&db)
+            .await
+            .expect("query")
+            .and_then(|a| a.official_id)
+            .expect("canbo is an official");
+        // Their key result of a cycle in progress, last checked in four months ago.
+        let running: Vec<i64> = cycle::Entity::find()
+            .filter(cycle::Column::StartsOn.lte(today))
+            .filter(cycle::Column::EndsOn.gte(today))
+            .all(&db)
+            .await
+            .expect("cycles")
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        let objectives: Vec<i64> = objective::Entity::find()
+            .filter(objective::Column::OwnerOfficialId.eq(me))
+            .filter(objective::Column::CycleId.is_in(running))
+            .all(&db)
+            .await
+            .expect("objectives")
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        let kr = key_result::Entity::find()
+            .filter(key_result::Column::ObjectiveId.is_in(objectives))
+            .one(&db)
+            .await
+            .expect("query")
+            .expect("a key result in progress");
+        key_result::Entity::update_many()
+            .col_expr(
+                key_result::Column::LastCheckInAt,
+                Expr::value(now - chrono::Duration::days(120)),
+            )
+            .filter(key_result::Column::Id.eq(kr.id))
+            .exec(&db)
+            .await
+            .expect("made stale");
+        app::ssr::service::warnings::refresh(&db, now)
+            .await
+            .expect("worked out");
+        let stale = || {
+            warning::Entity::find()
+                .filter(warning::Column::Rule.eq("stale"))
+                .filter(warning::Column::KeyResultId.eq(kr.id))
+                .all(&db)
+        };
+        assert_eq!(stale().await.expect("q").len(), 1, "stale before");
+        let official = demo_session(&server, "canbo").await;
+        let theirs = list(&server, &official, &[("rule", "stale")]).await;
+        assert!(
+            items(&theirs)
+                .iter()
+                .any(|i| i["key_result"] == kr.title.as_str()),
+            "on the official's own list"
+        );
+        let (status, body) = server
+            .call(
+                "/api/check-in",
+                &[
+                    ("key_result_id", kr.id.to_string()),
+                    ("value", kr.current_value.to_string()),
+                    ("confidence", "7".into()),
+                    ("note", "Đã cập nhật".into()),
+                    ("evidence_url", String::new()),
+                ],
+                Some(&official),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            stale().await.expect("q").is_empty(),
+            "the check-in cleared it without waiting for the next working-out"
+        );
+        server.stop().await;
+    }
+);

@@ -1,5 +1,5 @@
 //! Server functions of the "in – out – up – down" board: read it (organising committee and
-//! leadership), record a decision. Glue: who calls, then
+//! leadership), record a decision, change the candidate rules. Glue: who calls, then
 //! [`crate::ssr::service::personnel`], then the wire types below.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -81,6 +81,10 @@ pub struct PersonnelBoard {
     pub transfers: Vec<TransferRow>,
     pub decisions: Vec<DecisionItem>,
     pub rules: PersonnelRules,
+    pub rules_version: i32,
+    /// Whether the caller may change the candidate rules (the organising committee of a
+    /// province or city).
+    pub may_edit_rules: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -160,6 +164,8 @@ fn board_dto(b: crate::ssr::service::personnel::Board) -> PersonnelBoard {
             })
             .collect(),
         rules: b.rules,
+        rules_version: b.rules_version,
+        may_edit_rules: b.may_edit_rules,
     }
 }
 
@@ -198,4 +204,33 @@ pub async fn record_decision(
     };
     let done = decide(&caller.state.db, &caller.service_actor(), input, Utc::now()).await;
     super::confirmed("decided", done)
+}
+
+/// Changes the candidate rules (the organising committee of a province or city).
+#[server(name = SavePersonnelRules, prefix = "/api", endpoint = "personnel/rules")]
+pub async fn save_personnel_rules(
+    version: i32,
+    up_periods: u32,
+    up_top_percent: u32,
+    out_years: u32,
+    down_years: u32,
+    down_bottom_percent: u32,
+) -> Result<(), AppError> {
+    let caller = crate::ssr::auth::guard::caller()?;
+    let values = [
+        up_periods,
+        up_top_percent,
+        out_years,
+        down_years,
+        down_bottom_percent,
+    ];
+    let done = crate::ssr::service::personnel::save_rules(
+        &caller.state.db,
+        &caller.service_actor(),
+        values,
+        version,
+        Utc::now(),
+    )
+    .await;
+    super::confirmed("rules", done)
 }

@@ -8,6 +8,7 @@ pub mod lang_switch;
 pub mod layout;
 pub mod message;
 pub mod role_label;
+pub mod rule_inputs;
 pub mod saves;
 pub mod todo;
 pub mod typed;

@@ -97,6 +97,18 @@ pub fn deciding_roots(principal: &Principal) -> Vec<i64> {
         .collect()
 }
 
+/// The units whose organising committee the principal sits on (their organiser grants): the
+/// candidate rules are theirs to set, when one of these is a province or city (a top-level
+/// unit) — the rules hold for the whole organisation.
+pub fn rule_setting_units(principal: &Principal) -> Vec<i64> {
+    principal
+        .grants
+        .iter()
+        .filter(|g| g.role == Role::Organiser)
+        .map(|g| g.unit_id)
+        .collect()
+}
+
 /// How many of `n` make the top (or bottom) `percent` %: ⌈n × percent ÷ 100⌉, at least one of
 /// a non-empty group.
 pub fn share_count(n: u64, percent: u32) -> u64 {

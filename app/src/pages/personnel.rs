@@ -8,30 +8,51 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::personnel::{
-    CandidateRow, DecisionItem, PersonnelBoard, RecordDecision, StaffingRow, TransferRow,
-    personnel_board,
+    CandidateRow, DecisionItem, PersonnelBoard, RecordDecision, SavePersonnelRules, StaffingRow,
+    TransferRow, personnel_board,
 };
 use crate::components::error_view::ErrorView;
 use crate::components::labels::LevelLabel;
+use crate::components::rule_inputs::rule_inputs;
 use crate::components::saves::{answer, confirm_from_address, saves, track};
 use crate::components::typed::Typed;
-use crate::domain::personnel::{Candidacy, DecisionKind};
+use crate::domain::personnel::{Candidacy, DecisionKind, PERSONNEL_FIELDS};
 use crate::i18n::{t, use_i18n};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Decided;
+enum Saved {
+    Decided,
+    Rules,
+}
+
+#[derive(Clone, Copy)]
+struct Forms {
+    decide: ServerAction<RecordDecision>,
+    rules: ServerAction<SavePersonnelRules>,
+}
 
 /// The board page.
 #[component]
 pub fn PersonnelPage() -> impl IntoView {
     let i18n = use_i18n();
-    let decide: ServerAction<RecordDecision> = ServerAction::new();
-    let saved = saves(decide);
-    let board = Resource::new(move || saved.get(), |_| personnel_board());
+    let forms = Forms {
+        decide: ServerAction::new(),
+        rules: ServerAction::new(),
+    };
+    let saved = [saves(forms.decide), saves(forms.rules)];
+    let board = Resource::new(move || saved.map(|s| s.get()), |_| personnel_board());
     let outcome = RwSignal::new(None);
-    track(outcome, decide, Decided);
-    confirm_from_address(outcome, |which| (which == "decided").then_some(Decided));
-    let answer = answer(outcome, move |_| t!(i18n, personnel_decided).into_any());
+    track(outcome, forms.decide, Saved::Decided);
+    track(outcome, forms.rules, Saved::Rules);
+    confirm_from_address(outcome, |which| match which {
+        "decided" => Some(Saved::Decided),
+        "rules" => Some(Saved::Rules),
+        _ => None,
+    });
+    let answer = answer(outcome, move |which| match which {
+        Saved::Decided => t!(i18n, personnel_decided).into_any(),
+        Saved::Rules => t!(i18n, personnel_rules_saved).into_any(),
+    });
     view! {
         <section class="page personnel">
             {answer}
@@ -40,7 +61,7 @@ pub fn PersonnelPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
-                        Ok(b) => body(b, decide).into_any(),
+                        Ok(b) => body(b, forms).into_any(),
                         Err(error) => view! { <ErrorView error /> }.into_any(),
                     }
                 })}
@@ -61,9 +82,12 @@ fn kind_name(kind: DecisionKind) -> AnyView {
     }
 }
 
-fn body(b: PersonnelBoard, decide: ServerAction<RecordDecision>) -> impl IntoView {
+fn body(b: PersonnelBoard, forms: Forms) -> impl IntoView {
     let i18n = use_i18n();
     let rules = b.rules;
+    let rules_form = b
+        .may_edit_rules
+        .then(|| rules_form(rules.values(), b.rules_version, forms.rules));
     let group = |candidacy: Candidacy| {
         let rows: Vec<CandidateRow> = b
             .candidates
@@ -134,13 +158,14 @@ fn body(b: PersonnelBoard, decide: ServerAction<RecordDecision>) -> impl IntoVie
     view! {
         <h2>{t!(i18n, personnel_candidates)}</h2>
         <p class="muted">{t!(i18n, personnel_candidates_help)}</p>
+        {rules_form}
         {groups}
         <h2>{t!(i18n, personnel_staffing)}</h2>
         {staffing(b.staffing)}
         <h3>{t!(i18n, personnel_transfers)}</h3>
         {transfers(b.transfers)}
         <h2>{t!(i18n, personnel_decide)}</h2>
-        {form(decide)}
+        {form(forms.decide)}
         <h2>{t!(i18n, personnel_decisions)}</h2>
         {decisions(b.decisions)}
     }
@@ -270,6 +295,31 @@ fn form(decide: ServerAction<RecordDecision>) -> impl IntoView {
             </label>
             <button type="submit">{t!(i18n, personnel_record)}</button>
         </ActionForm>
+    }
+}
+
+/// The candidate rules' form of the organising committee of a province or city.
+fn rules_form(
+    values: [u32; 5],
+    version: i32,
+    action: ServerAction<SavePersonnelRules>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let inputs = rule_inputs(
+        Typed::of::<SavePersonnelRules>(),
+        &PERSONNEL_FIELDS,
+        &values,
+    );
+    view! {
+        <details class="rules" data-testid="personnel-rules">
+            <summary>{t!(i18n, personnel_rules)}</summary>
+            <p class="muted small">{t!(i18n, personnel_rules_help)}</p>
+            <ActionForm action=action attr:class="stacked">
+                <input type="hidden" name="version" value=version />
+                {inputs}
+                <button type="submit">{t!(i18n, personnel_rules_save)}</button>
+            </ActionForm>
+        </details>
     }
 }
 

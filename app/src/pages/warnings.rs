@@ -12,7 +12,7 @@ use crate::api::warnings::{
     AcknowledgeWarning, SaveWarningRules, WarningItem, WarningsPage, warnings,
 };
 use crate::components::error_view::ErrorView;
-use crate::components::message::field_name;
+use crate::components::rule_inputs::rule_inputs;
 use crate::components::saves::{answer, confirm_from_address, saves, track};
 use crate::components::typed::Typed;
 use crate::domain::warning::{Evidence, Rule, WARNING_FIELDS};
@@ -288,19 +288,7 @@ fn item(w: WarningItem, may_acknowledge: bool, forms: Forms) -> impl IntoView {
 
 fn rules_form(values: [u32; 11], version: i32, forms: Forms) -> impl IntoView + use<> {
     let i18n = use_i18n();
-    let typed = Typed::of::<SaveWarningRules>();
-    let inputs = WARNING_FIELDS
-        .iter()
-        .zip(values)
-        .map(|((field, lo, hi), value)| {
-            let value = typed.or(field, value.to_string());
-            view! {
-                <label>{field_name(field)}
-                    <input name=*field type="number" min=*lo max=*hi value=value required />
-                </label>
-            }
-        })
-        .collect_view();
+    let inputs = rule_inputs(Typed::of::<SaveWarningRules>(), &WARNING_FIELDS, &values);
     view! {
         <details class="rules" data-testid="warning-rules">
             <summary>{t!(i18n, warnings_rules)}</summary>

@@ -1,5 +1,5 @@
 //! `warning`: one finding of the early-warning rules, unique by (rule, subject), with the unit
-//! and official it concerns, its urgency, its evidence (JSON of
+//! and official it concerns (and the official's reviewer), its urgency, its evidence (JSON of
 //! [`crate::domain::warning::Evidence`]) and its acknowledgement.
 
 use sea_orm::entity::prelude::*;
@@ -14,6 +14,8 @@ pub struct Model {
     pub subject: String,
     pub unit_id: i64,
     pub official_id: Option<i64>,
+    /// The official's reviewer (for a reviewer's scope), kept with the official's unit.
+    pub reviewer_id: Option<i64>,
     pub key_result_id: Option<i64>,
     pub assessment_id: Option<i64>,
     pub urgency: i32,

@@ -187,14 +187,17 @@ pub async fn insert_many(
     Ok(ids)
 }
 
-/// Overwrites an official's fields and bumps its version.
+/// Overwrites an official's fields and bumps its version (their warnings follow their unit and
+/// reviewer).
 pub async fn update(
     db: &impl ConnectionTrait,
     id: i64,
     fields: OfficialFields,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), AppError> {
-    super::versioned::update(db, id, active_model(fields, now)).await
+    let (unit, reviewer) = (fields.unit_id, fields.reviewer_id);
+    super::versioned::update(db, id, active_model(fields, now)).await?;
+    super::warnings::follow_official(db, id, Some(unit), Some(reviewer)).await
 }
 
 /// Opens a unit-history period from `from` for each `(official id, unit id)`.
@@ -305,5 +308,5 @@ pub async fn set_unit_and_status(
         update = update.col_expr(official::Column::Status, Expr::value(status));
     }
     update.exec(db).await?;
-    Ok(())
+    super::warnings::follow_official(db, id, unit_id, None).await
 }

@@ -3,8 +3,12 @@
 //! in each of the last years; the lowest mean yearly scores; each unit's staff by job
 //! position; and the recorded personnel decisions, which it also writes.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Order, Query, SimpleExpr};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Order, Query, SimpleExpr,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -229,50 +233,80 @@ pub async fn standings(
     Ok(out)
 }
 
-/// The place (1 = best) of `official`'s score in `cycle` among the officials of their unit
-/// and task group scored in it, and the group's size.
-pub async fn rank_in_group(
+/// For each of `officials` scored in `cycle`: the place (1 = best) of their score among the
+/// officials of their unit and task group scored in it, and the group's size — counted in one
+/// query (the candidate joined to their group's scores).
+pub async fn ranks_in_groups(
     db: &impl ConnectionTrait,
-    official: &Standing,
+    officials: &[i64],
     cycle: i64,
-) -> Result<(u64, u64), AppError> {
-    let score = official
-        .results
-        .iter()
-        .find(|r| r.0 == cycle)
-        .and_then(|r| r.2);
-    let Some(score) = score else {
-        return Ok((0, 0));
-    };
-    let (a, p) = (assessment::Entity, official::Entity);
-    let group = || {
-        Query::select()
-            .expr(Expr::col((a, assessment::Column::Id)).count())
-            .from(a)
-            .inner_join(
-                p,
-                Expr::col((p, official::Column::Id)).equals((a, assessment::Column::OfficialId)),
+) -> Result<HashMap<i64, (u64, u64)>, AppError> {
+    let (c, ca, p, pa) = (
+        Alias::new("c"),
+        Alias::new("ca"),
+        Alias::new("p"),
+        Alias::new("pa"),
+    );
+    let mut ranks = HashMap::new();
+    for chunk in officials.chunks(500) {
+        let higher = Expr::col((pa.clone(), assessment::Column::ComputedScore))
+            .gt(Expr::col((ca.clone(), assessment::Column::ComputedScore)));
+        let q = Query::select()
+            .column((c.clone(), official::Column::Id))
+            .expr(Expr::col(Asterisk).count())
+            .expr(Func::sum(Expr::case(higher, 1).finally(0)))
+            .from_as(official::Entity, c.clone())
+            .join_as(
+                JoinType::InnerJoin,
+                assessment::Entity,
+                ca.clone(),
+                Condition::all()
+                    .add(
+                        Expr::col((ca.clone(), assessment::Column::OfficialId))
+                            .equals((c.clone(), official::Column::Id)),
+                    )
+                    .add(Expr::col((ca.clone(), assessment::Column::CycleId)).eq(cycle)),
             )
-            .and_where(Expr::col((a, assessment::Column::CycleId)).eq(cycle))
-            .and_where(Expr::col((a, assessment::Column::ComputedScore)).is_not_null())
-            .and_where(Expr::col((p, official::Column::UnitId)).eq(official.unit_id))
-            .and_where(Expr::col((p, official::Column::TaskGroup)).eq(official.task_group.clone()))
-            .to_owned()
-    };
-    let higher = group()
-        .and_where(Expr::col((a, assessment::Column::ComputedScore)).gt(score))
-        .to_owned();
-    let backend = db.get_database_backend();
-    let count = |row: Option<sea_orm::QueryResult>| -> Result<u64, AppError> {
-        let n: i64 = match row {
-            Some(row) => row.try_get_by_index(0)?,
-            None => 0,
-        };
-        Ok(u64::try_from(n).unwrap_or(0))
-    };
-    let size = count(db.query_one_raw(backend.build(&group())).await?)?;
-    let above = count(db.query_one_raw(backend.build(&higher)).await?)?;
-    Ok((above + 1, size))
+            .join_as(
+                JoinType::InnerJoin,
+                official::Entity,
+                p.clone(),
+                Condition::all()
+                    .add(
+                        Expr::col((p.clone(), official::Column::UnitId))
+                            .equals((c.clone(), official::Column::UnitId)),
+                    )
+                    .add(
+                        Expr::col((p.clone(), official::Column::TaskGroup))
+                            .equals((c.clone(), official::Column::TaskGroup)),
+                    ),
+            )
+            .join_as(
+                JoinType::InnerJoin,
+                assessment::Entity,
+                pa.clone(),
+                Condition::all()
+                    .add(
+                        Expr::col((pa.clone(), assessment::Column::OfficialId))
+                            .equals((p.clone(), official::Column::Id)),
+                    )
+                    .add(Expr::col((pa.clone(), assessment::Column::CycleId)).eq(cycle)),
+            )
+            .and_where(Expr::col((c.clone(), official::Column::Id)).is_in(chunk.iter().copied()))
+            .and_where(Expr::col((ca.clone(), assessment::Column::ComputedScore)).is_not_null())
+            .and_where(Expr::col((pa.clone(), assessment::Column::ComputedScore)).is_not_null())
+            .group_by_col((c.clone(), official::Column::Id))
+            .to_owned();
+        let backend = db.get_database_backend();
+        for row in db.query_all_raw(backend.build(&q)).await? {
+            let id: i64 = row.try_get_by_index(0)?;
+            let size: i64 = row.try_get_by_index(1)?;
+            let above: i64 = row.try_get_by_index(2)?;
+            let n = |v: i64| u64::try_from(v).unwrap_or(0);
+            ranks.insert(id, (n(above) + 1, n(size)));
+        }
+    }
+    Ok(ranks)
 }
 
 /// A unit under the roots with its province, approved headcount and active staff by job

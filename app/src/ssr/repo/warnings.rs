@@ -6,14 +6,14 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, JoinType, Order, Query};
+use sea_orm::sea_query::{Asterisk, Condition, Expr, ExprTrait, Func, JoinType, Order, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
-    Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult,
+    QuerySelect, Set, Statement,
 };
 
 use super::rollups::{KrColumns, measure_from};
-use super::scope::{officials_in, units_under};
+use super::scope::units_under;
 use crate::domain::access::Scope;
 use crate::domain::okr::Measure;
 use crate::domain::vocab::OfficialStatus;
@@ -28,18 +28,21 @@ use crate::ssr::entity::{
 pub struct KrFacts {
     pub id: i64,
     pub unit_id: i64,
-    /// The official who owns it (`None`: a unit's own).
+    /// The official who owns it (`None`: a unit's own) and their reviewer.
     pub official_id: Option<i64>,
+    pub reviewer_id: Option<i64>,
     pub measure: Option<Measure>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub last_check_in_at: Option<DateTime<Utc>>,
 }
 
-/// The key results of every cycle in progress on `today`, of units and active officials.
+/// The key results of every cycle in progress on `today`, of units and active officials
+/// (only key result `only`, when given).
 pub async fn key_results_in_progress(
     db: &impl ConnectionTrait,
     today: NaiveDate,
+    only: Option<i64>,
 ) -> Result<Vec<KrFacts>, AppError> {
     let (k, o, c, p) = (
         key_result::Entity,
@@ -47,45 +50,48 @@ pub async fn key_results_in_progress(
         cycle::Entity,
         official::Entity,
     );
-    let q = Query::select()
-        .columns([
-            (k, key_result::Column::Id),
-            (k, key_result::Column::Kind),
-            (k, key_result::Column::StartValue),
-            (k, key_result::Column::TargetValue),
-            (k, key_result::Column::CurrentValue),
-            (k, key_result::Column::BandLow),
-            (k, key_result::Column::BandHigh),
-            (k, key_result::Column::LastCheckInAt),
-        ])
-        .columns([(c, cycle::Column::StartsOn), (c, cycle::Column::EndsOn)])
-        .column((o, objective::Column::OwnerOfficialId))
-        .expr(Func::coalesce([
-            Expr::col((p, official::Column::UnitId)),
-            Expr::col((o, objective::Column::OwnerUnitId)),
-        ]))
-        .from(k)
-        .inner_join(
-            o,
-            Expr::col((o, objective::Column::Id)).equals((k, key_result::Column::ObjectiveId)),
-        )
-        .inner_join(
-            c,
-            Expr::col((c, cycle::Column::Id)).equals((o, objective::Column::CycleId)),
-        )
-        .join(
-            JoinType::LeftJoin,
-            p,
-            Expr::col((p, official::Column::Id)).equals((o, objective::Column::OwnerOfficialId)),
-        )
-        .and_where(Expr::col((c, cycle::Column::StartsOn)).lte(today))
-        .and_where(Expr::col((c, cycle::Column::EndsOn)).gte(today))
-        .cond_where(
-            Condition::any()
-                .add(Expr::col((o, objective::Column::OwnerOfficialId)).is_null())
-                .add(Expr::col((p, official::Column::Status)).eq(OfficialStatus::Active.code())),
-        )
-        .to_owned();
+    let mut q = Query::select();
+    q.columns([
+        (k, key_result::Column::Id),
+        (k, key_result::Column::Kind),
+        (k, key_result::Column::StartValue),
+        (k, key_result::Column::TargetValue),
+        (k, key_result::Column::CurrentValue),
+        (k, key_result::Column::BandLow),
+        (k, key_result::Column::BandHigh),
+        (k, key_result::Column::LastCheckInAt),
+    ])
+    .columns([(c, cycle::Column::StartsOn), (c, cycle::Column::EndsOn)])
+    .column((o, objective::Column::OwnerOfficialId))
+    .expr(Func::coalesce([
+        Expr::col((p, official::Column::UnitId)),
+        Expr::col((o, objective::Column::OwnerUnitId)),
+    ]))
+    .column((p, official::Column::ReviewerId))
+    .from(k)
+    .inner_join(
+        o,
+        Expr::col((o, objective::Column::Id)).equals((k, key_result::Column::ObjectiveId)),
+    )
+    .inner_join(
+        c,
+        Expr::col((c, cycle::Column::Id)).equals((o, objective::Column::CycleId)),
+    )
+    .join(
+        JoinType::LeftJoin,
+        p,
+        Expr::col((p, official::Column::Id)).equals((o, objective::Column::OwnerOfficialId)),
+    )
+    .and_where(Expr::col((c, cycle::Column::StartsOn)).lte(today))
+    .and_where(Expr::col((c, cycle::Column::EndsOn)).gte(today))
+    .cond_where(
+        Condition::any()
+            .add(Expr::col((o, objective::Column::OwnerOfficialId)).is_null())
+            .add(Expr::col((p, official::Column::Status)).eq(OfficialStatus::Active.code())),
+    );
+    if let Some(id) = only {
+        q.and_where(Expr::col((k, key_result::Column::Id)).eq(id));
+    }
     let backend = db.get_database_backend();
     db.query_all_raw(backend.build(&q))
         .await?
@@ -113,6 +119,7 @@ fn kr_facts(row: &QueryResult) -> Result<Option<KrFacts>, AppError> {
         starts_on: row.try_get_by_index(8)?,
         ends_on: row.try_get_by_index(9)?,
         official_id: row.try_get_by_index(10)?,
+        reviewer_id: row.try_get_by_index(12)?,
         unit_id,
     }))
 }
@@ -139,6 +146,7 @@ pub struct Waiting {
     pub id: i64,
     pub official_id: i64,
     pub unit_id: i64,
+    pub reviewer_id: Option<i64>,
     pub state: String,
     pub period_kind: String,
     pub ends_on: NaiveDate,
@@ -146,44 +154,48 @@ pub struct Waiting {
 }
 
 /// The assessments of active officials, in started cycles not closed, that are drafts,
-/// returned or self-assessed.
+/// returned or self-assessed (only assessment `only`, when given).
 pub async fn waiting(
     db: &impl ConnectionTrait,
     today: NaiveDate,
+    only: Option<i64>,
 ) -> Result<Vec<Waiting>, AppError> {
     let (a, c, p) = (assessment::Entity, cycle::Entity, official::Entity);
-    let q = Query::select()
-        .columns([
-            (a, assessment::Column::Id),
-            (a, assessment::Column::OfficialId),
-        ])
-        .column((p, official::Column::UnitId))
-        .column((a, assessment::Column::State))
-        .columns([
-            (c, cycle::Column::PeriodKind),
-            (c, cycle::Column::EndsOn),
-            (c, cycle::Column::SelfDueOn),
-            (c, cycle::Column::ReviewDueOn),
-            (c, cycle::Column::ApprovalDueOn),
-        ])
-        .from(a)
-        .inner_join(
-            c,
-            Expr::col((c, cycle::Column::Id)).equals((a, assessment::Column::CycleId)),
-        )
-        .inner_join(
-            p,
-            Expr::col((p, official::Column::Id)).equals((a, assessment::Column::OfficialId)),
-        )
-        .and_where(Expr::col((c, cycle::Column::StartsOn)).lte(today))
-        .and_where(Expr::col((c, cycle::Column::State)).ne("closed"))
-        .and_where(Expr::col((a, assessment::Column::State)).is_in([
-            "draft",
-            "returned",
-            "self_assessed",
-        ]))
-        .and_where(Expr::col((p, official::Column::Status)).eq(OfficialStatus::Active.code()))
-        .to_owned();
+    let mut q = Query::select();
+    q.columns([
+        (a, assessment::Column::Id),
+        (a, assessment::Column::OfficialId),
+    ])
+    .column((p, official::Column::UnitId))
+    .column((a, assessment::Column::State))
+    .columns([
+        (c, cycle::Column::PeriodKind),
+        (c, cycle::Column::EndsOn),
+        (c, cycle::Column::SelfDueOn),
+        (c, cycle::Column::ReviewDueOn),
+        (c, cycle::Column::ApprovalDueOn),
+    ])
+    .column((p, official::Column::ReviewerId))
+    .from(a)
+    .inner_join(
+        c,
+        Expr::col((c, cycle::Column::Id)).equals((a, assessment::Column::CycleId)),
+    )
+    .inner_join(
+        p,
+        Expr::col((p, official::Column::Id)).equals((a, assessment::Column::OfficialId)),
+    )
+    .and_where(Expr::col((c, cycle::Column::StartsOn)).lte(today))
+    .and_where(Expr::col((c, cycle::Column::State)).ne("closed"))
+    .and_where(Expr::col((a, assessment::Column::State)).is_in([
+        "draft",
+        "returned",
+        "self_assessed",
+    ]))
+    .and_where(Expr::col((p, official::Column::Status)).eq(OfficialStatus::Active.code()));
+    if let Some(id) = only {
+        q.and_where(Expr::col((a, assessment::Column::Id)).eq(id));
+    }
     let backend = db.get_database_backend();
     db.query_all_raw(backend.build(&q))
         .await?
@@ -201,6 +213,7 @@ pub async fn waiting(
                     row.try_get_by_index(7)?,
                     row.try_get_by_index(8)?,
                 ],
+                reviewer_id: row.try_get_by_index(9)?,
             })
         })
         .collect()
@@ -226,12 +239,18 @@ pub async fn months_ended(
     Ok(ids)
 }
 
-/// Each active official's unit and computed scores in `cycles` (given oldest first), in that
-/// order; cycles without a score are left out.
+/// An active official's unit and reviewer, and their computed scores.
+pub type Scores = ((i64, Option<i64>), Vec<f64>);
+
+/// An official's unit and reviewer, and their scores with each one's place in the cycles.
+type Placed = ((i64, Option<i64>), Vec<(usize, f64)>);
+
+/// Each active official's unit, reviewer and computed scores in `cycles` (given oldest first),
+/// in that order; cycles without a score are left out.
 pub async fn official_scores(
     db: &impl ConnectionTrait,
     cycles: &[i64],
-) -> Result<HashMap<i64, (i64, Vec<f64>)>, AppError> {
+) -> Result<HashMap<i64, Scores>, AppError> {
     let order: HashMap<i64, usize> = cycles.iter().enumerate().map(|(i, c)| (*c, i)).collect();
     let (a, p) = (assessment::Entity, official::Entity);
     let q = Query::select()
@@ -239,6 +258,7 @@ pub async fn official_scores(
         .column((p, official::Column::UnitId))
         .column((a, assessment::Column::CycleId))
         .column((a, assessment::Column::ComputedScore))
+        .column((p, official::Column::ReviewerId))
         .from(a)
         .inner_join(
             p,
@@ -249,16 +269,17 @@ pub async fn official_scores(
         .and_where(Expr::col((p, official::Column::Status)).eq(OfficialStatus::Active.code()))
         .to_owned();
     let backend = db.get_database_backend();
-    let mut points: HashMap<i64, (i64, Vec<(usize, f64)>)> = HashMap::new();
+    let mut points: HashMap<i64, Placed> = HashMap::new();
     for row in db.query_all_raw(backend.build(&q)).await? {
         let official: i64 = row.try_get_by_index(0)?;
         let unit: i64 = row.try_get_by_index(1)?;
         let cycle: i64 = row.try_get_by_index(2)?;
         let score: f64 = row.try_get_by_index(3)?;
+        let reviewer: Option<i64> = row.try_get_by_index(4)?;
         let at = order.get(&cycle).copied().unwrap_or(0);
         points
             .entry(official)
-            .or_insert((unit, Vec::new()))
+            .or_insert(((unit, reviewer), Vec::new()))
             .1
             .push((at, score));
     }
@@ -313,6 +334,7 @@ pub struct NewWarning {
     pub subject: String,
     pub unit_id: i64,
     pub official_id: Option<i64>,
+    pub reviewer_id: Option<i64>,
     pub key_result_id: Option<i64>,
     pub assessment_id: Option<i64>,
     pub urgency: i32,
@@ -323,14 +345,39 @@ pub struct NewWarning {
 /// What acknowledging takes off the top of the list.
 pub const ACKNOWLEDGED_DROP: i32 = 1_000;
 
-/// Replaces the list by `found`: an acknowledged item that is found again keeps its
-/// acknowledgement (with its evidence brought up to date); the rest are written anew.
-/// Returns how many items the list now holds.
+/// Takes the list for this transaction: writers of the list (the whole list worked out, one
+/// key result's or assessment's items after a change, on any replica) then wait their turn
+/// instead of meeting on its unique index. SQLite's writers already take turns.
+async fn lock_list(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({LIST_LOCK})"),
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The advisory lock key of the warning list (PostgreSQL).
+const LIST_LOCK: i64 = 0x7468_7563_6f64_6f01;
+
+/// Replaces the items about `subjects` (all of them when `None`) by `found`: an acknowledged
+/// item that is found again keeps its acknowledgement (with its evidence brought up to date);
+/// the rest are written anew. Returns how many items were found.
 pub async fn replace(
     db: &impl ConnectionTrait,
+    subjects: Option<&[String]>,
     found: Vec<NewWarning>,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    lock_list(db).await?;
+    let about = |mut c: Condition| {
+        if let Some(subjects) = subjects {
+            c = c.add(warning::Column::Subject.is_in(subjects.iter().cloned()));
+        }
+        c
+    };
     let acknowledged: Vec<(i64, String, String)> = warning::Entity::find()
         .select_only()
         .columns([
@@ -338,7 +385,9 @@ pub async fn replace(
             warning::Column::Rule,
             warning::Column::Subject,
         ])
-        .filter(warning::Column::AcknowledgedAt.is_not_null())
+        .filter(about(
+            Condition::all().add(warning::Column::AcknowledgedAt.is_not_null()),
+        ))
         .into_tuple()
         .all(db)
         .await?;
@@ -347,7 +396,9 @@ pub async fn replace(
         .map(|(id, rule, subject)| ((rule, subject), id))
         .collect();
     warning::Entity::delete_many()
-        .filter(warning::Column::AcknowledgedAt.is_null())
+        .filter(about(
+            Condition::all().add(warning::Column::AcknowledgedAt.is_null()),
+        ))
         .exec(db)
         .await?;
     let total = found.len();
@@ -363,6 +414,8 @@ pub async fn replace(
                     Expr::value(w.urgency - ACKNOWLEDGED_DROP),
                 )
                 .col_expr(warning::Column::Evidence, Expr::value(w.evidence))
+                .col_expr(warning::Column::UnitId, Expr::value(w.unit_id))
+                .col_expr(warning::Column::ReviewerId, Expr::value(w.reviewer_id))
                 .filter(warning::Column::Id.eq(*id))
                 .exec(db)
                 .await?;
@@ -373,6 +426,7 @@ pub async fn replace(
             subject: Set(w.subject),
             unit_id: Set(w.unit_id),
             official_id: Set(w.official_id),
+            reviewer_id: Set(w.reviewer_id),
             key_result_id: Set(w.key_result_id),
             assessment_id: Set(w.assessment_id),
             urgency: Set(w.urgency),
@@ -397,25 +451,65 @@ pub async fn replace(
     Ok(total)
 }
 
-/// The warnings a scope reaches: an official's when the official's record is in scope, a
-/// unit's own (an official id empty) when the unit lies in one of the scope's subtrees.
+/// Keeps an official's warnings with their record after it changed between two workings-out:
+/// their unit (`unit_id`) and, when given, their reviewer — so that the scope of the list,
+/// which reads these columns, follows a transfer or a new reviewer at once.
+pub async fn follow_official(
+    db: &impl ConnectionTrait,
+    official_id: i64,
+    unit_id: Option<i64>,
+    reviewer_id: Option<Option<i64>>,
+) -> Result<(), AppError> {
+    let mut update =
+        warning::Entity::update_many().filter(warning::Column::OfficialId.eq(official_id));
+    if let Some(unit_id) = unit_id {
+        update = update.col_expr(warning::Column::UnitId, Expr::value(unit_id));
+    }
+    if let Some(reviewer_id) = reviewer_id {
+        update = update.col_expr(warning::Column::ReviewerId, Expr::value(reviewer_id));
+    }
+    if unit_id.is_some() || reviewer_id.is_some() {
+        update.exec(db).await?;
+    }
+    Ok(())
+}
+
+/// The warnings a scope reaches, on the warning's own columns (an official's warning carries
+/// the official's unit and reviewer): those of the units in the scope's subtrees, of the
+/// officials the person reviews in theirs, and their own in theirs.
 fn in_scope(scope: &Scope) -> Condition {
-    let mut any = Condition::any().add(
-        Condition::all()
-            .add(Expr::col((warning::Entity, warning::Column::OfficialId)).is_not_null())
-            .add(officials_in(scope)),
-    );
+    let w = warning::Entity;
+    let unit_in =
+        |roots: &[i64]| Expr::col((w, warning::Column::UnitId)).in_subquery(units_under(roots));
+    let mut any = Condition::any();
     if !scope.subtrees.is_empty() {
-        any = any.add(
-            Condition::all()
-                .add(Expr::col((warning::Entity, warning::Column::OfficialId)).is_null())
-                .add(
-                    Expr::col((warning::Entity, warning::Column::UnitId))
-                        .in_subquery(units_under(&scope.subtrees)),
-                ),
+        any = any.add(unit_in(&scope.subtrees));
+    }
+    if let Some(me) = scope.me {
+        if !scope.reviewed_in.is_empty() {
+            any = any.add(
+                Condition::all()
+                    .add(Expr::col((w, warning::Column::ReviewerId)).eq(me))
+                    .add(unit_in(&scope.reviewed_in)),
+            );
+        }
+        if !scope.own_in.is_empty() {
+            any = any.add(
+                Condition::all()
+                    .add(Expr::col((w, warning::Column::OfficialId)).eq(me))
+                    .add(unit_in(&scope.own_in)),
+            );
+        }
+    }
+    let mut all = Condition::all().add(any);
+    if let (true, Some(me)) = (scope.exclude_me, scope.me) {
+        all = all.add(
+            Condition::any()
+                .add(Expr::col((w, warning::Column::OfficialId)).is_null())
+                .add(Expr::col((w, warning::Column::OfficialId)).ne(me)),
         );
     }
-    any
+    all
 }
 
 /// A warning as the list shows it.
@@ -489,7 +583,7 @@ pub async fn page(
     )
     .cond_where(in_scope(scope))
     .order_by((w, warning::Column::Rank), Order::Desc)
-    .order_by((w, warning::Column::Id), Order::Asc)
+    .order_by((w, warning::Column::Id), Order::Desc)
     .offset(offset)
     .limit(limit);
     if let Some(rule) = rule {
@@ -535,17 +629,12 @@ pub async fn counts(
     db: &impl ConnectionTrait,
     scope: &Scope,
 ) -> Result<Vec<(String, u64, u64)>, AppError> {
-    let (w, p) = (warning::Entity, official::Entity);
+    let w = warning::Entity;
     let q = Query::select()
         .column((w, warning::Column::Rule))
-        .expr(Expr::col((w, warning::Column::Id)).count())
+        .expr(Expr::col(Asterisk).count())
         .expr(Expr::col((w, warning::Column::AcknowledgedAt)).count())
         .from(w)
-        .join(
-            JoinType::LeftJoin,
-            p,
-            Expr::col((p, official::Column::Id)).equals((w, warning::Column::OfficialId)),
-        )
         .cond_where(in_scope(scope))
         .group_by_col((w, warning::Column::Rule))
         .to_owned();

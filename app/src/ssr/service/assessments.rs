@@ -148,6 +148,7 @@ pub async fn decide(
     rollups::refresh_unit(&txn, before.cycle_id, unit, now).await?;
     let change = audit_entry(&input, &before, level, expected, &reason, unit);
     audit::record(&txn, &actor.audit, change, now).await?;
+    super::warnings::refresh_subject(&txn, super::warnings::Subject::Assessment(id), now).await?;
     txn.commit().await?;
     Ok(())
 }

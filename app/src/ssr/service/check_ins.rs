@@ -1,7 +1,7 @@
 //! Recording progress on a key result: the owner's check-in, under the rules of
 //! [`domain::check_in`](crate::domain::check_in) and the cycle's state, with the key result's
-//! current value, the owner's recomputed assessment, the unit's rollup and the audit entry
-//! written in the same transaction.
+//! current value, the owner's recomputed assessment, the unit's rollup, the key result's early
+//! warnings and the audit entry written in the same transaction.
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
@@ -80,6 +80,7 @@ pub async fn record(
         unit_id: Some(unit),
     };
     audit::record(&txn, &actor.audit, change, now).await?;
+    super::warnings::refresh_subject(&txn, super::warnings::Subject::KeyResult(kr), now).await?;
     txn.commit().await?;
     Ok(kr)
 }

@@ -22,6 +22,7 @@ pub mod lists;
 pub mod personnel;
 pub mod plan;
 pub mod rollups;
+pub mod rules;
 pub mod sheet;
 pub mod templates;
 pub mod todo;

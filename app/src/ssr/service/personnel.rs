@@ -86,6 +86,8 @@ pub struct Board {
     pub unit_names: std::collections::HashMap<i64, String>,
     pub rules: PersonnelRules,
     pub rules_version: i32,
+    /// Whether the actor may change the candidate rules ([`save_rules`]).
+    pub may_edit_rules: bool,
 }
 
 /// The board of the units the actor decides on, as of `now`.
@@ -115,9 +117,13 @@ pub async fn board(
         }
         false => Vec::new(),
     };
+    let ranks = match month_ids.first() {
+        Some(latest) => repo::ranks_in_groups(db, &ups, *latest).await?,
+        None => Default::default(),
+    };
     for standing in repo::standings(db, &ups, &month_ids).await? {
         let levels = levels_in(&standing, &month_ids);
-        let rank = repo::rank_in_group(db, &standing, month_ids[0]).await?;
+        let rank = ranks.get(&standing.official_id).copied().unwrap_or((0, 0));
         if is_up(&levels, rank.0, rank.1, &rules) {
             candidates.push(Candidate {
                 candidacy: Candidacy::Up,
@@ -223,7 +229,41 @@ pub async fn board(
         unit_names: units.iter().map(|u| (u.0, u.1.clone())).collect(),
         rules,
         rules_version,
+        may_edit_rules: may_set_rules(db, actor).await?,
     })
+}
+
+/// Whether the actor sets the candidate rules: the organising committee of a province or city.
+async fn may_set_rules(db: &impl ConnectionTrait, actor: &Actor) -> Result<bool, AppError> {
+    let units = actor
+        .principal
+        .as_ref()
+        .map(crate::domain::personnel::rule_setting_units)
+        .unwrap_or_default();
+    Ok(!units.is_empty() && org_units::any_top_level(db, &units).await?)
+}
+
+/// Changes the candidate rules (the organising committee of a province or city; anyone else
+/// is refused, audited): every value within its range (refused naming the field), the version
+/// still the one read (else `Conflict`); audited. The board reads them at once.
+pub async fn save_rules(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    values: [u32; 5],
+    version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if actor.principal.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    if !may_set_rules(db, actor).await? {
+        return refuse_anywhere(db, actor, Action::Admin, ("rule_setting", 0), now).await;
+    }
+    let new = PersonnelRules::from_values(values).map_err(|r| super::rules::refused(&r))?;
+    let txn = crate::ssr::db::write(db).await?;
+    super::rules::store(&txn, actor, RULES_KEY, &new, version, now).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// The final levels of a standing in `cycles`, in that order.

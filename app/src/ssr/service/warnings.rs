@@ -4,7 +4,7 @@
 //! acknowledging an item ([`acknowledge`]) and changing the rules ([`save_rules`]). The rules
 //! themselves are [`crate::domain::warning`]'s.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use super::{Actor, bounded_text, invalid, refuse_anywhere};
@@ -16,7 +16,7 @@ use crate::domain::warning::{self, Finding, KrPace, Rule, WarningRules};
 use crate::error::AppError;
 use crate::ssr::repo::audit::{self, Change};
 use crate::ssr::repo::rules;
-use crate::ssr::repo::warnings::{self as repo, Listed, NewWarning};
+use crate::ssr::repo::warnings::{self as repo, KrFacts, Listed, NewWarning, Waiting};
 
 /// How often the server works the list out again.
 pub const REFRESH_EVERY_MINUTES: u64 = 15;
@@ -45,33 +45,73 @@ pub async fn refresh(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<usiz
 pub async fn refresh_in(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<usize, AppError> {
     let (rules, _) = rules_of(db).await?;
     let found = findings(db, &rules, now).await?;
-    repo::replace(db, found, now).await
+    repo::replace(db, None, found, now).await
 }
 
-/// Every finding of every rule, as of `now`.
-async fn findings(
+/// A record whose warnings follow it at once when it changes, not at the next working-out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// A key result checked in or edited: its pace and staleness.
+    KeyResult(i64),
+    /// An assessment moved on: its self-assessment due or its review overdue.
+    Assessment(i64),
+}
+
+/// Works out again, inside the caller's transaction, the items about one record as of `now`
+/// (a check-in clears its key result's "stale" at once; a self-assessment its "due").
+pub async fn refresh_subject(
     db: &impl ConnectionTrait,
-    rules: &WarningRules,
+    subject: Subject,
     now: DateTime<Utc>,
-) -> Result<Vec<NewWarning>, AppError> {
+) -> Result<usize, AppError> {
+    let (rules, _) = rules_of(db).await?;
     let today = local_date(now);
-    let mut found = Vec::new();
-    let store = |rule_subject: (Rule, String),
-                 at: (i64, Option<i64>),
-                 ids: [Option<i64>; 2],
-                 f: Finding| {
-        NewWarning {
-            rule: rule_subject.0.code(),
-            subject: rule_subject.1,
-            unit_id: at.0,
-            official_id: at.1,
-            key_result_id: ids[0],
-            assessment_id: ids[1],
-            urgency: f.urgency,
-            evidence: serde_json::to_string(&f.evidence).unwrap_or_default(),
-        }
+    let (subjects, found) = match subject {
+        Subject::KeyResult(id) => (
+            vec![format!("kr:{id}")],
+            key_result_findings(
+                repo::key_results_in_progress(db, today, Some(id)).await?,
+                &rules,
+                today,
+            ),
+        ),
+        Subject::Assessment(id) => (
+            vec![format!("assessment:{id}")],
+            assessment_findings(repo::waiting(db, today, Some(id)).await?, &rules, today),
+        ),
     };
-    for kr in repo::key_results_in_progress(db, today).await? {
+    repo::replace(db, Some(&subjects), found, now).await
+}
+
+/// A finding stored: its rule and subject, the unit, official and reviewer it concerns, the
+/// key result or assessment it is about.
+fn stored(
+    (rule, subject): (Rule, String),
+    (unit_id, official_id, reviewer_id): (i64, Option<i64>, Option<i64>),
+    [key_result_id, assessment_id]: [Option<i64>; 2],
+    f: Finding,
+) -> NewWarning {
+    NewWarning {
+        rule: rule.code(),
+        subject,
+        unit_id,
+        official_id,
+        reviewer_id,
+        key_result_id,
+        assessment_id,
+        urgency: f.urgency,
+        evidence: serde_json::to_string(&f.evidence).unwrap_or_default(),
+    }
+}
+
+/// The pace and staleness findings of key results in progress.
+fn key_result_findings(
+    krs: Vec<KrFacts>,
+    rules: &WarningRules,
+    today: NaiveDate,
+) -> Vec<NewWarning> {
+    let mut found = Vec::new();
+    for kr in krs {
         let Some(measure) = kr.measure else { continue };
         let last = kr.last_check_in_at.map(local_date);
         let pace = warning::pace(
@@ -93,29 +133,25 @@ async fn findings(
             today,
         );
         for f in pace.into_iter().chain(stale) {
-            let subject = (f.rule, format!("kr:{}", kr.id));
-            found.push(store(
-                subject,
-                (kr.unit_id, kr.official_id),
+            found.push(stored(
+                (f.rule, format!("kr:{}", kr.id)),
+                (kr.unit_id, kr.official_id, kr.reviewer_id),
                 [Some(kr.id), None],
                 f,
             ));
         }
     }
-    for (metric, unit, last) in repo::metric_feeds(db).await? {
-        if let Some(f) = warning::stale(
-            Rule::MetricStale,
-            Some(last),
-            last,
-            rules.metric_every_days,
-            rules,
-            today,
-        ) {
-            let subject = (Rule::MetricStale, format!("unit:{unit}:{metric}"));
-            found.push(store(subject, (unit, None), [None, None], f));
-        }
-    }
-    for a in repo::waiting(db, today).await? {
+    found
+}
+
+/// The self-assessment due and review overdue findings of assessments still waiting.
+fn assessment_findings(
+    waiting: Vec<Waiting>,
+    rules: &WarningRules,
+    today: NaiveDate,
+) -> Vec<NewWarning> {
+    let mut found = Vec::new();
+    for a in waiting {
         let (Some(state), Some(due)) = (
             AssessmentState::from_code(&a.state),
             Deadlines::of_cycle(
@@ -133,26 +169,63 @@ async fn findings(
         let f = warning::self_due(state, due.self_assessment, rules, today)
             .or_else(|| warning::review_overdue(state, due.review, rules, today));
         if let Some(f) = f {
-            let subject = (f.rule, format!("assessment:{}", a.id));
-            found.push(store(
-                subject,
-                (a.unit_id, Some(a.official_id)),
+            found.push(stored(
+                (f.rule, format!("assessment:{}", a.id)),
+                (a.unit_id, Some(a.official_id), a.reviewer_id),
                 [None, Some(a.id)],
                 f,
             ));
         }
     }
+    found
+}
+
+/// Every finding of every rule, as of `now`.
+async fn findings(
+    db: &impl ConnectionTrait,
+    rules: &WarningRules,
+    now: DateTime<Utc>,
+) -> Result<Vec<NewWarning>, AppError> {
+    let today = local_date(now);
+    let mut found = key_result_findings(
+        repo::key_results_in_progress(db, today, None).await?,
+        rules,
+        today,
+    );
+    for (metric, unit, last) in repo::metric_feeds(db).await? {
+        if let Some(f) = warning::stale(
+            Rule::MetricStale,
+            Some(last),
+            last,
+            rules.metric_every_days,
+            rules,
+            today,
+        ) {
+            let subject = (Rule::MetricStale, format!("unit:{unit}:{metric}"));
+            found.push(stored(subject, (unit, None, None), [None, None], f));
+        }
+    }
+    found.extend(assessment_findings(
+        repo::waiting(db, today, None).await?,
+        rules,
+        today,
+    ));
     let months = repo::months_ended(db, today, 24).await?;
-    for (official, (unit, scores)) in repo::official_scores(db, &months).await? {
+    for (official, ((unit, reviewer), scores)) in repo::official_scores(db, &months).await? {
         if let Some(f) = warning::trend(Rule::OfficialDown, &scores, rules) {
             let subject = (Rule::OfficialDown, format!("official:{official}"));
-            found.push(store(subject, (unit, Some(official)), [None, None], f));
+            found.push(stored(
+                subject,
+                (unit, Some(official), reviewer),
+                [None, None],
+                f,
+            ));
         }
     }
     for (unit, scores) in repo::unit_scores(db, &months).await? {
         if let Some(f) = warning::trend(Rule::UnitDown, &scores, rules) {
             let subject = (Rule::UnitDown, format!("unit:{unit}"));
-            found.push(store(subject, (unit, None), [None, None], f));
+            found.push(stored(subject, (unit, None, None), [None, None], f));
         }
     }
     Ok(found)
@@ -294,28 +367,9 @@ pub async fn save_rules(
     if !access::may_somewhere(principal, Action::Admin) {
         return refuse_anywhere(db, actor, Action::Admin, ("rule_setting", 0), now).await;
     }
-    let new = WarningRules::from_values(values).map_err(|refused| {
-        let first = refused[0];
-        invalid(first.field, first.key)
-    })?;
+    let new = WarningRules::from_values(values).map_err(|r| super::rules::refused(&r))?;
     let txn = crate::ssr::db::write(db).await?;
-    let (old, _) = rules_of(&txn).await?;
-    let json = serde_json::to_string(&new).map_err(AppError::internal)?;
-    rules::put(&txn, RULES_KEY, json, version, &actor.audit.name, now).await?;
-    audit::record(
-        &txn,
-        &actor.audit,
-        Change {
-            action: "update".into(),
-            entity: "rule_setting".into(),
-            entity_id: Some(RULES_KEY.into()),
-            before: serde_json::to_value(old).ok(),
-            after: serde_json::to_value(new).ok(),
-            unit_id: None,
-        },
-        now,
-    )
-    .await?;
+    super::rules::store(&txn, actor, RULES_KEY, &new, version, now).await?;
     refresh_in(&txn, now).await?;
     txn.commit().await?;
     Ok(())
