@@ -21,6 +21,7 @@ mod m20261203_000014_rollup_score_spread;
 mod m20261204_000015_calibration;
 mod m20261207_000016_warnings_and_personnel;
 mod m20261207_000017_warning_scope;
+mod m20261207_000018_metric_feeds;
 
 /// All migrations, in order.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_calibration::Migration),
             Box::new(m20261207_000016_warnings_and_personnel::Migration),
             Box::new(m20261207_000017_warning_scope::Migration),
+            Box::new(m20261207_000018_metric_feeds::Migration),
         ]
     }
 }

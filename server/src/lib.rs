@@ -4,6 +4,8 @@
 //! that integration tests start the real server on `127.0.0.1:0`.
 
 pub mod account;
+pub mod api;
+pub mod api_docs;
 pub mod backup;
 pub mod config;
 pub mod io;

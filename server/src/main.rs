@@ -78,6 +78,11 @@ enum Command {
         #[command(subcommand)]
         action: RollupAction,
     },
+    /// Integrations that feed metric values over the API (docs/api.md).
+    ApiClient {
+        #[command(subcommand)]
+        action: ApiClientAction,
+    },
     /// Early warning.
     Warnings {
         #[command(subcommand)]
@@ -96,6 +101,20 @@ enum Command {
         /// The backup file.
         #[arg(long)]
         from: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiClientAction {
+    /// Create an integration writing for the units with these codes (and the units under
+    /// them); prints its token, which is shown this once. Audited.
+    Create {
+        /// Its name, e.g. "Hệ thống một cửa điện tử".
+        #[arg(long)]
+        name: String,
+        /// A unit's code; repeat for several.
+        #[arg(long = "unit", required = true)]
+        units: Vec<String>,
     },
 }
 
@@ -374,6 +393,34 @@ async fn main() -> anyhow::Result<()> {
                 from.display(),
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::ApiClient {
+            action: ApiClientAction::Create { name, units },
+        } => {
+            let db = app::ssr::db::connect(&config.database_url, 1).await?;
+            Migrator::up(&db, None).await?;
+            let mut ids = Vec::with_capacity(units.len());
+            for code in &units {
+                let id = app::ssr::repo::org_units::id_by_code(&db, code)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no unit has the code {code}"))?;
+                ids.push(id);
+            }
+            let actor = app::ssr::service::Actor::system("cli:api-client");
+            let created = app::ssr::service::feeds::create_client(
+                &db,
+                &actor,
+                &name,
+                &ids,
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!(
+                "integration {} created; its token (shown once):",
+                created.id
+            );
+            println!("{}", created.token);
             Ok(())
         }
         Command::Warnings {

@@ -42,6 +42,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
                 app::ssr::service::uploads::MAX_BYTES + 64 * 1024,
             )),
         )
+        .merge(api_routes())
         .route("/export/chart/{file}", get(crate::account::export_chart))
         .route(
             "/export/classification",
@@ -91,6 +92,22 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
                 .layer(PropagateRequestIdLayer::new(request_id_header)),
         )
         .with_state(state)
+}
+
+/// The JSON API for other systems and its description, under the API's rate limits.
+fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/metrics", get(crate::api::list_metrics))
+        .route(
+            "/api/v1/metric-values",
+            post(crate::api::post_values)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::MAX_BODY)),
+        )
+        .route("/api/openapi.json", get(crate::api::openapi))
+        .route("/api/docs", get(crate::api_docs::page))
+        .layer(axum::Extension(crate::api::Limits::new(
+            crate::api::REQUESTS_PER_SECOND,
+        )))
 }
 
 /// The pages' routes, generated once per process. Generating them renders the application

@@ -24,8 +24,10 @@ async fn tables(db: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Every table the schema defines.
-const SCHEMA: [&str; 26] = [
+const SCHEMA: [&str; 29] = [
     "account",
+    "api_client",
+    "api_client_unit",
     "assessment",
     "audit_log",
     "calibration",
@@ -36,6 +38,7 @@ const SCHEMA: [&str; 26] = [
     "import_run",
     "key_result",
     "login_attempt",
+    "metric",
     "metric_series",
     "objective",
     "official",

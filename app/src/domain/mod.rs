@@ -31,6 +31,7 @@ pub mod deadline;
 pub mod equalize;
 pub mod error;
 pub mod explain;
+pub mod feeds;
 pub mod general;
 pub mod import;
 pub mod level;

@@ -11,6 +11,7 @@
 //! Everything is generated from a fixed seed and a fixed date, so two loads are identical.
 
 use anyhow::Context;
+use app::domain::feeds::Item;
 use app::domain::level::Discipline;
 use app::domain::text::search_key;
 use app::domain::{Scheme, builtin_scheme};
@@ -161,9 +162,10 @@ pub async fn units_only(db: &DatabaseConnection) -> anyhow::Result<usize> {
 pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usize> {
     let scheme =
         builtin_scheme(app::domain::DEFAULT_SCHEME_ID).context("loading the default scheme")?;
-    let data = Demo::generate(&scheme)?;
+    let mut data = Demo::generate(&scheme)?;
     let officials = data.officials.len();
     let units = data.units.len();
+    let fed = std::mem::take(&mut data.fed);
     let txn = app::ssr::db::write(db).await?;
     data.insert(&txn).await?;
     for table in TABLES_WITH_EXPLICIT_IDS {
@@ -203,10 +205,39 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
     )
     .await?;
     super::accounts::create(&txn, hashing).await?;
+    feed_city(&txn, &fed).await?;
     service::warnings::refresh_in(&txn, as_of()).await?;
     txn.commit().await?;
     tracing::info!(officials, "demo city loaded");
     Ok(officials)
+}
+
+/// The demo's integration with the one-stop system: created for the city like any other (its
+/// token, shown once, is not kept), it sends November's rates of every commune through the
+/// feeds service, which moves the bound key results and rescores.
+async fn feed_city(txn: &impl ConnectionTrait, fed: &[Item]) -> anyhow::Result<()> {
+    let seeder = service::Actor::system("seed:demo");
+    let city = org_units::id_by_code(txn, "HUE")
+        .await?
+        .context("the demo city")?;
+    let now = Utc::now().max(as_of());
+    let name = "Hệ thống thông tin giải quyết TTHC (demo)";
+    let client = service::feeds::create_in(txn, &seeder, name, &[city], now).await?;
+    let writer = service::feeds::Writer {
+        actor: service::Actor::system(&format!("api:{}:{name}", client.id)),
+        roots: vec![city],
+        client_id: Some(client.id),
+    };
+    let checked = service::feeds::check(txn, &writer, fed, now)
+        .await?
+        .map_err(|errors| anyhow::anyhow!("the demo feed is refused: {errors:?}"))?;
+    let report = service::feeds::write_in(txn, &writer, &checked, now).await?;
+    tracing::info!(
+        values = report.accepted,
+        key_results = report.key_results,
+        "demo feed sent"
+    );
+    Ok(())
 }
 
 const TABLES_WITH_EXPLICIT_IDS: [&str; 5] =
@@ -240,6 +271,8 @@ struct Demo {
     key_results: Vec<key_result::ActiveModel>,
     check_ins: Vec<check_in::ActiveModel>,
     metrics: Vec<metric_series::ActiveModel>,
+    /// November's on-time and online rates of every commune, sent by the demo integration.
+    fed: Vec<Item>,
     decisions: Vec<personnel_decision::ActiveModel>,
 }
 
@@ -629,6 +662,11 @@ impl Demo {
         for (index, name) in &communes {
             let unit_id = i64::try_from(*index)? + 1;
             let strong = !EQUALIZED.contains(&name.as_str()) && name.as_str() != WEAK;
+            let unit_code = self.units[*index]
+                .code
+                .try_as_ref()
+                .cloned()
+                .context("a demo unit without a code")?;
             self.objectives.push(objective::ActiveModel {
                 id: Set(next_objective),
                 cycle_id: Set(OKR_CYCLE_ID),
@@ -658,15 +696,29 @@ impl Demo {
                     84.0,
                 ),
             ] {
-                let mut latest = base;
+                // The months before the last are history; the last month's value is sent by
+                // the demo's one-stop integration after loading, which moves the key result.
+                let mut before_feed = base;
                 for month in 1..=ASSESSED_MONTHS {
                     let drift = if strong { 0.6 } else { 0.15 };
-                    latest = (base + drift * f64::from(month) + (rng.f64() - 0.5) * 2.0).min(100.0);
+                    let value =
+                        (base + drift * f64::from(month) + (rng.f64() - 0.5) * 2.0).min(100.0);
+                    let value = (value * 10.0).round() / 10.0;
+                    if month == ASSESSED_MONTHS {
+                        self.fed.push(Item {
+                            metric: metric.into(),
+                            unit: unit_code.clone(),
+                            date: month_end(month)?.to_string(),
+                            value,
+                        });
+                        continue;
+                    }
+                    before_feed = value;
                     self.metrics.push(metric_series::ActiveModel {
                         metric_key: Set(metric.into()),
                         unit_id: Set(unit_id),
                         period_date: Set(month_end(month)?),
-                        value: Set((latest * 10.0).round() / 10.0),
+                        value: Set(value),
                         ..Default::default()
                     });
                 }
@@ -677,7 +729,7 @@ impl Demo {
                     title,
                     "increase_to",
                     (start, target),
-                    (latest * 10.0).round() / 10.0,
+                    before_feed,
                     "%",
                     Some(metric),
                     (Some(now), None),

@@ -1,6 +1,8 @@
 //! sea-orm entities. They never leave the server: repositories map them to DTOs or domain types.
 
 pub mod account;
+pub mod api_client;
+pub mod api_client_unit;
 pub mod assessment;
 pub mod audit_log;
 pub mod calibration;
@@ -11,6 +13,7 @@ pub mod general_score;
 pub mod import_run;
 pub mod key_result;
 pub mod login_attempt;
+pub mod metric;
 pub mod metric_series;
 pub mod objective;
 pub mod official;

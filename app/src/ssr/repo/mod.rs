@@ -2,6 +2,7 @@
 //! Every write goes through here, and every write records an [`audit`] entry.
 
 pub mod accounts;
+pub mod api_clients;
 pub mod assessments;
 pub mod audit;
 pub mod bulk;
@@ -13,6 +14,7 @@ pub mod headcount;
 pub mod import_runs;
 pub mod inputs;
 pub mod loader;
+pub mod metrics;
 pub mod officials;
 pub mod okrs;
 pub mod org_units;

@@ -124,20 +124,33 @@ fn kr_facts(row: &QueryResult) -> Result<Option<KrFacts>, AppError> {
     }))
 }
 
-/// The day of the newest value of each (metric, unit) feed.
+/// The day of the newest value of each (metric, unit) feed (of `only`, when given).
 pub async fn metric_feeds(
     db: &impl ConnectionTrait,
+    only: Option<&BTreeSet<(String, i64)>>,
 ) -> Result<Vec<(String, i64, NaiveDate)>, AppError> {
-    Ok(metric_series::Entity::find()
+    let mut q = metric_series::Entity::find()
         .select_only()
         .column(metric_series::Column::MetricKey)
         .column(metric_series::Column::UnitId)
         .column_as(metric_series::Column::PeriodDate.max(), "last")
         .group_by(metric_series::Column::MetricKey)
-        .group_by(metric_series::Column::UnitId)
-        .into_tuple()
-        .all(db)
-        .await?)
+        .group_by(metric_series::Column::UnitId);
+    if let Some(only) = only {
+        let keys: BTreeSet<&String> = only.iter().map(|(m, _)| m).collect();
+        let units: BTreeSet<i64> = only.iter().map(|(_, u)| *u).collect();
+        q = q
+            .filter(metric_series::Column::MetricKey.is_in(keys.into_iter().cloned()))
+            .filter(metric_series::Column::UnitId.is_in(units));
+    }
+    let feeds: Vec<(String, i64, NaiveDate)> = q.into_tuple().all(db).await?;
+    Ok(match only {
+        Some(only) => feeds
+            .into_iter()
+            .filter(|(m, u, _)| only.contains(&(m.clone(), *u)))
+            .collect(),
+        None => feeds,
+    })
 }
 
 /// An assessment still waiting on its official or reviewer, with its cycle's deadlines.

@@ -17,6 +17,7 @@ pub mod check_ins;
 pub mod compare;
 pub mod cycles;
 pub mod exports;
+pub mod feeds;
 pub mod inputs;
 pub mod lists;
 pub mod personnel;

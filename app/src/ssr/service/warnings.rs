@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::collections::{BTreeSet, HashMap};
 
 use super::{Actor, bounded_text, invalid, refuse_anywhere};
 use crate::domain::access::{self, Action};
@@ -180,6 +181,59 @@ fn assessment_findings(
     found
 }
 
+/// The metric feeds gone stale (of `only`, when given): the newest value older than the
+/// metric's frequency in the catalogue (the rules' `metric_every_days` for a metric outside
+/// it) and the grace.
+async fn feed_findings(
+    db: &impl ConnectionTrait,
+    only: Option<&BTreeSet<(String, i64)>>,
+    rules: &WarningRules,
+    today: NaiveDate,
+) -> Result<Vec<NewWarning>, AppError> {
+    let every: HashMap<String, u32> = crate::ssr::repo::metrics::catalogue(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.key, m.frequency.every_days()))
+        .collect();
+    let mut found = Vec::new();
+    for (metric, unit, last) in repo::metric_feeds(db, only).await? {
+        let every_days = every
+            .get(&metric)
+            .copied()
+            .unwrap_or(rules.metric_every_days);
+        if let Some(f) = warning::stale(
+            Rule::MetricStale,
+            Some(last),
+            last,
+            every_days,
+            rules,
+            today,
+        ) {
+            let subject = (Rule::MetricStale, feed_subject(&metric, unit));
+            found.push(stored(subject, (unit, None, None), [None, None], f));
+        }
+    }
+    Ok(found)
+}
+
+/// The subject of a feed's warning.
+fn feed_subject(metric: &str, unit: i64) -> String {
+    format!("unit:{unit}:{metric}")
+}
+
+/// Works out again, inside the caller's transaction, the staleness of these feeds (a value
+/// fed clears its feed's item at once).
+pub async fn refresh_feeds(
+    db: &impl ConnectionTrait,
+    feeds: &BTreeSet<(String, i64)>,
+    now: DateTime<Utc>,
+) -> Result<usize, AppError> {
+    let (rules, _) = rules_of(db).await?;
+    let found = feed_findings(db, Some(feeds), &rules, local_date(now)).await?;
+    let subjects: Vec<String> = feeds.iter().map(|(m, u)| feed_subject(m, *u)).collect();
+    repo::replace(db, Some(&subjects), found, now).await
+}
+
 /// Every finding of every rule, as of `now`.
 async fn findings(
     db: &impl ConnectionTrait,
@@ -192,19 +246,7 @@ async fn findings(
         rules,
         today,
     );
-    for (metric, unit, last) in repo::metric_feeds(db).await? {
-        if let Some(f) = warning::stale(
-            Rule::MetricStale,
-            Some(last),
-            last,
-            rules.metric_every_days,
-            rules,
-            today,
-        ) {
-            let subject = (Rule::MetricStale, format!("unit:{unit}:{metric}"));
-            found.push(stored(subject, (unit, None, None), [None, None], f));
-        }
-    }
+    found.extend(feed_findings(db, None, rules, today).await?);
     found.extend(assessment_findings(
         repo::waiting(db, today, None).await?,
         rules,
