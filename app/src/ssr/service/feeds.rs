@@ -244,7 +244,7 @@ async fn follow_feeds(
             unit_ids.extend(
                 moved
                     .iter()
-                    .filter(|(k, _)| k.owner.is_some())
+                    .filter(|(k, _)| k.owner.is_some() && k.cycle_id == cycle_id)
                     .map(|(k, _)| k.unit_id),
             );
         }
