@@ -2,7 +2,8 @@
 #   make run   installs what is missing, builds, migrates, loads demo data on first start,
 #              serves http://127.0.0.1:3000
 #   make test  fmt, clippy (ssr and hydrate), unit and integration tests on SQLite and
-#              PostgreSQL, Playwright in Chromium (JavaScript on and off)
+#              PostgreSQL, Playwright in Chromium (JavaScript on and off), schemathesis on
+#              the API's OpenAPI description
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 ENV := source scripts/env.sh &&
@@ -10,7 +11,7 @@ ENV := source scripts/env.sh &&
 THUOCDO_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test
 export THUOCDO_TEST_POSTGRES
 
-.PHONY: run test tools build build-release fmt fmt-check clippy unit e2e serve-e2e clean-data help drills
+.PHONY: run test tools build build-release fmt fmt-check clippy unit e2e api-check serve-e2e clean-data help drills
 
 help:
 	@echo "make run   - build and serve http://127.0.0.1:3000 (demo data on first start)"
@@ -48,12 +49,16 @@ unit: tools
 e2e: build
 	@$(ENV) scripts/run-e2e.sh
 
+api-check: build
+	@$(ENV) scripts/run-schemathesis.sh
+
 test:
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory fmt-check && \
 	$(MAKE) --no-print-directory clippy && \
 	$(MAKE) --no-print-directory unit && \
 	$(MAKE) --no-print-directory e2e && \
+	$(MAKE) --no-print-directory api-check && \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start ))s"
 
 # The reliability drills in full (docs/RELIABILITY.md): `make test` runs them shortened. The

@@ -5,7 +5,8 @@
 #  - wasm-opt (binaryen), Chromium for the browser tests;
 #  - cargo-leptos (pinned) and wasm-bindgen-cli (the version in Cargo.lock) under
 #    $THUOCDO_CACHE/tools, outside the clone, so fresh clones reuse them;
-#  - the end2end npm packages (Playwright without its browser downloads).
+#  - the end2end npm packages (Playwright without its browser downloads);
+#  - schemathesis, from PyPI, in its own virtual environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,4 +86,11 @@ if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json
   say "npm ci in end2end/"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
+SCHEMATHESIS_VERSION=4.32.5
+if ! "$TOOLS/schemathesis/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  say "schemathesis $SCHEMATHESIS_VERSION (PyPI) in $TOOLS/schemathesis"
+  python3 -m venv "$TOOLS/schemathesis"
+  "$TOOLS/schemathesis/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
 say "ready: toolchain=$THUOCDO_TOOLCHAIN, $("$TOOLS/bin/cargo-leptos" --version), $("$TOOLS/bin/wasm-bindgen" --version)"

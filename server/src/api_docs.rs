@@ -3,36 +3,18 @@
 //! the reader's language (the language cookie, Vietnamese by default) from the translation
 //! files.
 
-use app::app::LOCALE_COOKIE;
-use app::ssr::import::messages::{Lang, tr};
+use app::ssr::import::messages::tr;
+
+use crate::html::{cookie_lang, escape, lang_code};
 use axum::{
     http::{HeaderMap, header},
     response::{Html, IntoResponse, Response},
 };
 use utoipa::OpenApi;
 
-fn lang_of(headers: &HeaderMap) -> Lang {
-    let cookies = headers
-        .get(header::COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let english = cookies
-        .split(';')
-        .filter_map(|c| c.trim().split_once('='))
-        .any(|(name, value)| name == LOCALE_COOKIE && value == "en");
-    if english { Lang::En } else { Lang::Vi }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The page.
 pub async fn page(headers: HeaderMap) -> Response {
-    let lang = lang_of(&headers);
+    let lang = cookie_lang(&headers);
     let t = |key: &str| escape(&tr(lang, key, &[]));
     let spec = crate::api::ApiDoc::openapi();
     let mut body = String::new();
@@ -77,7 +59,7 @@ pub async fn page(headers: HeaderMap) -> Response {
          <body><main class=\"page api-docs\"><h1>{title}</h1><p>{intro}</p>\
          <p><a href=\"/api/openapi.json\">{spec_link}</a> · <a href=\"/\">{home}</a></p>\
          {body}<p>{curl}</p></main></body></html>",
-        lang_code = if lang == Lang::En { "en" } else { "vi" },
+        lang_code = lang_code(lang),
         title = t("api_docs_title"),
         intro = t("api_docs_intro"),
         spec_link = t("api_docs_spec"),

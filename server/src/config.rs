@@ -26,6 +26,9 @@ pub struct Config {
     /// Take the client address from the last `X-Forwarded-For` entry (`THUOCDO_TRUST_PROXY`,
     /// default false; set it only behind a load balancer that writes that header).
     pub trust_proxy: bool,
+    /// Requests a second each client address may make to the public pages of results
+    /// (`THUOCDO_PUBLIC_RPS`, default 20, bursts of twice that).
+    pub public_per_second: std::num::NonZeroU32,
     /// Password hashing cost: OWASP's in every configuration; tests lower it in code.
     pub hashing: app::ssr::auth::password::Cost,
 }
@@ -38,6 +41,12 @@ pub struct ConfigError {
     pub value: String,
     pub reason: String,
 }
+
+/// The public pages' default rate per client address (a person reading never comes near it).
+pub const PUBLIC_PER_SECOND: std::num::NonZeroU32 = match std::num::NonZeroU32::new(20) {
+    Some(n) => n,
+    None => std::num::NonZeroU32::MIN,
+};
 
 /// The default database: a SQLite file under `data/`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/thuocdo.db?mode=rwc";
@@ -80,6 +89,10 @@ impl Config {
         let seed_demo = parse(&lookup, "THUOCDO_SEED_DEMO", "false", boolean)?;
         let cookie_secure = parse(&lookup, "THUOCDO_COOKIE_SECURE", "false", boolean)?;
         let trust_proxy = parse(&lookup, "THUOCDO_TRUST_PROXY", "false", boolean)?;
+        let public_per_second = parse(&lookup, "THUOCDO_PUBLIC_RPS", "20", |v| {
+            v.parse::<std::num::NonZeroU32>()
+                .map_err(|_| "must be a whole number of requests a second, at least 1".into())
+        })?;
         Ok(Config {
             addr,
             database_url,
@@ -89,6 +102,7 @@ impl Config {
             seed_demo,
             cookie_secure,
             trust_proxy,
+            public_per_second,
             hashing: app::ssr::auth::password::Cost::Owasp,
         })
     }
@@ -132,6 +146,7 @@ mod tests {
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.db_max_connections, 8);
         assert!(!c.seed_demo);
+        assert_eq!(c.public_per_second, PUBLIC_PER_SECOND);
     }
 
     #[test]
@@ -155,6 +170,10 @@ mod tests {
                 .unwrap_err()
                 .var,
             "THUOCDO_DB_MAX_CONNECTIONS"
+        );
+        assert_eq!(
+            config(&[("THUOCDO_PUBLIC_RPS", "0")]).unwrap_err().var,
+            "THUOCDO_PUBLIC_RPS"
         );
         assert_eq!(
             config(&[("THUOCDO_SEED_DEMO", "maybe")]).unwrap_err().var,

@@ -8,7 +8,9 @@ pub mod api;
 pub mod api_docs;
 pub mod backup;
 pub mod config;
+pub mod html;
 pub mod io;
+pub mod public;
 pub mod routes;
 pub mod score;
 pub mod security;
@@ -25,6 +27,7 @@ use migration::{Migrator, MigratorTrait};
 use tokio::net::TcpListener;
 
 pub use config::Config;
+pub use routes::Http;
 
 /// The name cargo-leptos gives the wasm, js and css bundles (`[workspace.metadata.leptos]`).
 pub const OUTPUT_NAME: &str = "thuocdo";
@@ -81,11 +84,11 @@ pub async fn prepare(config: &Config) -> anyhow::Result<AppState> {
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
-    trust_proxy: bool,
+    http: Http,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let db = state.db.clone();
-    let router = routes::router(state, trust_proxy);
+    let router = routes::router(state, http);
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -263,7 +263,10 @@ async fn main() -> anyhow::Result<()> {
             server::serve(
                 listener,
                 state,
-                config.trust_proxy,
+                server::Http {
+                    trust_proxy: config.trust_proxy,
+                    public_per_second: config.public_per_second,
+                },
                 server::shutdown_signal(),
             )
             .await

@@ -22,8 +22,28 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+/// How the server meets its clients: whether a proxy tells their addresses, and the public
+/// pages' rate per address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Http {
+    /// Take the client address from the last `X-Forwarded-For` entry.
+    pub trust_proxy: bool,
+    /// Requests a second each client address may make to the public pages.
+    pub public_per_second: std::num::NonZeroU32,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            trust_proxy: false,
+            public_per_second: crate::config::PUBLIC_PER_SECOND,
+        }
+    }
+}
+
 /// Builds the complete application router.
-pub fn router(state: AppState, trust_proxy: bool) -> Router {
+pub fn router(state: AppState, http: Http) -> Router {
+    let trust_proxy = http.trust_proxy;
     let routes = route_list();
     let context_state = state.clone();
     let leptos_options = state.leptos_options.clone();
@@ -43,6 +63,7 @@ pub fn router(state: AppState, trust_proxy: bool) -> Router {
             )),
         )
         .merge(api_routes())
+        .merge(public_routes(http.public_per_second))
         .route("/export/chart/{file}", get(crate::account::export_chart))
         .route(
             "/export/classification",
@@ -108,6 +129,14 @@ fn api_routes() -> Router<AppState> {
         .layer(axum::Extension(crate::api::Limits::new(
             crate::api::REQUESTS_PER_SECOND,
         )))
+}
+
+/// The public results of units, under their own rate limit.
+fn public_routes(per_second: std::num::NonZeroU32) -> Router<AppState> {
+    Router::new()
+        .route("/public", get(crate::public::index))
+        .route("/public/units/{code}", get(crate::public::unit))
+        .layer(axum::Extension(crate::public::Public::new(per_second)))
 }
 
 /// The pages' routes, generated once per process. Generating them renders the application

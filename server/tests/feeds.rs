@@ -78,8 +78,9 @@ on_both_databases!(
             return;
         };
         let db = server.db.connect().await;
-        // The demo's integration sent November for every commune, moving their key results.
-        assert_eq!(audited(&db, "feed").await, 1);
+        // The demo's one-stop integration sent November for every commune, moving their key
+        // results; its public-service portal sent the year's service index.
+        assert_eq!(audited(&db, "feed").await, 2);
         assert!(audited(&db, "feed_update").await >= 40);
 
         let ward = unit_id(&db, "HUE-X02").await;

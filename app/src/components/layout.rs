@@ -28,7 +28,10 @@ pub fn Layout(children: Children) -> impl IntoView {
             <LangSwitch />
         </header>
         <main id="main">{children()}</main>
-        <footer class="footer">{t!(i18n, footer)}</footer>
+        <footer class="footer">
+            <p>{t!(i18n, footer)}</p>
+            <p><a href="/public" rel="external">{t!(i18n, public_title)}</a></p>
+        </footer>
     }
 }
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::dto::{OrgUnit, UnitKind};
+use crate::components::lang_switch::encode_component;
 use crate::domain::text::fold;
 use crate::i18n::{t, use_i18n};
 
@@ -62,7 +63,11 @@ pub fn UnitTable(units: Vec<OrgUnit>, #[prop(into)] query: Signal<String>) -> im
                 <For each=move || shown.get() key=|u| u.id let:unit>
                     <tr data-kind=unit.kind.code()>
                         <td class="code">{unit.code.clone()}</td>
-                        <td>{unit.name.clone()}</td>
+                        <td>
+                            <a href=format!("/public/units/{}", encode_component(&unit.code)) rel="external">
+                                {unit.name.clone()}
+                            </a>
+                        </td>
                         <td><KindLabel kind=unit.kind /></td>
                         <td class="num">{unit.approved_headcount}</td>
                     </tr>

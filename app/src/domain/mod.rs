@@ -8,6 +8,7 @@
 //! * [`equalize`]: units and reviewers whose levels are concentrated beyond the province's;
 //! * [`rollup`]: dashboard figures per (unit, cycle), and each key result against its pace;
 //! * [`metrics`]: a unit's service metrics against their targets;
+//! * [`publish`]: what the public page of a unit may show (aggregates; no shares of few);
 //! * [`explain`]: the explanation tree every result carries (keys in `explain_keys.json`);
 //! * [`batch`]: [`score_batch`], the entry point of `server score`;
 //! * [`lifecycle`]: the cycle and assessment state machines, who may make each move;
@@ -43,6 +44,7 @@ pub mod period;
 pub mod permission_matrix;
 pub mod personnel;
 pub mod plan;
+pub mod publish;
 pub mod quota;
 pub mod rollup;
 pub mod scheme;

@@ -11,6 +11,7 @@ use super::compare::{ChartFigure, flag_views, reviewer_flags};
 use crate::api::compare::unit_dashboard;
 use crate::components::error_view::ErrorView;
 use crate::components::labels::{LevelLabel, MetricName, MetricStatusLabel};
+use crate::components::lang_switch::encode_component;
 use crate::components::unit_table::KindLabel;
 use crate::domain::Level;
 use crate::domain::compare::UnitDashboard;
@@ -159,7 +160,13 @@ fn Dashboard(d: UnitDashboard) -> impl IntoView {
         </nav>
         <h1>{d.unit.name.clone()}</h1>
         <p class="muted"><KindLabel kind=d.kind /></p>
-        <p><a href=format!("/units/{}/calibration", d.unit.id) data-testid="calibration-link">{t!(i18n, calibration_link)}</a></p>
+        <p>
+            <a href=format!("/units/{}/calibration", d.unit.id) data-testid="calibration-link">{t!(i18n, calibration_link)}</a>
+            " · "
+            <a href=format!("/public/units/{}", encode_component(&d.unit.code)) rel="external" data-testid="public-link">
+                {t!(i18n, public_link)}
+            </a>
+        </p>
         <form method="get" action=format!("/units/{}", d.unit.id) class="filters">
             <label>{t!(i18n, compare_cycle)}<select name="cycle">{options}</select></label>
             <button type="submit">{t!(i18n, search_apply)}</button>

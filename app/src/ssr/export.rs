@@ -114,16 +114,13 @@ pub fn level_name(lang: Lang, code: &str) -> String {
 
 /// The period as words: `Tháng 10 năm 2025`, `Quý 4 năm 2025`, `Năm 2025`.
 pub fn period_label(lang: Lang, list: &ClassificationList) -> String {
-    let args = [
-        ("number", list.period_no.to_string()),
-        ("year", list.year.to_string()),
-    ];
-    match list.period_kind.as_str() {
-        "month" => tr(lang, "export_period_month", &args),
-        "quarter" => tr(lang, "export_period_quarter", &args),
-        "year" => tr(lang, "export_period_year", &args),
-        _ => list.cycle_code.clone(),
-    }
+    crate::ssr::service::public::period_words(
+        lang,
+        &list.period_kind,
+        list.period_no,
+        list.year,
+        &list.cycle_code,
+    )
 }
 
 /// The column headers (`STT`, `Họ và tên`, …) and their widths in characters.

@@ -166,6 +166,7 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
     let officials = data.officials.len();
     let units = data.units.len();
     let fed = std::mem::take(&mut data.fed);
+    let portal = std::mem::take(&mut data.portal);
     let txn = app::ssr::db::write(db).await?;
     data.insert(&txn).await?;
     for table in TABLES_WITH_EXPLICIT_IDS {
@@ -205,23 +206,29 @@ pub async fn demo(db: &DatabaseConnection, hashing: Cost) -> anyhow::Result<usiz
     )
     .await?;
     super::accounts::create(&txn, hashing).await?;
-    feed_city(&txn, &fed).await?;
+    feed_city(&txn, "Hệ thống thông tin giải quyết TTHC (demo)", &fed).await?;
+    feed_city(
+        &txn,
+        "Cổng Dịch vụ công — Bộ chỉ số phục vụ (demo)",
+        &portal,
+    )
+    .await?;
     service::warnings::refresh_in(&txn, as_of()).await?;
     txn.commit().await?;
     tracing::info!(officials, "demo city loaded");
     Ok(officials)
 }
 
-/// The demo's integration with the one-stop system: created for the city like any other (its
-/// token, shown once, is not kept), it sends November's rates of every commune through the
-/// feeds service, which moves the bound key results and rescores.
-async fn feed_city(txn: &impl ConnectionTrait, fed: &[Item]) -> anyhow::Result<()> {
+/// One of the demo's integrations: created for the city like any other (its token, shown once,
+/// is not kept), it sends its values through the feeds service. The one-stop system sends
+/// November's rates of every commune, which moves the bound key results and rescores; the
+/// public-service portal sends the year's service index.
+async fn feed_city(txn: &impl ConnectionTrait, name: &str, fed: &[Item]) -> anyhow::Result<()> {
     let seeder = service::Actor::system("seed:demo");
     let city = org_units::id_by_code(txn, "HUE")
         .await?
         .context("the demo city")?;
     let now = Utc::now().max(as_of());
-    let name = "Hệ thống thông tin giải quyết TTHC (demo)";
     let client = service::feeds::create_in(txn, &seeder, name, &[city], now).await?;
     let writer = service::feeds::Writer {
         actor: service::Actor::system(&format!("api:{}:{name}", client.id)),
@@ -273,11 +280,53 @@ struct Demo {
     metrics: Vec<metric_series::ActiveModel>,
     /// November's on-time and online rates of every commune, sent by the demo integration.
     fed: Vec<Item>,
+    /// The Decision 766 service index of each commune, month by month, and its five groups:
+    /// sent by the demo's public-service portal integration.
+    portal: Vec<Item>,
     decisions: Vec<personnel_decision::ActiveModel>,
 }
 
 fn date(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).with_context(|| format!("invalid date {y}-{m}-{d}"))
+}
+
+/// A commune's service index (Decision 766) for each assessed month: each of the five groups
+/// a share of its maximum, rising a little through the year in the stronger communes, and the
+/// index their sum. Drawn from a generator of the commune's own so that the rest of the demo
+/// stays as it was.
+fn service_index(unit: &str, strong: bool, unit_id: i64) -> anyhow::Result<Vec<Item>> {
+    let mut rng = fastrand::Rng::with_seed(SEED ^ unit_id.unsigned_abs());
+    let groups = [
+        ("service_index_transparency", 18.0),
+        ("service_index_progress", 20.0),
+        ("service_index_online", 22.0),
+        ("service_index_satisfaction", 18.0),
+        ("service_index_digitisation", 22.0),
+    ];
+    let base = if strong { 0.78 } else { 0.66 };
+    let mut items = Vec::new();
+    for month in 1..=ASSESSED_MONTHS {
+        let date = month_end(month)?.to_string();
+        let mut total = 0.0;
+        for (metric, max) in groups {
+            let share = (base + 0.008 * f64::from(month) + (rng.f64() - 0.5) * 0.06).min(1.0);
+            let value = (max * share * 10.0).round() / 10.0;
+            total += value;
+            items.push(Item {
+                metric: metric.into(),
+                unit: unit.into(),
+                date: date.clone(),
+                value,
+            });
+        }
+        items.push(Item {
+            metric: "service_index".into(),
+            unit: unit.into(),
+            date,
+            value: (total * 10.0_f64).round() / 10.0,
+        });
+    }
+    Ok(items)
 }
 
 fn month_end(month: u32) -> anyhow::Result<NaiveDate> {
@@ -736,6 +785,8 @@ impl Demo {
                 ));
                 next_kr += 1;
             }
+            self.portal
+                .extend(service_index(&unit_code, strong, unit_id)?);
             next_objective += 1;
         }
         for person in people {

@@ -159,6 +159,7 @@ impl Process {
             seed_demo: false,
             cookie_secure: false,
             trust_proxy: false,
+            public_per_second: server::config::PUBLIC_PER_SECOND,
             hashing: app::ssr::auth::password::Cost::TestOnly,
         };
         let state = server::prepare(&config).await.expect("prepare server");
@@ -172,9 +173,14 @@ impl Process {
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("local addr"));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve(listener, state, false, async {
-            stopped.await.ok();
-        }));
+        let task = tokio::spawn(server::serve(
+            listener,
+            state,
+            server::Http::default(),
+            async {
+                stopped.await.ok();
+            },
+        ));
         Process {
             base,
             client: http_client(),

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use crate::domain::import::{ImportReport, RowError};
 
 /// A language of the translation files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     Vi,
     En,

@@ -94,6 +94,24 @@ pub async fn credentials(
 
 /// The integrations writing for any unit under `roots`, newest first.
 pub async fn under(db: &impl ConnectionTrait, roots: &[i64]) -> Result<Vec<Client>, AppError> {
+    listed(db, roots, None).await
+}
+
+/// The integration `id`, if it writes for a unit under `roots`.
+pub async fn one_under(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+    id: i64,
+) -> Result<Option<Client>, AppError> {
+    Ok(listed(db, roots, Some(id)).await?.pop())
+}
+
+async fn listed(
+    db: &impl ConnectionTrait,
+    roots: &[i64],
+    only: Option<i64>,
+) -> Result<Vec<Client>, AppError> {
+    use sea_orm::QueryTrait;
     let ids = Query::select()
         .column(api_client_unit::Column::ClientId)
         .from(api_client_unit::Entity)
@@ -104,6 +122,7 @@ pub async fn under(db: &impl ConnectionTrait, roots: &[i64]) -> Result<Vec<Clien
         .to_owned();
     let clients = api_client::Entity::find()
         .filter(api_client::Column::Id.in_subquery(ids))
+        .apply_if(only, |q, id| q.filter(api_client::Column::Id.eq(id)))
         .order_by_desc(api_client::Column::Id)
         .all(db)
         .await?;

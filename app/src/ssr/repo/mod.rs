@@ -21,6 +21,7 @@ pub mod org_units;
 pub mod people;
 pub mod personnel;
 pub mod products;
+pub mod public;
 pub mod queue;
 pub mod rollups;
 pub mod rules;

@@ -353,10 +353,8 @@ pub async fn revoke_client(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let (_, scope) = administering(db, actor, "api_client", now).await?;
-    let client = api_clients::under(db, &scope.subtrees)
+    let client = api_clients::one_under(db, &scope.subtrees, id)
         .await?
-        .into_iter()
-        .find(|c| c.id == id)
         .ok_or(AppError::NotFound)?;
     if client.revoked_at.is_some() {
         return Err(invalid("client", "client_revoked"));

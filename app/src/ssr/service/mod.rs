@@ -22,6 +22,7 @@ pub mod inputs;
 pub mod lists;
 pub mod personnel;
 pub mod plan;
+pub mod public;
 pub mod rollups;
 pub mod rules;
 pub mod sheet;
