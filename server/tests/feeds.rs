@@ -285,8 +285,9 @@ on_both_databases!(
         let (status, body) = post(&server, Some(&created.token), &json!({ "values": batch })).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["accepted"], 10_000);
-        // The demo holds online_rate at the ends of January to April: those 160 are replaced.
-        assert_eq!(values(&db).await, before + 10_000 - 40 * 4);
+        // The demo holds online_rate and service_index at the ends of January to April: those
+        // 320 are replaced.
+        assert_eq!(values(&db).await, before + 10_000 - 40 * 4 * 2);
         server.stop().await;
     }
 );
